@@ -1,0 +1,63 @@
+# hotline — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format system-deps venv messages static asterisk asterisk-start \
+	asterisk-stop migrate demo serve call
+
+run: system-deps venv messages static asterisk migrate demo asterisk-start serve
+
+test: system-deps venv messages static asterisk lint
+	$(VENV)/bin/pytest
+
+lint: venv
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+system-deps:
+	@scripts/install-system-deps.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$$(scripts/find-python.sh) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $@
+
+messages: venv
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+static: venv
+	mkdir -p var
+	$(MANAGE) collectstatic --noinput -v 0
+
+asterisk:
+	@asterisk/install.sh
+
+asterisk-start: venv
+	@asterisk/ctl.sh start
+
+asterisk-stop:
+	@asterisk/ctl.sh stop
+
+migrate: venv
+	mkdir -p var
+	$(MANAGE) migrate --noinput -v 0
+
+demo: venv
+	$(MANAGE) load_demo_data
+
+serve: venv
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) hotline.asgi:application
+
+call:
+	@asterisk/call.sh

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HotlineAsteriskConnectorConfig(AppConfig):
+    name = "hotline_asterisk_connector"
+    verbose_name = _("Telephony")

@@ -1,0 +1,216 @@
+"""The call journal: calls, who was rung, comments, voicemails and callback requests.
+
+Rows are written by the connector daemon from Asterisk's events, keyed by
+Asterisk's own identifiers so that the same event seen twice changes nothing.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CallDirection(models.TextChoices):
+    INBOUND = "inbound", _("Incoming")
+    OUTBOUND = "outbound", _("Outgoing")
+
+
+class Disposition(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    ANSWERED = "answered", _("Answered")
+    ABANDONED = "abandoned", _("Abandoned in queue")
+    OFF_HOURS = "off_hours", _("Outside working hours")
+    NOBODY_AVAILABLE = "nobody_available", _("Nobody available")
+    VOICEMAIL = "voicemail", _("Voice message left")
+    CALLBACK_REQUESTED = "callback_requested", _("Callback requested")
+    OVER_LIMIT = "over_limit", _("Over the channel limit")
+    OUTBOUND_ANSWERED = "outbound_answered", _("Outgoing, answered")
+    OUTBOUND_NOT_ANSWERED = "outbound_not_answered", _("Outgoing, not answered")
+
+    @classmethod
+    def missed(cls) -> list[str]:
+        """Inbound outcomes in which no consultant talked to the caller."""
+        return [
+            cls.ABANDONED,
+            cls.OFF_HOURS,
+            cls.NOBODY_AVAILABLE,
+            cls.VOICEMAIL,
+            cls.CALLBACK_REQUESTED,
+            cls.OVER_LIMIT,
+        ]
+
+
+class Call(models.Model):
+    linkedid = models.CharField(_("Asterisk linked ID"), max_length=64, unique=True)
+    uniqueid = models.CharField(_("Asterisk unique ID"), max_length=64, blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=CallDirection.choices, default=CallDirection.INBOUND
+    )
+    dialled_number = models.CharField(_("hotline number"), max_length=40, blank=True)
+    caller_number = models.CharField(_("caller number"), max_length=64, blank=True)
+    caller_number_raw = models.CharField(_("caller number as sent"), max_length=128, blank=True)
+    caller_name = models.CharField(_("caller name as sent"), max_length=128, blank=True)
+    callee_number = models.CharField(_("number called"), max_length=64, blank=True)
+    client = models.ForeignKey(
+        "hotline_crm.Client",
+        verbose_name=_("client"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+    )
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consultant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calls",
+    )
+    consultation = models.OneToOneField(
+        "hotline_crm.Consultation",
+        verbose_name=_("consultation form"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="call",
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    wait_seconds = models.PositiveIntegerField(_("wait, s"), null=True, blank=True)
+    talk_seconds = models.PositiveIntegerField(_("talk, s"), null=True, blank=True)
+    disposition = models.CharField(
+        _("outcome"), max_length=24, choices=Disposition.choices, default=Disposition.IN_PROGRESS
+    )
+    recording_file = models.CharField(_("recording"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["started_at"], name="call_started_idx"),
+            models.Index(fields=["disposition", "started_at"], name="call_disposition_idx"),
+            models.Index(fields=["consultant", "started_at"], name="call_consultant_idx"),
+            models.Index(fields=["dialled_number", "started_at"], name="call_dialled_idx"),
+            models.Index(fields=["caller_number"], name="call_caller_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.caller_number or self.callee_number}"
+
+
+class CallLeg(models.Model):
+    """One consultant device rung for a call: who was tried, for how long, who answered."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="legs")
+    uniqueid = models.CharField(max_length=64, unique=True)
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consultant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="call_legs",
+    )
+    interface = models.CharField(_("device"), max_length=128, blank=True)
+    rang_at = models.DateTimeField(_("rang"), default=timezone.now)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ring_seconds = models.PositiveIntegerField(_("ringing, s"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("call leg")
+        verbose_name_plural = _("call legs")
+        ordering = ["rang_at"]
+
+    def __str__(self) -> str:
+        return self.interface or self.uniqueid
+
+
+class CallComment(models.Model):
+    """A note on a call. Comments are added, never edited, so the journal stays honest."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="call_comments",
+    )
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("call comment")
+        verbose_name_plural = _("call comments")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class WorkStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    TAKEN = "taken", _("Being called back")
+    DONE = "done", _("Done")
+
+
+class WorklistItem(models.Model):
+    """Something a consultant must call back: taken by one consultant at a time."""
+
+    caller_number = models.CharField(_("caller number"), max_length=64, blank=True)
+    caller_number_raw = models.CharField(_("caller number as sent"), max_length=128, blank=True)
+    dialled_number = models.CharField(_("hotline number"), max_length=40, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=WorkStatus.choices, default=WorkStatus.PENDING
+    )
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    outcome_note = models.TextField(_("outcome"), blank=True)
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.caller_number or self.caller_number_raw
+
+
+class Voicemail(WorklistItem):
+    call = models.OneToOneField(
+        Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="voicemail"
+    )
+    audio_file = models.CharField(_("audio file"), max_length=255)
+    duration_seconds = models.PositiveIntegerField(_("length, s"), null=True, blank=True)
+
+    class Meta(WorklistItem.Meta):
+        verbose_name = _("voice message")
+        verbose_name_plural = _("voice messages")
+        indexes = [models.Index(fields=["status", "created_at"], name="voicemail_status_idx")]
+
+
+class CallbackRequest(WorklistItem):
+    call = models.OneToOneField(
+        Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="callback_request"
+    )
+    number_to_call = models.CharField(_("number to call back"), max_length=64)
+
+    class Meta(WorklistItem.Meta):
+        verbose_name = _("callback request")
+        verbose_name_plural = _("callback requests")
+        indexes = [models.Index(fields=["status", "created_at"], name="callback_status_idx")]

@@ -1,0 +1,59 @@
+"""The three roles of the hotline and the checks every view makes.
+
+Roles are Django groups created by a data migration. Supervisors see
+everything; administrators also change settings; consultants see their own
+work only. Querysets are narrowed here, so a view cannot forget to.
+"""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+
+class Role(StrEnum):
+    CONSULTANT = "consultant"
+    SUPERVISOR = "supervisor"
+    ADMINISTRATOR = "administrator"
+
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def has_role(user: User, role: Role) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.groups.filter(name=role.value).exists()
+
+
+def is_consultant(user: User) -> bool:
+    return has_role(user, Role.CONSULTANT)
+
+
+def is_administrator(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or has_role(user, Role.ADMINISTRATOR))
+
+
+def is_supervisor(user: User) -> bool:
+    """Supervisors and administrators both see everything."""
+    return is_administrator(user) or has_role(user, Role.SUPERVISOR)
+
+
+def is_staff_member(user: User) -> bool:
+    """Anyone who works the line in any role."""
+    return is_supervisor(user) or is_consultant(user)
+
+
+def require(check, user: User) -> None:
+    if not check(user):
+        raise PermissionDenied
+
+
+def role_context(request: HttpRequest) -> dict[str, bool]:
+    user = request.user
+    return {
+        "user_is_consultant": is_consultant(user),
+        "user_is_supervisor": is_supervisor(user),
+        "user_is_administrator": is_administrator(user),
+    }

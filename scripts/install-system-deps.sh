@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages hotline needs, only those missing.
+#   gettext      compiles the Ukrainian and English translations
+#   debootstrap  builds the Asterisk root where the distribution has no asterisk
+#   sip-tester   sipp, which plays carriers and callers in tests and `make call`
+#   espeak-ng, sox, libsox-fmt-all, ffmpeg   default prompts and prompt uploads
+#   chromium     the browser of the end-to-end tests
+#   iproute2     network namespaces for WebRTC tests
+set -euo pipefail
+packages=(gettext debootstrap sip-tester espeak-ng sox libsox-fmt-all ffmpeg chromium iproute2 ca-certificates)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+        missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "Installing system packages: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
