@@ -8,6 +8,16 @@ from hotline_asterisk_connector.models.calls import (
     Voicemail,
     WorkStatus,
 )
+from hotline_asterisk_connector.models.pbx import (
+    ConsultantLine,
+    Operator,
+    PbxSettings,
+    QueueStrategy,
+    ScheduleException,
+    Trunk,
+    Weekday,
+    WorkingHours,
+)
 
 __all__ = [
     "Call",
@@ -15,7 +25,15 @@ __all__ = [
     "CallDirection",
     "CallLeg",
     "CallbackRequest",
+    "ConsultantLine",
     "Disposition",
+    "Operator",
+    "PbxSettings",
+    "QueueStrategy",
+    "ScheduleException",
+    "Trunk",
     "Voicemail",
+    "Weekday",
     "WorkStatus",
+    "WorkingHours",
 ]
