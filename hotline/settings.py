@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "channels",
     "hotline_crm",
     "hotline_asterisk_connector",
+    "hotline_reports",
 ]
 
 MIDDLEWARE = [

@@ -8,5 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("calls/", include("hotline_asterisk_connector.urls")),
+    path("reports/", include("hotline_reports.urls")),
     path("", include("hotline_crm.urls")),
 ]
