@@ -18,6 +18,11 @@ from hotline_asterisk_connector.models.pbx import (
     Weekday,
     WorkingHours,
 )
+from hotline_asterisk_connector.models.presence import (
+    ConsultantState,
+    PauseReason,
+    PresenceState,
+)
 
 __all__ = [
     "Call",
@@ -26,9 +31,12 @@ __all__ = [
     "CallLeg",
     "CallbackRequest",
     "ConsultantLine",
+    "ConsultantState",
     "Disposition",
     "Operator",
+    "PauseReason",
     "PbxSettings",
+    "PresenceState",
     "QueueStrategy",
     "ScheduleException",
     "Trunk",
