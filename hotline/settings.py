@@ -121,6 +121,15 @@ PROMPTS_DIR = Path(env_str("HOTLINE_PROMPTS_DIR", str(VAR_DIR / "prompts")))
 
 PHONE_REGION = env_str("HOTLINE_PHONE_REGION", "UA")
 
+# The Asterisk Manager Interface, on loopback only.
+HOTLINE_AMI_HOST = env_str("HOTLINE_AMI_HOST", "127.0.0.1")
+HOTLINE_AMI_PORT = env_int("HOTLINE_AMI_PORT", 5038)
+HOTLINE_AMI_USERNAME = env_str("HOTLINE_AMI_USERNAME", "hotline")
+HOTLINE_AMI_SECRET = env_str("HOTLINE_AMI_SECRET")
+# The web process runs the connector itself unless a separate
+# `manage.py run_connector` does (production, with Redis between them).
+HOTLINE_EMBEDDED_CONNECTOR = env_bool("HOTLINE_EMBEDDED_CONNECTOR", not REDIS_URL)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
