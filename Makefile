@@ -36,9 +36,16 @@ $(VENV)/.installed: pyproject.toml
 messages: venv
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 
-static: venv
+# JsSIP from npm ships no browser bundle: esbuild makes one into the
+# git-ignored hotline/static/vendor/ before collectstatic.
+static: venv node_modules/.installed
+	npm run --silent build
 	mkdir -p var
 	$(MANAGE) collectstatic --noinput -v 0
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 asterisk:
 	@asterisk/install.sh

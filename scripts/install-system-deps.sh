@@ -6,9 +6,13 @@
 #   espeak-ng, sox, libsox-fmt-all, ffmpeg   default prompts and prompt uploads
 #   chromium     the browser of the end-to-end tests
 #   iproute2     network namespaces for WebRTC tests
+#   nodejs, npm  bundle JsSIP from npm into the static files (npm only when none
+#                is on PATH: NodeSource's nodejs already carries its own npm)
 set -euo pipefail
 packages=(gettext debootstrap sip-tester espeak-ng sox libsox-fmt-all ffmpeg chromium iproute2 ca-certificates)
 missing=()
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
         missing+=("$package")
