@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "hotline_crm",
     "hotline_asterisk_connector",
     "hotline_reports",
+    "hotline_admin",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +119,7 @@ STATICFILES_DIRS = [BASE_DIR / "hotline" / "static"]
 RECORDINGS_DIR = Path(env_str("HOTLINE_RECORDINGS_DIR", str(VAR_DIR / "recordings")))
 VOICEMAIL_DIR = Path(env_str("HOTLINE_VOICEMAIL_DIR", str(VAR_DIR / "voicemail")))
 PROMPTS_DIR = Path(env_str("HOTLINE_PROMPTS_DIR", str(VAR_DIR / "prompts")))
+BACKUP_DIR = Path(env_str("HOTLINE_BACKUP_DIR", str(VAR_DIR / "backups")))
 
 PHONE_REGION = env_str("HOTLINE_PHONE_REGION", "UA")
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("calls/", include("hotline_asterisk_connector.urls")),
     path("reports/", include("hotline_reports.urls")),
+    path("settings/", include("hotline_admin.urls")),
     path("", include("hotline_crm.urls")),
 ]

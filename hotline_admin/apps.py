@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HotlineAdminConfig(AppConfig):
+    name = "hotline_admin"
+    verbose_name = _("Settings")

@@ -1,0 +1,3 @@
+app_name = "hotline_admin"
+
+urlpatterns: list = []
