@@ -91,6 +91,9 @@ class Client(Demographics):
     """A caller's card. Anonymous cards are normal: every field but the phone may stay empty."""
 
     name = models.CharField(_("name or pseudonym"), max_length=200, blank=True)
+    # The name folded in Python: SQLite folds only ASCII case, and callers'
+    # names are Cyrillic, so the search compares this column instead.
+    name_key = models.CharField(max_length=200, blank=True, editable=False)
     settlement = models.CharField(_("hromada or settlement"), max_length=200, blank=True)
     idp_status = models.CharField(
         _("IDP status"), max_length=10, choices=IdpStatus.choices, blank=True
@@ -121,6 +124,22 @@ class Client(Demographics):
     def __str__(self) -> str:
         return self.name or _("Client #%(id)s") % {"id": self.pk}
 
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = fold_name(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
+
+def fold_name(text: str) -> str:
+    """The form of a name that search compares: case and apostrophe variants ignored."""
+    return text.casefold().translate(_APOSTROPHES).strip()
+
+
+# Ukrainian names are typed with any of these apostrophes.
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "‘": "'"})
+
 
 class ClientPhone(models.Model):
     """One number of a card; a number belongs to at most one card."""
@@ -142,6 +161,43 @@ class ClientPhone(models.Model):
         from hotline_crm.phones import display
 
         return display(self.number)
+
+
+class AccessReason(models.TextChoices):
+    CREATED = "created", _("Created the card")
+    PHONE_LOOKUP = "phone_lookup", _("Found it by the exact phone number")
+    CALL = "call", _("Was serving the client's call")
+
+
+class ClientAccess(models.Model):
+    """Why a consultant may open a card they have written no form for.
+
+    Consultants see cards they serve, not the whole client base; a row here
+    is the lasting record that one was served (or found by its exact number),
+    and doubles as the audit trail of who opened which confidential card.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="client_accesses",
+    )
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="accesses"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=AccessReason.choices)
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("card access")
+        verbose_name_plural = _("card accesses")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "client"], name="client_access_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.client}"
 
 
 class TopicKind(models.TextChoices):
