@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "hotline_asterisk_connector",
     "hotline_reports",
     "hotline_admin",
+    "hotline_workspace",
 ]
 
 MIDDLEWARE = [

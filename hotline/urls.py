@@ -10,5 +10,6 @@ urlpatterns = [
     path("calls/", include("hotline_asterisk_connector.urls")),
     path("reports/", include("hotline_reports.urls")),
     path("settings/", include("hotline_admin.urls")),
+    path("", include("hotline_workspace.urls")),
     path("", include("hotline_crm.urls")),
 ]

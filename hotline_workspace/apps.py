@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkspaceConfig(AppConfig):
+    name = "hotline_workspace"
+    verbose_name = _("Consultant workspace")
+
+    def ready(self) -> None:
+        from hotline_workspace import signals  # noqa: F401  (connects the receivers)

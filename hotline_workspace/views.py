@@ -1,0 +1,117 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hotline_asterisk_connector.models.calls import Voicemail
+from hotline_crm.roles import is_staff_member, require
+from hotline_workspace import audio, journal, worklist
+
+JOURNAL_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def journal_list(request: HttpRequest) -> HttpResponse:
+    require(is_staff_member, request.user)
+    form = journal.JournalFilter(request.GET or None, user=request.user)
+    calls = journal.visible_calls(request.user)
+    if form.is_bound:
+        calls = form.apply(calls)
+    page = Paginator(calls, JOURNAL_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "hotline_workspace/journal.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
+    require(is_staff_member, request.user)
+    call = get_object_or_404(journal.visible_calls(request.user), pk=call_id)
+    form = journal.CommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        journal.add_comment(call, request.user, form.cleaned_data["text"])
+        return redirect(reverse("hotline_workspace:call", args=[call.pk]) + "#comments")
+    comments = call.comments.select_related("author")
+    return render(
+        request,
+        "hotline_workspace/call_detail.html",
+        {"call": call, "comments": comments, "form": form},
+    )
+
+
+@login_required
+@require_GET
+def call_recording(request: HttpRequest, call_id: int) -> HttpResponse:
+    require(is_staff_member, request.user)
+    call = get_object_or_404(journal.visible_calls(request.user), pk=call_id)
+    path = audio.resolve(settings.RECORDINGS_DIR, call.recording_file)
+    return audio.stream(request, path)
+
+
+@login_required
+@require_GET
+def worklist_page(request: HttpRequest) -> HttpResponse:
+    require(is_staff_member, request.user)
+    entries = worklist.open_entries()
+    return render(
+        request,
+        "hotline_workspace/worklist.html",
+        {"entries": entries},
+    )
+
+
+@login_required
+@require_POST
+def worklist_take(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
+    require(is_staff_member, request.user)
+    _entry_or_404(kind, item_id)
+    if not worklist.take(kind, item_id, request.user):
+        messages.error(request, _("Someone else is already calling this number back."))
+    return redirect(reverse("hotline_workspace:worklist") + f"#{kind}-{item_id}")
+
+
+@login_required
+@require_POST
+def worklist_outcome(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
+    require(is_staff_member, request.user)
+    _entry_or_404(kind, item_id)
+    outcome = request.POST.get("outcome")
+    note = request.POST.get("note", "")[: journal.COMMENT_MAX_LENGTH]
+    if outcome == "give_back":
+        done = worklist.give_back(kind, item_id, request.user)
+    elif outcome in {"reached", "not_reached"}:
+        done = worklist.record_attempt(
+            kind, item_id, request.user, reached=outcome == "reached", note=note
+        )
+    else:
+        messages.error(request, _("Choose how the call back went."))
+        return redirect(reverse("hotline_workspace:worklist") + f"#{kind}-{item_id}")
+    if not done:
+        messages.error(request, _("This item is no longer yours: someone else has it now."))
+    return redirect("hotline_workspace:worklist")
+
+
+@login_required
+@require_GET
+def voicemail_audio(request: HttpRequest, item_id: int) -> HttpResponse:
+    require(is_staff_member, request.user)
+    voicemail = get_object_or_404(Voicemail, pk=item_id)
+    path = audio.resolve(settings.VOICEMAIL_DIR, voicemail.audio_file)
+    return audio.stream(request, path)
+
+
+def _entry_or_404(kind: str, item_id: int) -> worklist.Entry:
+    entry = worklist.get_entry(kind, item_id)
+    if entry is None:
+        raise Http404
+    return entry
