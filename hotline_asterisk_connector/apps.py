@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class HotlineAsteriskConnectorConfig(AppConfig):
     name = "hotline_asterisk_connector"
     verbose_name = _("Telephony")
+
+    def ready(self) -> None:
+        from hotline_asterisk_connector.embedded import start_if_serving
+
+        start_if_serving()

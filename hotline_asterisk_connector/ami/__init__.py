@@ -1,0 +1,1 @@
+"""A small asyncio client for the Asterisk Manager Interface (see docs/decisions)."""

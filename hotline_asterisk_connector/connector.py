@@ -1,0 +1,168 @@
+"""The connector daemon: keeps an AMI session up and turns its events into rows.
+
+One coroutine reads events (inside AmiClient), one applies them in order on a
+dedicated database thread, in batches, each event in its own transaction:
+- an event that cannot be applied (malformed, unknown call) is logged and
+  skipped, so one bad event never stops the journal;
+- a database outage is retried with backoff, keeping every event in memory
+  (Asterisk's stream keeps being read meanwhile);
+- after each batch, the screen pops it produced are sent from the loop.
+After every (re)connection the live state is re-read and calls that ended
+while the connector was away are recovered (see recovery.py).
+"""
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from django.db import (
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
+
+from hotline_asterisk_connector import notify, recovery
+from hotline_asterisk_connector.ami.client import AmiClient, AmiConfig, AmiError, ConnectionLost
+from hotline_asterisk_connector.ami.protocol import Message
+from hotline_asterisk_connector.events import EventRouter
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+_BATCH = 500
+# Errors that mean "the database is unreachable right now", worth retrying.
+_OUTAGE = (OperationalError, InterfaceError)
+
+
+class Backoff:
+    """Exponential delays with jitter, so a restarted Asterisk is not hammered."""
+
+    def __init__(self, initial: float = 0.5, maximum: float = 30.0) -> None:
+        self.initial = initial
+        self.maximum = maximum
+        self.attempt = 0
+
+    def next_delay(self) -> float:
+        delay = min(self.maximum, self.initial * 2**self.attempt)
+        self.attempt += 1
+        return delay * random.uniform(0.8, 1.2)  # noqa: S311  (jitter, not secrecy)
+
+    def reset(self) -> None:
+        self.attempt = 0
+
+
+class Connector:
+    def __init__(self, config: AmiConfig, router: EventRouter | None = None) -> None:
+        self.config = config
+        self.router = router or EventRouter()
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hotline-journal")
+        self.connected = asyncio.Event()
+        self.events_applied = 0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Run until `stop` is set, reconnecting whenever the session ends."""
+        backoff = Backoff()
+        try:
+            while not stop.is_set():
+                try:
+                    await self._session(stop, backoff)
+                except (OSError, TimeoutError, AmiError, ConnectionLost) as error:
+                    log.warning("AMI session ended: %s", error or type(error).__name__)
+                self.connected.clear()
+                if not stop.is_set():
+                    delay = backoff.next_delay()
+                    log.info("Reconnecting to Asterisk in %.1f s", delay)
+                    await _wait(stop, delay)
+        finally:
+            await self.on_db(connection.close)
+            self._db.shutdown(wait=True)
+
+    async def _session(self, stop: asyncio.Event, backoff: Backoff) -> None:
+        client = AmiClient(self.config)
+        await client.connect()
+        try:
+            log.info("Connected to Asterisk AMI at %s:%s", self.config.host, self.config.port)
+            backoff.reset()
+            await self.resynchronise(client)
+            self.connected.set()
+            await self._pump(client, stop)
+        finally:
+            await client.close()
+
+    async def resynchronise(self, client: AmiClient) -> None:
+        """Re-read what changed while no events reached us."""
+        members = await client.action_list("QueueStatus")
+        channels = await client.action_list("CoreShowChannels")
+        live = {message.get("Linkedid", "") for message in channels}
+        outbox = await self.on_db(recovery.resynchronise, self.router, members, live)
+        await notify.deliver(outbox)
+
+    async def _pump(self, client: AmiClient, stop: asyncio.Event) -> None:
+        events = client.events()
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            while True:
+                following = asyncio.ensure_future(anext(events))
+                done, _pending = await asyncio.wait(
+                    {following, stopping}, return_when=asyncio.FIRST_COMPLETED
+                )
+                if following not in done:
+                    following.cancel()
+                    # Stopping: what was already received still goes into the journal.
+                    await self.apply(client.take_buffered(10**9))
+                    return
+                await self.apply([following.result(), *client.take_buffered(_BATCH - 1)])
+        finally:
+            stopping.cancel()
+
+    async def apply(self, batch: list[Message]) -> None:
+        """Apply events in order; on a database outage wait and retry from the first unapplied."""
+        pending = deque(message for message in batch if self.router.wants(message))
+        backoff = Backoff(initial=0.2, maximum=10.0)
+        while pending:
+            outbox, outage = await self.on_db(self._apply_sync, pending)
+            await notify.deliver(outbox)
+            if outage is None:
+                return
+            delay = backoff.next_delay()
+            log.error("Database unavailable (%s); retrying in %.1f s", outage, delay)
+            await self.on_db(connection.close)
+            await asyncio.sleep(delay)
+
+    def _apply_sync(
+        self, pending: deque[Message]
+    ) -> tuple[list[notify.Outgoing], Exception | None]:
+        """Apply and remove events from the front of `pending` until it is empty or the
+        database fails; return what to send and the failure."""
+        close_old_connections()
+        outbox: list[notify.Outgoing] = []
+        while pending:
+            message = pending[0]
+            try:
+                with notify.collecting() as produced, transaction.atomic():
+                    self.router.apply(message)
+            except _OUTAGE as error:
+                return outbox, error
+            except Exception:
+                log.exception("Skipped an AMI event that could not be applied: %r", message)
+            else:
+                outbox.extend(produced)
+                self.events_applied += 1
+            pending.popleft()
+        return outbox, None
+
+    async def on_db(self, function: Callable[..., T], *args) -> T:
+        """Run ORM work on the connector's own database thread, off the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(self._db, function, *args)
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)

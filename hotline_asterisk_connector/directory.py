@@ -1,0 +1,48 @@
+"""Which consultant a queue member or a device channel belongs to.
+
+Asterisk names consultants by their devices (`PJSIP/web1001-0000002a`,
+`Local/1001@…`); the database knows them by ConsultantLine.extension. The
+map is cached and re-read when an unknown extension turns up, at most once
+every few seconds, so a consultant added a minute ago is found without a
+query per event.
+"""
+
+import re
+import time
+
+from hotline_asterisk_connector.models import ConsultantLine
+
+_EXTENSION = re.compile(r"^(?:PJSIP|SIP)/(?:web|sip)(\d+)|^Local/(\d+)@|^Custom:\w*?(\d+)$")
+_RELOAD_AFTER_SECONDS = 5.0
+
+
+def extension_of(name: str) -> str | None:
+    match = _EXTENSION.match(name or "")
+    if match is None:
+        return None
+    return next(group for group in match.groups() if group)
+
+
+class ConsultantDirectory:
+    def __init__(self) -> None:
+        self._users: dict[str, int] = {}
+        self._loaded_at = float("-inf")
+
+    def user_for(self, *names: str) -> int | None:
+        """The consultant behind the first of `names` that names a consultant device."""
+        for name in names:
+            extension = extension_of(name)
+            if extension is None:
+                continue
+            if extension not in self._users and self._may_reload():
+                self.reload()
+            if extension in self._users:
+                return self._users[extension]
+        return None
+
+    def reload(self) -> None:
+        self._users = dict(ConsultantLine.objects.values_list("extension", "user_id"))
+        self._loaded_at = time.monotonic()
+
+    def _may_reload(self) -> bool:
+        return time.monotonic() - self._loaded_at > _RELOAD_AFTER_SECONDS

@@ -1,0 +1,264 @@
+"""Turn AMI events into call journal and consultant state writes.
+
+Only the events listed in `EventRouter.handlers` mean anything here; the
+rest (the great majority of a real stream) are dropped at once. Event names
+and the dialplan's UserEvents are described in docs/ami-events.md.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from django.utils import timezone
+
+from hotline_asterisk_connector import journal, presence
+from hotline_asterisk_connector.ami.protocol import Message
+from hotline_asterisk_connector.directory import ConsultantDirectory
+from hotline_asterisk_connector.models import Call, CallDirection, Disposition, PresenceState
+
+log = logging.getLogger(__name__)
+
+# Our own UserEvents' extra headers (the dialplan's names).
+DIALLED_NUMBER = "Did"
+AUDIO_FILE = "File"
+DURATION = "Duration"
+CALLBACK_NUMBER = "Number"
+RECORDING_VARIABLE = "MIXMONITOR_FILENAME"
+
+
+class MalformedEvent(ValueError):
+    """An event without the headers its handler needs."""
+
+
+def event_time(message: Message) -> datetime:
+    """When Asterisk emitted the event (manager.conf timestampevents=yes), else now."""
+    stamp = message.get("Timestamp")
+    if stamp:
+        try:
+            return datetime.fromtimestamp(float(stamp), tz=UTC)
+        except ValueError:
+            pass
+    return timezone.now()
+
+
+def _required(message: Message, name: str) -> str:
+    value = message.get(name, "")
+    if not value:
+        raise MalformedEvent(f"{message.event or 'message'} has no {name}")
+    return value
+
+
+def _int(message: Message, name: str) -> int | None:
+    try:
+        return int(message.get(name, ""))
+    except ValueError:
+        return None
+
+
+class EventRouter:
+    """Applies one event at a time; every write is idempotent (see journal)."""
+
+    def __init__(self, directory: ConsultantDirectory | None = None) -> None:
+        self.directory = directory or ConsultantDirectory()
+        self.handlers: dict[str, Callable[[Message], None]] = {
+            "UserEvent": self.user_event,
+            "QueueCallerJoin": self.queue_caller_join,
+            "QueueCallerLeave": self.queue_caller_leave,
+            "QueueCallerAbandon": self.queue_caller_abandon,
+            "AgentCalled": self.agent_called,
+            "AgentConnect": self.agent_connect,
+            "AgentRingNoAnswer": self.agent_ring_no_answer,
+            "AgentComplete": self.agent_complete,
+            "DialBegin": self.dial_begin,
+            "DialEnd": self.dial_end,
+            "Hangup": self.hangup,
+            "VarSet": self.var_set,
+            "QueueMember": self.queue_member,
+            "QueueMemberStatus": self.queue_member,
+            "QueueMemberAdded": self.queue_member,
+            "QueueMemberPause": self.queue_member,
+            "QueueMemberRemoved": self.queue_member_removed,
+            "OriginateResponse": self.originate_response,
+        }
+        self.user_events: dict[str, Callable[[Message], None]] = {
+            "HotlineInbound": self.inbound,
+            "HotlineOffHours": self.outcome(Disposition.OFF_HOURS),
+            "HotlineOverLimit": self.outcome(Disposition.OVER_LIMIT),
+            "HotlineMenu": self.outcome(Disposition.NOBODY_AVAILABLE),
+            "HotlineVoicemail": self.voicemail,
+            "HotlineCallback": self.callback,
+        }
+
+    def wants(self, message: Message) -> bool:
+        return message.event in self.handlers
+
+    def apply(self, message: Message) -> None:
+        handler = self.handlers.get(message.event)
+        if handler is not None:
+            handler(message)
+
+    # Calls
+
+    def user_event(self, message: Message) -> None:
+        handler = self.user_events.get(message.get("UserEvent", ""))
+        if handler is not None:
+            handler(message)
+
+    def inbound(self, message: Message) -> None:
+        journal.open_inbound_call(
+            _required(message, "Linkedid"),
+            message.get("Uniqueid", ""),
+            event_time(message),
+            journal.Caller.from_asterisk(
+                message.get("CallerIDNum", ""), message.get("CallerIDName", "")
+            ),
+            message.get(DIALLED_NUMBER, ""),
+        )
+
+    def outcome(self, disposition: Disposition) -> Callable[[Message], None]:
+        def record(message: Message) -> None:
+            journal.record_outcome(_required(message, "Linkedid"), event_time(message), disposition)
+
+        return record
+
+    def voicemail(self, message: Message) -> None:
+        journal.record_voicemail(
+            _required(message, "Linkedid"),
+            event_time(message),
+            _required(message, AUDIO_FILE),
+            _int(message, DURATION),
+        )
+
+    def callback(self, message: Message) -> None:
+        journal.record_callback_request(
+            _required(message, "Linkedid"), event_time(message), _required(message, CALLBACK_NUMBER)
+        )
+
+    def queue_caller_join(self, message: Message) -> None:
+        journal.mark_queued(_required(message, "Linkedid"), event_time(message))
+
+    def queue_caller_leave(self, message: Message) -> None:
+        journal.mark_left_queue(_required(message, "Linkedid"), event_time(message))
+
+    def queue_caller_abandon(self, message: Message) -> None:
+        journal.record_abandoned(
+            _required(message, "Linkedid"), event_time(message), _int(message, "HoldTime")
+        )
+
+    def agent_called(self, message: Message) -> None:
+        interface = message.get("Interface", "")
+        journal.record_leg_rung(
+            _required(message, "Linkedid"),
+            _required(message, "DestUniqueid"),
+            event_time(message),
+            interface,
+            self.directory.user_for(interface, message.get("DestChannel", "")),
+        )
+
+    def agent_connect(self, message: Message) -> None:
+        interface = message.get("Interface", "")
+        journal.record_leg_answered(
+            _required(message, "Linkedid"),
+            _required(message, "DestUniqueid"),
+            event_time(message),
+            interface,
+            self.directory.user_for(interface, message.get("DestChannel", "")),
+            hold_seconds=_int(message, "HoldTime"),
+            ring_seconds=_int(message, "RingTime"),
+        )
+
+    def agent_ring_no_answer(self, message: Message) -> None:
+        journal.record_leg_ended(
+            _required(message, "DestUniqueid"), event_time(message), _int(message, "RingTime")
+        )
+
+    def agent_complete(self, message: Message) -> None:
+        journal.record_leg_ended(_required(message, "DestUniqueid"), event_time(message))
+
+    def dial_begin(self, message: Message) -> None:
+        linkedid = _required(message, "Linkedid")
+        destination = message.get("DestChannel", "")
+        consultant_id = self.directory.user_for(destination)
+        if consultant_id is None:
+            return
+        # Dialling a consultant outside the queue: a transfer, or a forwarded call.
+        if Call.objects.filter(linkedid=linkedid).exists():
+            journal.record_leg_rung(
+                linkedid,
+                _required(message, "DestUniqueid"),
+                event_time(message),
+                destination.rsplit("-", 1)[0],
+                consultant_id,
+            )
+
+    def dial_end(self, message: Message) -> None:
+        linkedid = _required(message, "Linkedid")
+        destination = message.get("DestChannel", "")
+        dest_uniqueid = _required(message, "DestUniqueid")
+        at = event_time(message)
+        answered = message.get("DialStatus") == "ANSWER"
+        consultant_id = self.directory.user_for(destination)
+        if consultant_id is None:
+            direction = (
+                Call.objects.filter(linkedid=linkedid).values_list("direction", flat=True).first()
+            )
+            if answered and direction == CallDirection.OUTBOUND:
+                journal.record_outbound_answered(linkedid, at)
+            return
+        if answered:
+            journal.record_leg_answered(
+                linkedid, dest_uniqueid, at, destination.rsplit("-", 1)[0], consultant_id
+            )
+        else:
+            journal.record_leg_ended(dest_uniqueid, at)
+
+    def hangup(self, message: Message) -> None:
+        uniqueid = _required(message, "Uniqueid")
+        at = event_time(message)
+        if uniqueid == message.get("Linkedid"):
+            journal.end_call(uniqueid, at)
+        else:
+            journal.record_leg_ended(uniqueid, at)
+
+    def var_set(self, message: Message) -> None:
+        if message.get("Variable") == RECORDING_VARIABLE and message.get("Value"):
+            journal.record_recording(
+                _required(message, "Linkedid"), event_time(message), message["Value"]
+            )
+
+    def originate_response(self, message: Message) -> None:
+        # A click-to-call whose first channel never came up: no Hangup will follow.
+        uniqueid = message.get("Uniqueid", "")
+        if message.get("Response") == "Failure" and uniqueid and uniqueid != "<null>":
+            journal.end_call(uniqueid, event_time(message))
+
+    # Consultants
+
+    def queue_member(self, message: Message) -> None:
+        user_id = self._member(message)
+        if user_id is None:
+            return
+        state = presence.derive_state(
+            _int(message, "Status"),
+            paused=message.get("Paused") == "1",
+            in_call=message.get("InCall") == "1",
+        )
+        presence.set_state(
+            user_id,
+            state,
+            event_time(message),
+            interface=message.get("Interface", "") or message.get("Location", ""),
+            pause_reason=message.get("PausedReason", "") or message.get("Reason", ""),
+        )
+
+    def queue_member_removed(self, message: Message) -> None:
+        user_id = self._member(message)
+        if user_id is not None:
+            presence.set_state(user_id, PresenceState.LOGGED_OUT, event_time(message))
+
+    def _member(self, message: Message) -> int | None:
+        return self.directory.user_for(
+            message.get("Interface", ""),
+            message.get("Location", ""),
+            message.get("StateInterface", ""),
+        )

@@ -1,0 +1,342 @@
+"""The call journal's service functions: one per thing that happens to a call.
+
+Every function is keyed by Asterisk's own identifiers (linkedid for the call,
+uniqueid for a leg) and only ever fills a field that is still empty or moves
+an outcome to a stronger one, so the same event applied twice, or events that
+arrive out of order, leave the same rows behind.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+
+from hotline_asterisk_connector import notify, screenpop
+from hotline_asterisk_connector.models import (
+    Call,
+    CallbackRequest,
+    CallDirection,
+    CallLeg,
+    Disposition,
+    Voicemail,
+)
+from hotline_crm.models import Client, ClientPhone
+from hotline_crm.phones import normalise
+
+log = logging.getLogger(__name__)
+
+# A later event may only move a call to an outcome that says more about it:
+# a caller who reached the menu and then left a message is a voicemail, and
+# anything a consultant answered is answered.
+_RANK = {
+    Disposition.IN_PROGRESS: 0,
+    Disposition.ABANDONED: 1,
+    Disposition.OUTBOUND_NOT_ANSWERED: 1,
+    Disposition.NOBODY_AVAILABLE: 2,
+    Disposition.OFF_HOURS: 3,
+    Disposition.OVER_LIMIT: 3,
+    Disposition.CALLBACK_REQUESTED: 4,
+    Disposition.VOICEMAIL: 5,
+    Disposition.ANSWERED: 6,
+    Disposition.OUTBOUND_ANSWERED: 6,
+}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The caller as their network presented them, exactly as sent."""
+
+    number: str
+    name: str = ""
+
+    @classmethod
+    def from_asterisk(cls, number: str, name: str) -> "Caller":
+        # Asterisk writes "<unknown>" for a missing caller ID; that is no name.
+        return cls(
+            number="" if number == "<unknown>" else number,
+            name="" if name == "<unknown>" else name,
+        )
+
+
+def identify_client(number: str) -> Client | None:
+    """The card whose phone matches `number` (E.164), or None for an unknown caller."""
+    phone = normalise(number)
+    if not phone.value:
+        return None
+    match = ClientPhone.objects.filter(number=phone.value).select_related("client").first()
+    return match.client if match else None
+
+
+def open_inbound_call(
+    linkedid: str, uniqueid: str, at: datetime, caller: Caller, dialled_number: str
+) -> Call:
+    """A caller reached one of the hotline's numbers."""
+    call = _call(linkedid, at)
+    changed = _fill(
+        call,
+        uniqueid=uniqueid,
+        dialled_number=dialled_number,
+        caller_number_raw=caller.number,
+        caller_name=caller.name,
+    )
+    if not call.caller_number and caller.number:
+        call.caller_number = normalise(caller.number).value
+        call.client = identify_client(caller.number)
+        changed = True
+    if at < call.started_at:
+        call.started_at = at
+        changed = True
+    if changed:
+        call.save()
+        notify.wallboard_changed()
+    return call
+
+
+def mark_queued(linkedid: str, at: datetime) -> None:
+    call = _call(linkedid, at)
+    if call.queued_at is None:
+        call.queued_at = at
+        call.save(update_fields=["queued_at", "updated_at"])
+        notify.wallboard_changed()
+
+
+def mark_left_queue(linkedid: str, at: datetime) -> None:
+    """The caller left the queue (answered, timed out or hung up): the wait is over."""
+    call = _call(linkedid, at)
+    if call.wait_seconds is None and call.queued_at is not None:
+        call.wait_seconds = _seconds(call.queued_at, at)
+        call.save(update_fields=["wait_seconds", "updated_at"])
+
+
+def record_leg_rung(
+    linkedid: str, leg_uniqueid: str, at: datetime, interface: str, consultant_id: int | None
+) -> CallLeg:
+    """A consultant's device started ringing for the call: pop the card on their screen."""
+    call = _call(linkedid, at)
+    leg, created = _leg(call, leg_uniqueid, at, interface, consultant_id)
+    if created:
+        if consultant_id is not None and call.direction == CallDirection.INBOUND:
+            screenpop.ringing(call, consultant_id)
+        notify.wallboard_changed()
+    return leg
+
+
+def record_leg_answered(
+    linkedid: str,
+    leg_uniqueid: str,
+    at: datetime,
+    interface: str,
+    consultant_id: int | None,
+    *,
+    hold_seconds: int | None = None,
+    ring_seconds: int | None = None,
+) -> None:
+    """A consultant picked up: the caller's wait ends and the conversation starts."""
+    call = _call(linkedid, at)
+    leg, _created = _leg(call, leg_uniqueid, at, interface, consultant_id)
+    if leg.answered_at is None:
+        leg.answered_at = at
+        leg.ring_seconds = ring_seconds if ring_seconds is not None else _seconds(leg.rang_at, at)
+        leg.save(update_fields=["answered_at", "ring_seconds"])
+    if call.direction == CallDirection.OUTBOUND:
+        return
+    if call.answered_at is None:
+        call.answered_at = at
+        call.consultant_id = call.consultant_id or consultant_id
+        if hold_seconds is not None:
+            call.wait_seconds = hold_seconds
+        elif call.wait_seconds is None:
+            call.wait_seconds = _seconds(call.queued_at or call.started_at, at)
+        _propose(call, Disposition.ANSWERED)
+        call.save()
+        screenpop.answered(call, consultant_id)
+        notify.wallboard_changed()
+
+
+def record_leg_ended(leg_uniqueid: str, at: datetime, ring_seconds: int | None = None) -> None:
+    """A rung device stopped: it hung up, or it was not answered in time."""
+    leg = CallLeg.objects.filter(uniqueid=leg_uniqueid).select_related("call").first()
+    if leg is None or leg.ended_at is not None:
+        return
+    leg.ended_at = at
+    if leg.answered_at is None and leg.ring_seconds is None:
+        leg.ring_seconds = ring_seconds if ring_seconds is not None else _seconds(leg.rang_at, at)
+    leg.save(update_fields=["ended_at", "ring_seconds"])
+    if leg.answered_at is None and leg.consultant_id is not None:
+        screenpop.stopped_ringing(leg.call, leg.consultant_id)
+    notify.wallboard_changed()
+
+
+def record_outbound_answered(linkedid: str, at: datetime) -> None:
+    """The person a consultant called picked up."""
+    call = _call(linkedid, at)
+    if call.answered_at is None:
+        call.answered_at = at
+        _propose(call, Disposition.OUTBOUND_ANSWERED)
+        call.save()
+        notify.wallboard_changed()
+
+
+def record_abandoned(linkedid: str, at: datetime, hold_seconds: int | None) -> None:
+    """The caller hung up while waiting in the queue."""
+    call = _call(linkedid, at)
+    if call.wait_seconds is None:
+        call.wait_seconds = hold_seconds
+    _propose(call, Disposition.ABANDONED)
+    call.save()
+    notify.wallboard_changed()
+
+
+def record_outcome(linkedid: str, at: datetime, disposition: Disposition) -> None:
+    """The dialplan sent the caller down a branch: outside hours, over the limit, nobody free."""
+    call = _call(linkedid, at)
+    if _propose(call, disposition):
+        call.save()
+        notify.wallboard_changed()
+
+
+def record_voicemail(
+    linkedid: str, at: datetime, audio_file: str, duration_seconds: int | None
+) -> Voicemail:
+    """The caller left a voice message."""
+    call = _call(linkedid, at)
+    voicemail, created = Voicemail.objects.get_or_create(
+        call=call,
+        defaults={
+            "audio_file": audio_file,
+            "duration_seconds": duration_seconds,
+            "caller_number": call.caller_number,
+            "caller_number_raw": call.caller_number_raw,
+            "dialled_number": call.dialled_number,
+            "created_at": at,
+        },
+    )
+    if not created and duration_seconds is not None and voicemail.duration_seconds is None:
+        voicemail.duration_seconds = duration_seconds
+        voicemail.save(update_fields=["duration_seconds"])
+    if _propose(call, Disposition.VOICEMAIL):
+        call.save()
+    notify.wallboard_changed()
+    return voicemail
+
+
+def record_callback_request(linkedid: str, at: datetime, number_to_call: str) -> CallbackRequest:
+    """The caller keyed in a number to be called back on."""
+    call = _call(linkedid, at)
+    number = normalise(number_to_call)
+    request, _created = CallbackRequest.objects.get_or_create(
+        call=call,
+        defaults={
+            "number_to_call": number.value,
+            "caller_number": call.caller_number,
+            "caller_number_raw": call.caller_number_raw,
+            "dialled_number": call.dialled_number,
+            "created_at": at,
+        },
+    )
+    if _propose(call, Disposition.CALLBACK_REQUESTED):
+        call.save()
+    notify.wallboard_changed()
+    return request
+
+
+def record_recording(linkedid: str, at: datetime, recording_file: str) -> None:
+    call = _call(linkedid, at)
+    if not call.recording_file and recording_file:
+        call.recording_file = recording_file
+        call.save(update_fields=["recording_file", "updated_at"])
+
+
+def end_call(linkedid: str, at: datetime) -> Call | None:
+    """The call's first channel hung up: settle the times and the outcome."""
+    call = Call.objects.filter(linkedid=linkedid).first()
+    if call is None or call.ended_at is not None:
+        return call
+    call.ended_at = max(at, call.started_at)
+    if call.answered_at is not None:
+        call.talk_seconds = _seconds(call.answered_at, call.ended_at)
+    elif call.wait_seconds is None and call.queued_at is not None:
+        call.wait_seconds = _seconds(call.queued_at, call.ended_at)
+    if call.disposition == Disposition.IN_PROGRESS:
+        call.disposition = (
+            Disposition.OUTBOUND_NOT_ANSWERED
+            if call.direction == CallDirection.OUTBOUND
+            else Disposition.ABANDONED
+        )
+    call.save()
+    call.legs.filter(ended_at__isnull=True).update(ended_at=call.ended_at)
+    screenpop.ended(call)
+    notify.wallboard_changed()
+    return call
+
+
+def missed_calls() -> QuerySet[Call]:
+    """Every inbound call no consultant talked to, newest first: abandoned, off-hours,
+    over the limit, nobody available, voicemail and callback requests alike."""
+    return (
+        Call.objects.filter(direction=CallDirection.INBOUND, disposition__in=Disposition.missed())
+        .select_related("client", "voicemail", "callback_request")
+        .order_by("-started_at")
+    )
+
+
+def _call(linkedid: str, at: datetime) -> Call:
+    """The call of `linkedid`, created as a bare inbound call if this is its first event."""
+    call = Call.objects.filter(linkedid=linkedid).first()
+    if call is not None:
+        return call
+    try:
+        with transaction.atomic():
+            return Call.objects.create(linkedid=linkedid, uniqueid=linkedid, started_at=at)
+    except IntegrityError:
+        # Another connector process wrote it first.
+        return Call.objects.get(linkedid=linkedid)
+
+
+def _leg(
+    call: Call, uniqueid: str, at: datetime, interface: str, consultant_id: int | None
+) -> tuple[CallLeg, bool]:
+    leg = CallLeg.objects.filter(uniqueid=uniqueid).first()
+    if leg is None and consultant_id is not None:
+        # A consultant rung through a Local channel shows up twice (the Local
+        # half, then the device it dials): one ring, one leg.
+        leg = call.legs.filter(consultant_id=consultant_id, ended_at__isnull=True).first()
+    if leg is not None:
+        if leg.consultant_id is None and consultant_id is not None:
+            leg.consultant_id = consultant_id
+            leg.save(update_fields=["consultant"])
+        return leg, False
+    try:
+        with transaction.atomic():
+            leg = CallLeg.objects.create(
+                call=call,
+                uniqueid=uniqueid,
+                interface=interface,
+                consultant_id=consultant_id,
+                rang_at=at,
+            )
+            return leg, True
+    except IntegrityError:
+        return CallLeg.objects.get(uniqueid=uniqueid), False
+
+
+def _propose(call: Call, disposition: Disposition) -> bool:
+    if _RANK[disposition] > _RANK[Disposition(call.disposition)]:
+        call.disposition = disposition
+        return True
+    return False
+
+
+def _fill(call: Call, **values: str) -> bool:
+    changed = False
+    for field, value in values.items():
+        if value and not getattr(call, field):
+            setattr(call, field, value)
+            changed = True
+    return changed
+
+
+def _seconds(start: datetime, end: datetime) -> int:
+    return max(0, round((end - start).total_seconds()))

@@ -1,0 +1,70 @@
+"""Messages from the call journal to browsers, over the Channels layer.
+
+Groups: `consultant.<user_id>` (that consultant's open pages) and `wallboard`.
+The formats are documented in docs/websocket-messages.md.
+
+The connector's database thread must not touch the channel layer: the
+in-process layer of the embedded mode is not thread-safe. So while the
+connector applies an event, messages are collected in an outbox and sent
+from the event loop once the event's transaction has committed. Anywhere
+else (a web view) they are sent after commit.
+"""
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+WALLBOARD_GROUP = "wallboard"
+WALLBOARD_UPDATE = {"type": "wallboard.update"}
+
+Outgoing = tuple[str, dict]
+
+_outbox: contextvars.ContextVar[list[Outgoing] | None] = contextvars.ContextVar(
+    "hotline_outbox", default=None
+)
+
+
+def consultant_group(user_id: int) -> str:
+    return f"consultant.{user_id}"
+
+
+def emit(group: str, message: dict) -> None:
+    outbox = _outbox.get()
+    if outbox is not None:
+        if (group, message) not in outbox:
+            outbox.append((group, message))
+        return
+    transaction.on_commit(lambda: send_now(group, message))
+
+
+def wallboard_changed() -> None:
+    emit(WALLBOARD_GROUP, WALLBOARD_UPDATE)
+
+
+def send_now(group: str, message: dict) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(group, message)
+
+
+@contextmanager
+def collecting() -> Iterator[list[Outgoing]]:
+    """Collect what is emitted inside the block instead of sending it."""
+    outbox: list[Outgoing] = []
+    token = _outbox.set(outbox)
+    try:
+        yield outbox
+    finally:
+        _outbox.reset(token)
+
+
+async def deliver(outbox: list[Outgoing]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for group, message in outbox:
+        await layer.group_send(group, message)
