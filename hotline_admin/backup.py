@@ -1,0 +1,302 @@
+"""One archive with everything the line needs to come back: the database and the audio files.
+
+The database goes in as Django's JSON Lines serialisation rather than a
+pg_dump: it restores onto SQLite or PostgreSQL alike (the embedded
+installation can move to production through a backup), needs no client tool
+of a matching version, and is streamed line by line on restore. See
+docs/decisions/0003-admin-app.md.
+"""
+
+import datetime
+import io
+import json
+import os
+import shutil
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+ARCHIVE_FORMAT = 1
+MANIFEST = "manifest.json"
+DATABASE = "database.jsonl"
+PREFIX = "hotline-backup-"
+SUFFIX = ".tar.gz"
+
+# Rebuilt by `migrate` on any installation, or worthless after a restore:
+# content types and permissions are referred to by natural keys instead.
+EXCLUDED_MODELS = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+
+
+class BackupError(Exception):
+    """A backup that cannot be written or restored, with a message for the administrator."""
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    archive: Path
+    created_at: str
+    objects: int
+    files: int
+
+
+def file_roots() -> dict[str, Path]:
+    """The directories that travel in the archive, by their name inside it."""
+    return {
+        "recordings": Path(settings.RECORDINGS_DIR),
+        "voicemail": Path(settings.VOICEMAIL_DIR),
+        "prompts": Path(settings.PROMPTS_DIR),
+    }
+
+
+def backup_dir() -> Path:
+    return Path(settings.BACKUP_DIR)
+
+
+def applied_migrations(using: str = DEFAULT_DB_ALIAS) -> dict[str, list[str]]:
+    loader = MigrationLoader(connections[using], ignore_no_migrations=True)
+    applied: dict[str, list[str]] = {}
+    for app_label, name in sorted(loader.applied_migrations):
+        applied.setdefault(app_label, []).append(name)
+    return applied
+
+
+def known_migrations(using: str = DEFAULT_DB_ALIAS) -> set[tuple[str, str]]:
+    loader = MigrationLoader(connections[using], ignore_no_migrations=True)
+    return set(loader.disk_migrations)
+
+
+class ExactEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to milliseconds; a backup keeps them to the microsecond."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def models_to_dump(using: str = DEFAULT_DB_ALIAS) -> list[type[models.Model]]:
+    """Every concrete model, referenced models before those that refer to them."""
+    excluded_apps = {label for label in EXCLUDED_MODELS if "." not in label}
+    excluded_models = {label.lower() for label in EXCLUDED_MODELS if "." in label}
+    app_list = {
+        config: None
+        for config in apps.get_app_configs()
+        if config.models_module is not None and config.label not in excluded_apps
+    }
+    return [
+        model
+        for model in serializers.sort_dependencies(app_list.items(), allow_cycles=True)
+        if model._meta.label_lower not in excluded_models
+        and not model._meta.proxy
+        and router.allow_migrate_model(using, model)
+    ]
+
+
+def _rows(using: str) -> Iterator[models.Model]:
+    for model in models_to_dump(using):
+        yield from model._base_manager.using(using).order_by(model._meta.pk.name).iterator()
+
+
+def dump_database(path: Path, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Write every row in one consistent snapshot, so no row points to one left out."""
+    connection = connections[using]
+    with transaction.atomic(using=using), path.open("w", encoding="utf-8") as stream:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        # On SQLite the first read takes a shared lock held to the end of the
+        # transaction, which gives the same single snapshot.
+        serializers.serialize(
+            "jsonl", _rows(using), stream=stream, use_natural_foreign_keys=True, cls=ExactEncoder
+        )
+
+
+def _version() -> str:
+    try:
+        return metadata.version("hotline")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def create_backup(kind: str = "manual", directory: Path | None = None) -> Path:
+    """Write one archive into the backup directory and return its path."""
+    directory = directory or backup_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    final = directory / f"{PREFIX}{stamp}-{kind}{SUFFIX}"
+    with tempfile.TemporaryDirectory(prefix="hotline-backup-") as scratch:
+        database = Path(scratch) / DATABASE
+        dump_database(database)
+        manifest = {
+            "format": ARCHIVE_FORMAT,
+            "created_at": timezone.now().isoformat(),
+            "kind": kind,
+            "hotline_version": _version(),
+            "database_vendor": connections[DEFAULT_DB_ALIAS].vendor,
+            "migrations": applied_migrations(),
+        }
+        # Written under a temporary name and renamed, so a half-written
+        # archive never looks like a backup; only the owner may read it.
+        partial = directory / f".{final.name}.partial"
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+                _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2).encode())
+                tar.add(database, arcname=DATABASE)
+                for name, root in file_roots().items():
+                    if root.is_dir():
+                        tar.add(root, arcname=f"files/{name}")
+            partial.rename(final)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    return final
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mtime = int(timezone.now().timestamp())
+    info.mode = 0o600
+    tar.addfile(info, io.BytesIO(data))
+
+
+def list_backups(directory: Path | None = None) -> list[Path]:
+    """Finished archives, newest first."""
+    directory = directory or backup_dir()
+    if not directory.is_dir():
+        return []
+    archives = [
+        path
+        for path in directory.iterdir()
+        if path.name.startswith(PREFIX) and path.name.endswith(SUFFIX)
+    ]
+    return sorted(archives, key=lambda path: path.name, reverse=True)
+
+
+def prune_backups(keep: int, kind: str = "daily", directory: Path | None = None) -> list[Path]:
+    """Delete the oldest archives of one kind beyond `keep`; manual backups are never pruned."""
+    archives = [path for path in list_backups(directory) if path.name.endswith(f"-{kind}{SUFFIX}")]
+    removed = archives[keep:]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def read_manifest(archive: Path) -> dict:
+    try:
+        with tarfile.open(archive, mode="r:gz") as tar:
+            member = tar.extractfile(MANIFEST)
+            if member is None:
+                raise KeyError(MANIFEST)
+            manifest = json.load(member)
+    except (OSError, tarfile.TarError, KeyError, ValueError) as error:
+        raise BackupError(_("This file is not a hotline backup or it is damaged.")) from error
+    if manifest.get("format") != ARCHIVE_FORMAT:
+        raise BackupError(_("This backup was made by an unsupported version of hotline."))
+    return manifest
+
+
+def check_compatible(manifest: dict) -> None:
+    """Refuse a backup whose database has migrations this code does not know.
+
+    An older backup loads into a newer schema (added fields take their
+    defaults); a newer one would lose data silently, so upgrade first.
+    """
+    known = known_migrations()
+    unknown = [
+        f"{app}.{name}"
+        for app, names in manifest.get("migrations", {}).items()
+        for name in names
+        if (app, name) not in known
+    ]
+    if unknown:
+        raise BackupError(
+            _(
+                "This backup was made by a newer version of hotline. Upgrade this "
+                "installation first, then restore. Unknown changes: %(changes)s"
+            )
+            % {"changes": ", ".join(unknown[:5])}
+        )
+
+
+def restore_backup(archive: Path) -> RestoreResult:
+    """Replace the database and the audio files with the archive's contents.
+
+    The database is replaced in one transaction: if loading fails, nothing
+    has changed. Files are replaced after the database is committed.
+    """
+    manifest = read_manifest(archive)
+    check_compatible(manifest)
+    roots = file_roots()
+    staging_parent = backup_dir()
+    staging_parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".restore-", dir=staging_parent) as scratch:
+        staging = Path(scratch)
+        try:
+            with tarfile.open(archive, mode="r:gz") as tar:
+                # The "data" filter refuses absolute paths, links out of the
+                # tree and device files: an archive cannot write elsewhere.
+                tar.extractall(staging, filter="data")
+        except (OSError, tarfile.TarError) as error:
+            raise BackupError(
+                _("The backup could not be unpacked: %(error)s") % {"error": error}
+            ) from error
+        objects = _load_database(staging / DATABASE)
+        files = 0
+        for name, root in roots.items():
+            files += _replace_directory(root, staging / "files" / name)
+    return RestoreResult(
+        archive=archive,
+        created_at=manifest.get("created_at", ""),
+        objects=objects,
+        files=files,
+    )
+
+
+def _load_database(path: Path) -> int:
+    if not path.is_file():
+        raise BackupError(_("The backup has no database in it."))
+    with path.open(encoding="utf-8") as lines:
+        objects = sum(1 for line in lines if line.strip())
+    try:
+        with transaction.atomic():
+            call_command("flush", interactive=False, verbosity=0)
+            call_command("loaddata", str(path), verbosity=0)
+    except Exception as error:
+        raise BackupError(
+            _("The database could not be restored; nothing was changed. Details: %(error)s")
+            % {"error": error}
+        ) from error
+    return objects
+
+
+def _replace_directory(root: Path, source: Path) -> int:
+    """Make `root` hold exactly what `source` holds; `root` itself may be a mount point."""
+    root.mkdir(parents=True, exist_ok=True)
+    for entry in root.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    if not source.is_dir():
+        return 0
+    count = 0
+    for entry in source.iterdir():
+        shutil.move(str(entry), root / entry.name)
+    for _dirpath, _dirnames, filenames in os.walk(root):
+        count += len(filenames)
+    return count

@@ -1,0 +1,183 @@
+"""The data retention job: delete old recordings, anonymise clients no longer in contact.
+
+Statistics never change: they are computed from the coded fields of calls
+(times, durations, outcomes, numbers dialled, consultants) and the frozen
+snapshot on each consultation form, which this job leaves alone. It removes
+what identifies or describes a person: audio, names, phone numbers and
+free text.
+"""
+
+import calendar
+import datetime
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from hotline_admin.models import MaintenanceSettings
+from hotline_asterisk_connector.models import Call, CallbackRequest, CallComment, Voicemail
+from hotline_crm.models import Client, ClientPhone, Consultation
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RetentionResult:
+    recordings_deleted: int = 0
+    voicemails_deleted: int = 0
+    clients_anonymised: int = 0
+    calls_anonymised: int = 0
+    files_missing: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"recordings deleted: {self.recordings_deleted}, "
+            f"voice messages deleted: {self.voicemails_deleted}, "
+            f"clients anonymised: {self.clients_anonymised}, "
+            f"calls anonymised: {self.calls_anonymised}"
+        )
+
+
+def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """The same day and time `months` calendar months earlier (the month's last day if shorter)."""
+    month_index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def stored_file(root: Path, name: str) -> Path | None:
+    """The file a row points to, only if it lies inside `root` (never follow a path out)."""
+    if not name:
+        return None
+    path = Path(name) if Path(name).is_absolute() else root / name
+    resolved_root = root.resolve()
+    resolved = path.resolve()
+    if not resolved.is_relative_to(resolved_root):
+        logger.warning("Refusing to delete %s: outside %s", path, root)
+        return None
+    return resolved
+
+
+def _delete(paths: list[Path], result: RetentionResult) -> None:
+    for path in paths:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            result.files_missing.append(str(path))
+
+
+def delete_old_recordings(days: int, now: datetime.datetime, result: RetentionResult) -> None:
+    cutoff = now - datetime.timedelta(days=days)
+    recordings = Path(settings.RECORDINGS_DIR)
+    calls = Call.objects.filter(started_at__lt=cutoff).exclude(recording_file="")
+    files = [path for call in calls if (path := stored_file(recordings, call.recording_file))]
+    # Rows first, then files: a row never points at a deleted file for long,
+    # and a failed deletion leaves a file the next run finds by its age.
+    result.recordings_deleted += calls.update(recording_file="")
+    _delete(files, result)
+    _delete(_old_unreferenced_files(recordings, cutoff), result)
+
+    voicemails_dir = Path(settings.VOICEMAIL_DIR)
+    voicemails = Voicemail.objects.filter(created_at__lt=cutoff).exclude(audio_file="")
+    files = [path for item in voicemails if (path := stored_file(voicemails_dir, item.audio_file))]
+    result.voicemails_deleted += voicemails.update(audio_file="")
+    _delete(files, result)
+
+
+def _old_unreferenced_files(root: Path, cutoff: datetime.datetime) -> list[Path]:
+    """Recordings on disk older than the cutoff that no call row knows (a missed event)."""
+    if not root.is_dir():
+        return []
+    limit = cutoff.timestamp()
+    return [path for path in root.rglob("*") if path.is_file() and path.stat().st_mtime < limit]
+
+
+def clients_out_of_contact(cutoff: datetime.datetime):
+    """Cards with no call, form or recorded contact since the cutoff, not yet anonymised."""
+    return (
+        Client.objects.filter(anonymised_at__isnull=True)
+        .filter(Q(last_contact_at__lt=cutoff) | Q(last_contact_at__isnull=True))
+        .filter(created_at__lt=cutoff)
+        .exclude(calls__started_at__gte=cutoff)
+        .exclude(consultations__created_at__gte=cutoff)
+        .distinct()
+    )
+
+
+def anonymise_client(client: Client, now: datetime.datetime) -> int:
+    """Remove what identifies the person; return how many of their calls were stripped.
+
+    Demographics stay on the card (age, gender, oblast, settlement type, IDP
+    status): alone they identify nobody, and reports may count them.
+    """
+    recordings = Path(settings.RECORDINGS_DIR)
+    voicemails_dir = Path(settings.VOICEMAIL_DIR)
+    calls = Call.objects.filter(client=client)
+    files = [path for call in calls if (path := stored_file(recordings, call.recording_file))]
+    files += [
+        path
+        for item in Voicemail.objects.filter(call__client=client)
+        if (path := stored_file(voicemails_dir, item.audio_file))
+    ]
+    with transaction.atomic():
+        ClientPhone.objects.filter(client=client).delete()
+        Consultation.objects.filter(client=client).update(summary="", action_taken="")
+        CallComment.objects.filter(call__client=client).delete()
+        Voicemail.objects.filter(call__client=client).update(
+            caller_number="", caller_number_raw="", audio_file="", outcome_note=""
+        )
+        CallbackRequest.objects.filter(call__client=client).update(
+            caller_number="", caller_number_raw="", number_to_call="", outcome_note=""
+        )
+        stripped = calls.update(
+            caller_number="",
+            caller_number_raw="",
+            caller_name="",
+            callee_number="",
+            recording_file="",
+        )
+        client.name = ""
+        client.settlement = ""
+        client.notes = ""
+        client.anonymised_at = now
+        client.save()
+    for path in files:
+        path.unlink(missing_ok=True)
+    return stripped
+
+
+def anonymise_old_contacts(months: int, now: datetime.datetime, result: RetentionResult) -> None:
+    cutoff = months_before(now, months)
+    for client in clients_out_of_contact(cutoff).iterator():
+        result.calls_anonymised += anonymise_client(client, now)
+        result.clients_anonymised += 1
+    # Calls and requests from numbers that never got a card keep only their
+    # coded fields too.
+    result.calls_anonymised += (
+        Call.objects.filter(client__isnull=True, started_at__lt=cutoff)
+        .exclude(caller_number="", caller_number_raw="", caller_name="", callee_number="")
+        .update(caller_number="", caller_number_raw="", caller_name="", callee_number="")
+    )
+    for model in (Voicemail, CallbackRequest):
+        extra = {"number_to_call": ""} if model is CallbackRequest else {}
+        model.objects.filter(created_at__lt=cutoff).exclude(
+            caller_number="", caller_number_raw=""
+        ).update(caller_number="", caller_number_raw="", outcome_note="", **extra)
+
+
+def apply_retention(now: datetime.datetime | None = None) -> RetentionResult:
+    """Run the retention policy as the administrator set it; empty settings keep everything."""
+    now = now or timezone.now()
+    policy = MaintenanceSettings.load()
+    result = RetentionResult()
+    if policy.recordings_keep_days:
+        delete_old_recordings(policy.recordings_keep_days, now, result)
+    if policy.client_data_keep_months:
+        anonymise_old_contacts(policy.client_data_keep_months, now, result)
+    return result

@@ -1,0 +1,181 @@
+import datetime
+import os
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from hotline_admin.models import MaintenanceSettings
+from hotline_admin.retention import apply_retention, months_before
+from hotline_asterisk_connector.models import Call, CallbackRequest, CallComment, Voicemail
+from hotline_crm.models import Client, ClientPhone, Consultation
+from tests.admin import sample
+
+NOW = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
+
+
+def rows(queryset) -> list:
+    return sorted(queryset, key=repr)
+
+
+def statistics() -> dict:
+    """What the reports count: coded fields of calls and the frozen snapshots of forms."""
+    calls = Call.objects.order_by()
+    forms = Consultation.objects.order_by()
+    return {
+        "calls_by_outcome": rows(
+            calls.values_list("disposition").annotate(n=Count("pk"), talk=Sum("talk_seconds"))
+        ),
+        "calls_by_number": rows(calls.values_list("dialled_number").annotate(n=Count("pk"))),
+        "calls_by_consultant": rows(calls.values_list("consultant").annotate(n=Count("pk"))),
+        "wait": calls.aggregate(Sum("wait_seconds")),
+        "forms": rows(
+            forms.values_list(
+                "consultant",
+                "snapshot_age",
+                "snapshot_age_status",
+                "snapshot_gender",
+                "snapshot_oblast",
+                "snapshot_settlement_type",
+                "outcome",
+                "created_at",
+            )
+        ),
+        "topics": rows(forms.values_list("topics__code").annotate(n=Count("pk"))),
+        "clients": Client.objects.count(),
+        "client_demographics": rows(
+            Client.objects.values_list("age", "gender", "oblast", "settlement_type", "idp_status")
+        ),
+    }
+
+
+def set_policy(days=None, months=None) -> None:
+    policy = MaintenanceSettings.load()
+    policy.recordings_keep_days = days
+    policy.client_data_keep_months = months
+    policy.save()
+
+
+@pytest.fixture
+def data(alice):
+    return sample.build(alice, NOW)
+
+
+def test_empty_settings_keep_everything(data, storage):
+    before = statistics()
+    result = apply_retention(NOW)
+    assert result.recordings_deleted == result.clients_anonymised == 0
+    assert (storage["RECORDINGS_DIR"] / "2025/old.wav").exists()
+    assert Client.objects.get(pk=data.old_client.pk).name == "Олена Петренко"
+    assert statistics() == before
+
+
+def test_recordings_older_than_the_period_are_deleted_and_newer_kept(data, storage):
+    set_policy(days=30)
+    before = statistics()
+
+    result = apply_retention(NOW)
+
+    # One recorded call a year ago goes; the one a week ago stays.
+    assert result.recordings_deleted == 1
+    assert not (storage["RECORDINGS_DIR"] / "2025/old.wav").exists()
+    assert (storage["RECORDINGS_DIR"] / "recent.wav").exists()
+    assert Call.objects.get(pk=data.old_call.pk).recording_file == ""
+    assert Call.objects.get(pk=data.recent_call.pk).recording_file == "recent.wav"
+    # The year-old voice message goes too.
+    assert result.voicemails_deleted == 1
+    assert not (storage["VOICEMAIL_DIR"] / "default/100/INBOX/msg0000.wav").exists()
+    assert Voicemail.objects.get(pk=data.old_voicemail.pk).audio_file == ""
+    # Personal data is a separate setting, left empty here.
+    assert Client.objects.get(pk=data.old_client.pk).name == "Олена Петренко"
+    assert statistics() == before
+
+
+def test_a_recording_no_call_knows_is_deleted_by_its_age(data, storage):
+    set_policy(days=30)
+    stray = sample.write_file(storage["RECORDINGS_DIR"], "stray.wav", b"RIFF")
+    old = (NOW - datetime.timedelta(days=31)).timestamp()
+    os.utime(stray, (old, old))
+    apply_retention(NOW)
+    assert not stray.exists()
+
+
+def test_clients_out_of_contact_are_anonymised_and_statistics_stay_identical(data, storage):
+    set_policy(months=6)
+    before = statistics()
+
+    result = apply_retention(NOW)
+
+    assert result.clients_anonymised == 1
+    old = Client.objects.get(pk=data.old_client.pk)
+    assert old.name == old.settlement == old.notes == old.name_key == ""
+    assert old.anonymised_at == NOW
+    assert not ClientPhone.objects.filter(client=old).exists()
+    old_form = Consultation.objects.get(client=old)
+    assert old_form.summary == old_form.action_taken == ""
+    old_call = Call.objects.get(pk=data.old_call.pk)
+    assert old_call.caller_number == old_call.caller_number_raw == ""
+    assert old_call.recording_file == ""
+    assert not (storage["RECORDINGS_DIR"] / "2025/old.wav").exists()
+    assert not CallComment.objects.filter(call=old_call).exists()
+    # The year-old call from a number without a card loses its number too.
+    unknown = Call.objects.get(pk=data.unknown_caller_call.pk)
+    assert unknown.caller_number == ""
+    assert Voicemail.objects.get(pk=data.old_voicemail.pk).caller_number == ""
+    assert CallbackRequest.objects.get().number_to_call == ""
+    # The client in touch last week keeps everything.
+    recent = Client.objects.get(pk=data.recent_client.pk)
+    assert recent.name == "Іван"
+    assert recent.anonymised_at is None
+    assert ClientPhone.objects.filter(client=recent).count() == 1
+    assert Call.objects.get(pk=data.recent_call.pk).caller_number == "+380501112233"
+    assert (storage["RECORDINGS_DIR"] / "recent.wav").exists()
+
+    assert statistics() == before
+
+
+def test_a_recent_call_keeps_a_client_whose_card_says_otherwise(data):
+    """last_contact_at may lag behind; a call in the period counts as contact."""
+    set_policy(months=6)
+    sample.call(
+        "1795000000.1", NOW - datetime.timedelta(days=2), client=data.old_client, wait_seconds=1
+    )
+    assert apply_retention(NOW).clients_anonymised == 0
+    assert Client.objects.get(pk=data.old_client.pk).name == "Олена Петренко"
+
+
+def test_running_twice_changes_nothing_more(data):
+    set_policy(days=30, months=6)
+    apply_retention(NOW)
+    after_first = statistics()
+    second = apply_retention(NOW)
+    assert second.recordings_deleted == second.clients_anonymised == second.calls_anonymised == 0
+    assert statistics() == after_first
+
+
+def test_retention_command_reports_what_it_did(data, capsys):
+    set_policy(days=30)
+    call_command("apply_retention")
+    assert "recordings deleted: 1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("moment", "months", "expected"),
+    [
+        (datetime.datetime(2026, 11, 20, tzinfo=datetime.UTC), 6, datetime.date(2026, 5, 20)),
+        (datetime.datetime(2026, 3, 31, tzinfo=datetime.UTC), 1, datetime.date(2026, 2, 28)),
+        (datetime.datetime(2026, 1, 15, tzinfo=datetime.UTC), 13, datetime.date(2024, 12, 15)),
+        (datetime.datetime(2024, 3, 31, tzinfo=datetime.UTC), 1, datetime.date(2024, 2, 29)),
+    ],
+)
+def test_months_are_calendar_months(moment, months, expected):
+    assert months_before(moment, months).date() == expected
+
+
+def test_the_year_old_client_is_anonymised_on_the_default_clock(data):
+    """With no clock given the job uses the real time."""
+    set_policy(months=6)
+    data.old_client.last_contact_at = timezone.now() - datetime.timedelta(days=400)
+    data.old_client.save()
+    assert apply_retention().clients_anonymised >= 1
