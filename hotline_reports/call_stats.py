@@ -1,0 +1,376 @@
+"""Call statistics: every figure is one aggregate in the database (conditional COUNTs
+and GROUP BY), never a loop over calls in Python.
+
+Definitions (also in docs/reports.md):
+- received: incoming calls; answered + missed + still in progress = received;
+- offered: incoming calls that reached the queue (queued_at is set);
+- service level: answered within the threshold ÷ offered;
+- abandonment rate: abandoned in the queue ÷ offered;
+- waits are over offered calls; talk times over answered calls, in and out.
+"""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    Sum,
+    When,
+)
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate, TruncMonth
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hotline_asterisk_connector.models import (
+    CallbackRequest,
+    CallDirection,
+    Disposition,
+    Voicemail,
+    Weekday,
+    WorkStatus,
+)
+from hotline_reports.aggregates import Median
+from hotline_reports.filters import CallFilter
+from hotline_reports.models import ReportSettings
+from hotline_reports.periods import local_zone
+from hotline_reports.tables import Column, Kind, Table, percent, seconds
+
+INBOUND = Q(direction=CallDirection.INBOUND)
+OFFERED = INBOUND & Q(queued_at__isnull=False)
+ANSWERED = INBOUND & Q(disposition=Disposition.ANSWERED)
+TALKED = Q(
+    disposition__in=[Disposition.ANSWERED, Disposition.OUTBOUND_ANSWERED],
+    talk_seconds__isnull=False,
+)
+# Days longer than this are drawn and listed per month, not per day.
+DAILY_LIMIT_DAYS = 92
+
+
+def call_metrics(threshold: int) -> dict[str, Aggregate]:
+    """Every call figure as an aggregate, so one query gives them for any grouping."""
+    metrics: dict[str, Aggregate] = {
+        "received": Count("pk", filter=INBOUND),
+        "answered": Count("pk", filter=ANSWERED),
+        "missed": Count("pk", filter=INBOUND & Q(disposition__in=Disposition.missed())),
+        "in_progress": Count("pk", filter=INBOUND & Q(disposition=Disposition.IN_PROGRESS)),
+        "outgoing": Count("pk", filter=Q(direction=CallDirection.OUTBOUND)),
+        "outgoing_answered": Count("pk", filter=Q(disposition=Disposition.OUTBOUND_ANSWERED)),
+        "outgoing_not_answered": Count(
+            "pk", filter=Q(disposition=Disposition.OUTBOUND_NOT_ANSWERED)
+        ),
+        "offered": Count("pk", filter=OFFERED),
+        "abandoned": Count("pk", filter=OFFERED & Q(disposition=Disposition.ABANDONED)),
+        "answered_in_time": Count("pk", filter=OFFERED & ANSWERED & Q(wait_seconds__lte=threshold)),
+        "wait_avg": Avg("wait_seconds", filter=OFFERED),
+        "wait_max": Max("wait_seconds", filter=OFFERED),
+        "answer_wait_avg": Avg("wait_seconds", filter=OFFERED & ANSWERED),
+        "talk_total": Sum("talk_seconds", filter=TALKED),
+        "talk_avg": Avg("talk_seconds", filter=TALKED),
+        "talk_median": Median(Case(When(TALKED, then=F("talk_seconds")))),
+    }
+    for reason in Disposition.missed():
+        metrics[f"missed_{reason}"] = Count("pk", filter=INBOUND & Q(disposition=reason))
+    return metrics
+
+
+def call_totals(call_filter: CallFilter, threshold: int) -> dict[str, Any]:
+    totals = call_filter.calls().aggregate(**call_metrics(threshold))
+    totals["service_level"] = percent(totals["answered_in_time"], totals["offered"])
+    totals["abandonment_rate"] = percent(totals["abandoned"], totals["offered"])
+    return totals
+
+
+def worklist_totals(call_filter: CallFilter) -> dict[str, Any]:
+    to_call_back = ExpressionWrapper(F("done_at") - F("created_at"), output_field=DurationField())
+    done = Q(status=WorkStatus.DONE)
+    figures: dict[str, Any] = {}
+    for prefix, model in (("voicemail", Voicemail), ("callback", CallbackRequest)):
+        row = call_filter.worklist(model).aggregate(
+            received=Count("pk"),
+            done=Count("pk", filter=done),
+            taken=Count("pk", filter=Q(status=WorkStatus.TAKEN)),
+            waiting=Count("pk", filter=Q(status=WorkStatus.PENDING)),
+            delay_avg=Avg(to_call_back, filter=done),
+            delay_max=Max(to_call_back, filter=done),
+        )
+        figures.update({f"{prefix}_{name}": value for name, value in row.items()})
+    return figures
+
+
+def _measures(key: str, title: str, measures: list[tuple[Any, Any, str]]) -> Table:
+    return Table(
+        key=key,
+        title=title,
+        columns=[Column(_("Measure"), Kind.TEXT), Column(_("Value"))],
+        rows=[[label, value] for label, value, _kind in measures],
+        row_kinds=[kind for _label, _value, kind in measures],
+    )
+
+
+def summary_table(call_filter: CallFilter, report_settings: ReportSettings) -> Table:
+    threshold = report_settings.service_level_seconds
+    t = call_totals(call_filter, threshold)
+    missed_rows = [
+        ("— " + str(Disposition(reason).label), t[f"missed_{reason}"], Kind.COUNT)
+        for reason in Disposition.missed()
+    ]
+    return _measures(
+        "summary",
+        _("Calls"),
+        [
+            (_("Incoming calls"), t["received"], Kind.COUNT),
+            (_("answered"), t["answered"], Kind.COUNT),
+            (_("missed"), t["missed"], Kind.COUNT),
+            *missed_rows,
+            (_("still in progress"), t["in_progress"], Kind.COUNT),
+            (_("Outgoing calls"), t["outgoing"], Kind.COUNT),
+            (_("answered"), t["outgoing_answered"], Kind.COUNT),
+            (_("not answered"), t["outgoing_not_answered"], Kind.COUNT),
+            (_("Incoming calls that reached the queue"), t["offered"], Kind.COUNT),
+            (
+                _("Service level: answered within %(seconds)s s") % {"seconds": threshold},
+                t["service_level"],
+                Kind.PERCENT,
+            ),
+            (_("Abandonment rate"), t["abandonment_rate"], Kind.PERCENT),
+            (_("Average wait"), seconds(t["wait_avg"]), Kind.SECONDS),
+            (_("Longest wait"), seconds(t["wait_max"]), Kind.SECONDS),
+            (_("Average wait before an answer"), seconds(t["answer_wait_avg"]), Kind.SECONDS),
+            (_("Talk time in total"), seconds(t["talk_total"]), Kind.SECONDS),
+            (_("Average talk time"), seconds(t["talk_avg"]), Kind.SECONDS),
+            (_("Median talk time"), seconds(t["talk_median"]), Kind.SECONDS),
+        ],
+    )
+
+
+def worklist_table(call_filter: CallFilter, report_settings: ReportSettings) -> Table:
+    w = worklist_totals(call_filter)
+    return _measures(
+        "worklist",
+        _("Voice messages and callback requests"),
+        [
+            (_("Voice messages"), w["voicemail_received"], Kind.COUNT),
+            (_("handled"), w["voicemail_done"], Kind.COUNT),
+            (_("being handled"), w["voicemail_taken"], Kind.COUNT),
+            (_("waiting"), w["voicemail_waiting"], Kind.COUNT),
+            (_("Average time to handle"), seconds(w["voicemail_delay_avg"]), Kind.SECONDS),
+            (_("Callback requests"), w["callback_received"], Kind.COUNT),
+            (_("called back"), w["callback_done"], Kind.COUNT),
+            (_("being called back"), w["callback_taken"], Kind.COUNT),
+            (_("waiting"), w["callback_waiting"], Kind.COUNT),
+            (_("Average time to call back"), seconds(w["callback_delay_avg"]), Kind.SECONDS),
+            (_("Longest time to call back"), seconds(w["callback_delay_max"]), Kind.SECONDS),
+        ],
+    )
+
+
+def consultant_names(user_ids: set[int]) -> dict[int, str]:
+    users = get_user_model().objects.filter(pk__in=user_ids)
+    return {user.pk: user.get_full_name() or user.get_username() for user in users}
+
+
+PER_CONSULTANT_COLUMNS = (
+    ("answered", gettext_lazy("Answered"), Kind.COUNT),
+    ("rang_not_answered", gettext_lazy("Rang, not answered"), Kind.COUNT),
+    ("outgoing_answered", gettext_lazy("Outgoing, answered"), Kind.COUNT),
+    ("outgoing_not_answered", gettext_lazy("Outgoing, not answered"), Kind.COUNT),
+    ("talk_total", gettext_lazy("Talk time in total"), Kind.SECONDS),
+    ("talk_avg", gettext_lazy("Average talk time"), Kind.SECONDS),
+    ("talk_median", gettext_lazy("Median talk time"), Kind.SECONDS),
+    ("answer_wait_avg", gettext_lazy("Average wait before an answer"), Kind.SECONDS),
+    ("callbacks_done", gettext_lazy("Called back"), Kind.COUNT),
+    ("voicemails_done", gettext_lazy("Voice messages handled"), Kind.COUNT),
+)
+
+
+def _per_consultant_figures(call_filter: CallFilter, threshold: int) -> dict[int | None, dict]:
+    """Each consultant's figures, keyed by user id; None holds what nobody handled."""
+    wanted = {key for key, _label, _kind in PER_CONSULTANT_COLUMNS}
+    metrics = {k: v for k, v in call_metrics(threshold).items() if k in wanted}
+    figures: dict[int | None, dict] = {}
+    for row in call_filter.calls().values("consultant_id").annotate(**metrics):
+        figures.setdefault(row.pop("consultant_id"), {}).update(row)
+    missed_rings = (
+        call_filter.legs()
+        .filter(answered_at__isnull=True, ended_at__isnull=False)
+        .values("consultant_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in missed_rings:
+        figures.setdefault(row["consultant_id"], {})["rang_not_answered"] = row["n"]
+    for key, model in (("callbacks_done", CallbackRequest), ("voicemails_done", Voicemail)):
+        done = (
+            call_filter.worklist(model)
+            .filter(status=WorkStatus.DONE)
+            .values("taken_by_id")
+            .annotate(n=Count("pk"))
+        )
+        for row in done:
+            figures.setdefault(row["taken_by_id"], {})[key] = row["n"]
+    return figures
+
+
+def _consultant_row(name: str, figures: dict) -> list[Any]:
+    row: list[Any] = [name]
+    for key, _label, kind in PER_CONSULTANT_COLUMNS:
+        value = figures.get(key)
+        row.append(seconds(value) if kind == Kind.SECONDS else value or 0)
+    return row
+
+
+def per_consultant_table(call_filter: CallFilter, report_settings: ReportSettings) -> Table:
+    threshold = report_settings.service_level_seconds
+    figures = _per_consultant_figures(call_filter, threshold)
+    names = consultant_names({pk for pk in figures if pk is not None})
+    rows = sorted(
+        (_consultant_row(names.get(pk, str(pk)), f) for pk, f in figures.items() if pk),
+        key=lambda row: str(row[0]).casefold(),
+    )
+    unassigned = _consultant_row(_("Nobody"), figures.get(None, {}))
+    # Rows with nothing to count (a missed call has no consultant) are left out.
+    count_columns = [i + 1 for i, c in enumerate(PER_CONSULTANT_COLUMNS) if c[2] == Kind.COUNT]
+    if any(unassigned[i] for i in count_columns):
+        rows.append(unassigned)
+    total_figures = call_filter.calls().aggregate(**call_metrics(threshold))
+    total_figures["rang_not_answered"] = sum(
+        f.get("rang_not_answered", 0) for f in figures.values()
+    )
+    for key in ("callbacks_done", "voicemails_done"):
+        total_figures[key] = sum(f.get(key, 0) for f in figures.values())
+    return Table(
+        key="per_consultant",
+        title=_("Per consultant"),
+        columns=[
+            Column(_("Consultant"), Kind.TEXT),
+            *(Column(label, kind) for _key, label, kind in PER_CONSULTANT_COLUMNS),
+        ],
+        rows=rows,
+        total=_consultant_row(_("Total"), total_figures),
+    )
+
+
+TIMELINE_COLUMNS = (
+    ("received", gettext_lazy("Incoming"), Kind.COUNT),
+    ("answered", gettext_lazy("Answered"), Kind.COUNT),
+    ("missed", gettext_lazy("Missed"), Kind.COUNT),
+    ("outgoing", gettext_lazy("Outgoing"), Kind.COUNT),
+    ("wait_avg", gettext_lazy("Average wait"), Kind.SECONDS),
+    ("service_level", gettext_lazy("Service level"), Kind.PERCENT),
+)
+
+
+def _grouped(
+    call_filter: CallFilter, threshold: int, key: Any, keys: list, label: Callable[[Any], str]
+) -> tuple[list[list[Any]], list[Any]]:
+    """Timeline rows grouped by a database expression, every key present, zeros filled in."""
+    wanted = {"received", "answered", "missed", "outgoing", "wait_avg", "offered"}
+    metrics = {k: v for k, v in call_metrics(threshold).items() if k in wanted}
+    metrics["answered_in_time"] = call_metrics(threshold)["answered_in_time"]
+    found = {
+        row.pop("group"): row
+        for row in call_filter.calls().annotate(group=key).values("group").annotate(**metrics)
+    }
+    rows = [[label(k), *_timeline_cells(found.get(k, {}))] for k in keys]
+    total = call_filter.calls().aggregate(**metrics)
+    return rows, [_("Total"), *_timeline_cells(total)]
+
+
+def _timeline_cells(figures: dict) -> list[Any]:
+    figures = dict(figures)
+    figures["service_level"] = percent(figures.get("answered_in_time"), figures.get("offered"))
+    cells = []
+    for key, _label, kind in TIMELINE_COLUMNS:
+        value = figures.get(key)
+        if kind == Kind.COUNT:
+            cells.append(value or 0)
+        elif kind == Kind.SECONDS:
+            cells.append(seconds(value))
+        else:
+            cells.append(value)
+    return cells
+
+
+def _timeline_table(key: str, title: str, first: str, rows_total: tuple) -> Table:
+    rows, total = rows_total
+    return Table(
+        key=key,
+        title=title,
+        columns=[Column(first, Kind.TEXT), *(Column(lb, k) for _key, lb, k in TIMELINE_COLUMNS)],
+        rows=rows,
+        total=total,
+    )
+
+
+def by_hour_table(call_filter: CallFilter, report_settings: ReportSettings) -> Table:
+    hour = ExtractHour("started_at", tzinfo=local_zone())
+    grouped = _grouped(
+        call_filter,
+        report_settings.service_level_seconds,
+        hour,
+        list(range(24)),
+        lambda h: f"{h:02d}:00–{h:02d}:59",
+    )
+    return _timeline_table("by_hour", _("By hour of day"), _("Hour"), grouped)
+
+
+def by_weekday_table(call_filter: CallFilter, report_settings: ReportSettings) -> Table:
+    # ISO weekday 1..7 is Monday..Sunday; Weekday choices are 0..6.
+    weekday = ExtractIsoWeekDay("started_at", tzinfo=local_zone())
+    grouped = _grouped(
+        call_filter,
+        report_settings.service_level_seconds,
+        weekday,
+        list(range(1, 8)),
+        lambda d: str(Weekday(d - 1).label),
+    )
+    return _timeline_table("by_weekday", _("By day of week"), _("Day"), grouped)
+
+
+def _months(first: date, last: date) -> list[date]:
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def timeline_table(call_filter: CallFilter, report_settings: ReportSettings) -> Table:
+    """Per day, or per month when the period is long."""
+    period = call_filter.period
+    threshold = report_settings.service_level_seconds
+    if period.days <= DAILY_LIMIT_DAYS:
+        days = [period.first_day + timedelta(days=n) for n in range(period.days)]
+        key = TruncDate("started_at", tzinfo=local_zone())
+        grouped = _grouped(call_filter, threshold, key, days, lambda d: date_format(d))
+        return _timeline_table("timeline", _("Per day"), _("Date"), grouped)
+    month = TruncMonth("started_at", tzinfo=local_zone())
+    found_months = _months(period.first_day, period.last_day)
+    grouped = _grouped(
+        call_filter,
+        threshold,
+        TruncDate(month, tzinfo=local_zone()),
+        found_months,
+        lambda d: date_format(d, "YEAR_MONTH_FORMAT"),
+    )
+    return _timeline_table("timeline", _("Per month"), _("Month"), grouped)
+
+
+CALL_TABLES: dict[str, Callable[[CallFilter, ReportSettings], Table]] = {
+    "summary": summary_table,
+    "worklist": worklist_table,
+    "per_consultant": per_consultant_table,
+    "timeline": timeline_table,
+    "by_hour": by_hour_table,
+    "by_weekday": by_weekday_table,
+}

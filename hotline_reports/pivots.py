@@ -1,0 +1,270 @@
+"""Who calls and about what: consultation counts by one or two dimensions.
+
+Counted from the forms' demographic snapshots in the database (GROUP BY).
+A form about two topics counts under each of them, so the cells of a topic
+row or column may add up to more than the total: totals count every form
+once (COUNT DISTINCT).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Expression, F, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hotline_crm.models import (
+    CallerRelation,
+    Consultation,
+    Gender,
+    Oblast,
+    SettlementType,
+    Topic,
+    TopicCategory,
+)
+from hotline_reports.age_bands import band_expression, band_labels
+from hotline_reports.call_stats import consultant_names
+from hotline_reports.filters import ConsultationFilter
+from hotline_reports.tables import Column, Kind, Table, percent
+
+Labels = dict[Any, str | Promise]
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    label: str | Promise
+    # The database expression giving each form its value in this dimension.
+    expression: Callable[[str], Expression]
+    # The values to show, in order, with their labels, given the values found.
+    labels: Callable[[Iterable[Any], str], Labels]
+    # A form may have several values (topics): counts must be DISTINCT.
+    multi_valued: bool = False
+    # Names people or the line's numbers: never in the donors' export.
+    identifying: bool = False
+
+
+def _choices(choices: list[tuple[Any, Any]], always: Iterable[Any] = ()) -> Callable[..., Labels]:
+    """Labels of a choice field: the values found, those always shown, and "unknown"."""
+    shown = set(always)
+
+    def labels(found: Iterable[Any], band_set: str) -> Labels:
+        present = {value or "" for value in found} | shown
+        return {value: label for value, label in choices if value in present or not value}
+
+    return labels
+
+
+def _all(choices: list[tuple[Any, Any]]) -> set[Any]:
+    return {value for value, _label in choices}
+
+
+def _topic_categories(found: Iterable[Any], band_set: str) -> Labels:
+    ids = {value for value in found if value is not None}
+    rows = TopicCategory.objects.filter(Q(pk__in=ids) | Q(is_active=True))
+    named: Labels = {row.pk: str(row) for row in rows}
+    named[None] = gettext_lazy("No topic")
+    return named
+
+
+def _topics(found: Iterable[Any], band_set: str) -> Labels:
+    ids = {value for value in found if value is not None}
+    rows = (
+        Topic.objects.filter(Q(pk__in=ids) | Q(is_active=True, category__is_active=True))
+        .select_related("category")
+        .order_by("category__order", "category__name", "order", "name")
+    )
+    named: Labels = {row.pk: str(row) for row in rows}
+    named[None] = gettext_lazy("No topic")
+    return named
+
+
+def _dialled_numbers(found: Iterable[Any], band_set: str) -> Labels:
+    numbers: Labels = {n: n or _("unknown") for n in sorted(n for n in found if n is not None)}
+    numbers[None] = gettext_lazy("Not linked to a call")
+    return numbers
+
+
+def _consultants(found: Iterable[Any], band_set: str) -> Labels:
+    names = consultant_names({pk for pk in found if pk is not None})
+    return dict(sorted(names.items(), key=lambda item: item[1].casefold()))
+
+
+def _age_bands(found: Iterable[Any], band_set: str) -> Labels:
+    return band_labels(band_set)
+
+
+DIMENSIONS: dict[str, Dimension] = {
+    dimension.key: dimension
+    for dimension in (
+        Dimension("age_band", gettext_lazy("Age"), band_expression, _age_bands),
+        Dimension(
+            "gender",
+            gettext_lazy("Gender"),
+            lambda _s: F("snapshot_gender"),
+            _choices(Gender.choices, always=_all(Gender.choices)),
+        ),
+        Dimension(
+            "oblast",
+            gettext_lazy("Oblast"),
+            lambda _s: F("snapshot_oblast"),
+            # The oblasts someone called from, and always the line's own two.
+            _choices(Oblast.choices, always={Oblast.DNIPROPETROVSK, Oblast.ZAPORIZHZHIA}),
+        ),
+        Dimension(
+            "settlement_type",
+            gettext_lazy("Settlement type"),
+            lambda _s: F("snapshot_settlement_type"),
+            _choices(SettlementType.choices, always=_all(SettlementType.choices)),
+        ),
+        Dimension(
+            "caller_relation",
+            gettext_lazy("Who is calling"),
+            lambda _s: F("caller_relation"),
+            _choices(CallerRelation.choices, always=_all(CallerRelation.choices)),
+        ),
+        Dimension(
+            "topic_category",
+            gettext_lazy("Topic category"),
+            lambda _s: F("topics__category"),
+            _topic_categories,
+            multi_valued=True,
+        ),
+        Dimension(
+            "topic",
+            gettext_lazy("Topic"),
+            lambda _s: F("topics"),
+            _topics,
+            multi_valued=True,
+        ),
+        Dimension(
+            "dialled_number",
+            gettext_lazy("Hotline number"),
+            lambda _s: F("call__dialled_number"),
+            _dialled_numbers,
+            identifying=True,
+        ),
+        Dimension(
+            "consultant",
+            gettext_lazy("Consultant"),
+            lambda _s: F("consultant_id"),
+            _consultants,
+            identifying=True,
+        ),
+    )
+}
+
+
+def counts(
+    forms: QuerySet[Consultation], dimensions: list[Dimension], band_set: str
+) -> dict[tuple, int]:
+    """Forms per combination of the dimensions' values, in one GROUP BY."""
+    expressions = {f"d{i}": d.expression(band_set) for i, d in enumerate(dimensions)}
+    distinct = any(d.multi_valued for d in dimensions)
+    grouped = (
+        forms.annotate(**expressions)
+        .values(*expressions)
+        .annotate(n=Count("pk", distinct=distinct))
+    )
+    names = list(expressions)
+    return {tuple(row[name] for name in names): row["n"] for row in grouped}
+
+
+def _normalise(value: Any, labels: Labels) -> Any:
+    # Blank choice fields are stored as "" (or NULL after a LEFT JOIN).
+    if value is None and None not in labels and "" in labels:
+        return ""
+    return value
+
+
+def one_dimension_table(
+    consultation_filter: ConsultationFilter, dimension: Dimension, band_set: str
+) -> Table:
+    forms = consultation_filter.consultations()
+    found = counts(forms, [dimension], band_set)
+    labels = dimension.labels([key[0] for key in found], band_set)
+    cells: dict[Any, int] = {}
+    for (value,), n in found.items():
+        key = _normalise(value, labels)
+        cells[key] = cells.get(key, 0) + n
+    total = forms.count()
+    rows = [
+        [str(label), cells.get(value, 0), percent(cells.get(value, 0), total)]
+        for value, label in _visible(labels, cells).items()
+    ]
+    return Table(
+        key=f"by_{dimension.key}",
+        title=dimension.label,
+        columns=[
+            Column(dimension.label, Kind.TEXT),
+            Column(_("Consultations")),
+            Column(_("Share"), Kind.PERCENT),
+        ],
+        rows=rows,
+        total=[_("Total"), total, None],
+        note=_("A consultation about several topics counts under each of them.")
+        if dimension.multi_valued
+        else "",
+    )
+
+
+def pivot_table(
+    consultation_filter: ConsultationFilter,
+    row_dimension: Dimension,
+    column_dimension: Dimension,
+    band_set: str,
+) -> Table:
+    forms = consultation_filter.consultations()
+    found = counts(forms, [row_dimension, column_dimension], band_set)
+    row_labels = row_dimension.labels([key[0] for key in found], band_set)
+    column_labels = column_dimension.labels([key[1] for key in found], band_set)
+    cells: dict[tuple, int] = {}
+    for (row_value, column_value), n in found.items():
+        key = (_normalise(row_value, row_labels), _normalise(column_value, column_labels))
+        cells[key] = cells.get(key, 0) + n
+    row_totals = _margin(forms, row_dimension, row_labels, band_set)
+    column_totals = _margin(forms, column_dimension, column_labels, band_set)
+    row_labels = _visible(row_labels, row_totals)
+    column_labels = _visible(column_labels, column_totals)
+    rows = [
+        [
+            str(row_label),
+            *(cells.get((row_value, column_value), 0) for column_value in column_labels),
+            row_totals.get(row_value, 0),
+        ]
+        for row_value, row_label in row_labels.items()
+    ]
+    return Table(
+        key="pivot",
+        title=f"{row_dimension.label} × {column_dimension.label}",
+        columns=[
+            Column(f"{row_dimension.label} \\ {column_dimension.label}", Kind.TEXT),
+            *(Column(str(label)) for label in column_labels.values()),
+            Column(_("Total")),
+        ],
+        rows=rows,
+        total=[
+            _("Total"),
+            *(column_totals.get(value, 0) for value in column_labels),
+            forms.count(),
+        ],
+    )
+
+
+def _visible(labels: Labels, totals: dict) -> Labels:
+    """Every label, but "unknown" and "none" only when something is counted there."""
+    return {
+        value: label
+        for value, label in labels.items()
+        if value not in (None, "") or totals.get(value)
+    }
+
+
+def _margin(forms: QuerySet, dimension: Dimension, labels: Labels, band_set: str) -> dict:
+    totals: dict[Any, int] = {}
+    for (value,), n in counts(forms, [dimension], band_set).items():
+        key = _normalise(value, labels)
+        totals[key] = totals.get(key, 0) + n
+    return totals
