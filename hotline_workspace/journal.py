@@ -24,8 +24,10 @@ COMMENT_MAX_LENGTH = 2000
 
 
 def visible_calls(user: AbstractBaseUser) -> QuerySet[Call]:
-    calls = Call.objects.select_related("client", "consultant", "consultation").annotate(
-        comment_count=Count("comments")
+    calls = (
+        Call.objects.select_related("client", "consultant", "consultation")
+        .annotate(comment_count=Count("comments"))
+        .order_by("-started_at", "-pk")
     )
     if is_supervisor(user):
         return calls

@@ -9,3 +9,11 @@ register = template.Library()
 def phone(value: str) -> str:
     """A stored number written the way a Ukrainian reads it."""
     return display(value or "")
+
+
+@register.filter
+def person(user) -> str:
+    """A colleague's name as the team knows them; empty for nobody."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
