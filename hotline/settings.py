@@ -132,6 +132,11 @@ HOTLINE_AMI_SECRET = env_str("HOTLINE_AMI_SECRET")
 # The web process runs the connector itself unless a separate
 # `manage.py run_connector` does (production, with Redis between them).
 HOTLINE_EMBEDDED_CONNECTOR = env_bool("HOTLINE_EMBEDDED_CONNECTOR", not REDIS_URL)
+# Where consultants' smartphone apps register (shown with their credentials);
+# empty host: the host name the administrator opened the settings page with.
+HOTLINE_SIP_PUBLIC_HOST = env_str("HOTLINE_SIP_PUBLIC_HOST")
+HOTLINE_SIP_PUBLIC_PORT = env_int("HOTLINE_SIP_PUBLIC_PORT", 5060)
+HOTLINE_SIP_PUBLIC_TRANSPORT = env_str("HOTLINE_SIP_PUBLIC_TRANSPORT", "udp")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
