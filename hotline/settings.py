@@ -5,6 +5,7 @@ in-process channel layer; production sets DATABASE_URL, REDIS_URL,
 SECRET_KEY, ALLOWED_HOSTS and DEBUG=0.
 """
 
+import hashlib
 from pathlib import Path
 
 import dj_database_url
@@ -128,7 +129,10 @@ PHONE_REGION = env_str("HOTLINE_PHONE_REGION", "UA")
 HOTLINE_AMI_HOST = env_str("HOTLINE_AMI_HOST", "127.0.0.1")
 HOTLINE_AMI_PORT = env_int("HOTLINE_AMI_PORT", 5038)
 HOTLINE_AMI_USERNAME = env_str("HOTLINE_AMI_USERNAME", "hotline")
-HOTLINE_AMI_SECRET = env_str("HOTLINE_AMI_SECRET")
+# Local runs derive one from SECRET_KEY, so `make run` needs no environment.
+HOTLINE_AMI_SECRET = (
+    env_str("HOTLINE_AMI_SECRET") or hashlib.sha256(f"{SECRET_KEY}:ami".encode()).hexdigest()[:32]
+)
 # The web process runs the connector itself unless a separate
 # `manage.py run_connector` does (production, with Redis between them).
 HOTLINE_EMBEDDED_CONNECTOR = env_bool("HOTLINE_EMBEDDED_CONNECTOR", not REDIS_URL)
@@ -137,6 +141,22 @@ HOTLINE_EMBEDDED_CONNECTOR = env_bool("HOTLINE_EMBEDDED_CONNECTOR", not REDIS_UR
 HOTLINE_SIP_PUBLIC_HOST = env_str("HOTLINE_SIP_PUBLIC_HOST")
 HOTLINE_SIP_PUBLIC_PORT = env_int("HOTLINE_SIP_PUBLIC_PORT", 5060)
 HOTLINE_SIP_PUBLIC_TRANSPORT = env_str("HOTLINE_SIP_PUBLIC_TRANSPORT", "udp")
+# Hotline's own Asterisk: the instance directory its configuration is rendered
+# into (manage.py render_asterisk_config) and where it listens. The defaults
+# keep everything on loopback; production sets the SIP address carriers and
+# smartphones reach, the public address behind NAT, and a certificate for WSS.
+HOTLINE_ASTERISK_DIR = Path(env_str("HOTLINE_ASTERISK_DIR", str(VAR_DIR / "asterisk")))
+HOTLINE_SIP_BIND = env_str("HOTLINE_SIP_BIND", "127.0.0.1")
+HOTLINE_SIP_PORT = env_int("HOTLINE_SIP_PORT", 5060)
+HOTLINE_SIP_EXTERNAL_ADDRESS = env_str("HOTLINE_SIP_EXTERNAL_ADDRESS")
+HOTLINE_SIP_LOCAL_NETWORKS = env_list("HOTLINE_SIP_LOCAL_NETWORKS", [])
+HOTLINE_RTP_PORT_MIN = env_int("HOTLINE_RTP_PORT_MIN", 10000)
+HOTLINE_RTP_PORT_MAX = env_int("HOTLINE_RTP_PORT_MAX", 20000)
+HOTLINE_ASTERISK_HTTP_BIND = env_str("HOTLINE_ASTERISK_HTTP_BIND", "127.0.0.1")
+HOTLINE_ASTERISK_HTTP_PORT = env_int("HOTLINE_ASTERISK_HTTP_PORT", 8088)
+HOTLINE_ASTERISK_HTTPS_PORT = env_int("HOTLINE_ASTERISK_HTTPS_PORT", 8089)
+HOTLINE_ASTERISK_TLS_CERT = env_str("HOTLINE_ASTERISK_TLS_CERT")
+HOTLINE_ASTERISK_TLS_KEY = env_str("HOTLINE_ASTERISK_TLS_KEY")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
