@@ -279,23 +279,29 @@ def build_worklist(calls: dict[str, Call], alice: User, bob: User) -> None:
 
 
 def build_topics() -> tuple[dict[str, TopicCategory], dict[str, Topic]]:
-    def category(code: str, name: str, kind: str, order: int) -> TopicCategory:
-        return TopicCategory.objects.create(code=f"test-{code}", name=name, kind=kind, order=order)
+    """Topics of the seeded taxonomy, by their fixed codes (created if a flush removed them)."""
+
+    def category(code: str, name: str, kind: str) -> TopicCategory:
+        return TopicCategory.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind}
+        )[0]
 
     categories = {
-        "contraception": category("contraception", "Контрацепція", TopicKind.SRH, 901),
-        "violence": category("violence", "Насильство", TopicKind.GBV, 902),
-        "other": category("other", "Інше", TopicKind.OTHER, 903),
+        "contraception": category("contraception", "Контрацепція", TopicKind.SRH),
+        "violence": category("gbv-incident", "Тип насильства (GBVIMS)", TopicKind.GBV),
+        "other": category("non-counselling", "Звернення без консультації", TopicKind.OTHER),
     }
 
     def topic(code: str, name: str, parent: str) -> Topic:
-        return Topic.objects.create(code=f"test-{code}", name=name, category=categories[parent])
+        return Topic.objects.get_or_create(
+            code=code, defaults={"name": name, "category": categories[parent]}
+        )[0]
 
     topics = {
-        "ec": topic("ec", "Екстрена контрацепція", "contraception"),
-        "condoms": topic("condoms", "Презервативи", "contraception"),
-        "assault": topic("assault", "Фізичне насильство", "violence"),
-        "abuse": topic("abuse", "Психологічне насильство", "violence"),
+        "ec": topic("emergency-contraception", "Екстрена контрацепція", "contraception"),
+        "choice": topic("contraception-choice", "Вибір методу контрацепції", "contraception"),
+        "assault": topic("gbv-physical-assault", "Фізичне насильство", "violence"),
+        "abuse": topic("gbv-psychological-abuse", "Психологічне насильство", "violence"),
         "silent": topic("silent", "Мовчазний дзвінок", "other"),
     }
     return categories, topics
@@ -330,9 +336,9 @@ def build_forms(
             "UA-23",
             "village",
             self_,
-            ["condoms", "ec"],
+            ["choice", "ec"],
         ),
-        "C3": (bob, "A3", kyiv(4, 14, 20), 17, known, "male", "UA-23", "city", self_, ["condoms"]),
+        "C3": (bob, "A3", kyiv(4, 14, 20), 17, known, "male", "UA-23", "city", self_, ["choice"]),
         "C4": (
             bob,
             "A4",
@@ -404,7 +410,7 @@ def build_forms(
             "UA-23",
             "village",
             self_,
-            ["condoms"],
+            ["choice"],
         ),
         "C10": (
             bob,
@@ -428,7 +434,7 @@ def build_forms(
             "UA-23",
             "settlement",
             self_,
-            ["condoms"],
+            ["choice"],
         ),
         "C12": (bob, None, kyiv(14, 12, 0), 18, known, "female", "UA-23", "village", self_, ["ec"]),
     }
