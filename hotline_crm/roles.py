@@ -57,3 +57,21 @@ def role_context(request: HttpRequest) -> dict[str, bool]:
         "user_is_supervisor": is_supervisor(user),
         "user_is_administrator": is_administrator(user),
     }
+
+
+class AdministratorPermissions:
+    """Authentication backend that grants administrators every model permission.
+
+    The admin site itself is open to administrators only (see admin_site), so
+    this makes every settings model any app registers there editable by them
+    without each app keeping a permission list in step.
+    """
+
+    def authenticate(self, request: HttpRequest | None, **credentials) -> None:
+        return None
+
+    def has_perm(self, user_obj: User, perm: str, obj=None) -> bool:
+        return user_obj.is_active and is_administrator(user_obj)
+
+    def has_module_perms(self, user_obj: User, app_label: str) -> bool:
+        return user_obj.is_active and is_administrator(user_obj)
