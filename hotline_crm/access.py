@@ -1,0 +1,118 @@
+"""Who may see which card, form and call: the one place the CRM's access rules live.
+
+Supervisors and administrators see everything. A consultant sees every form
+they wrote and the cards of clients they serve: cards they created, wrote a
+form for, were rung for or answered a call from, or found by the exact
+phone number. Other consultants' forms on such a card show only that they
+exist, never their text.
+Views fetch objects only through these functions, so an object outside the
+user's reach is a 404, exactly like one that does not exist.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from hotline_crm.models import Client, ClientAccess, Consultation
+from hotline_crm.roles import User, is_staff_member, is_supervisor
+
+
+def clients_for(user: User) -> QuerySet[Client]:
+    if is_supervisor(user):
+        return Client.objects.all()
+    if not is_staff_member(user):
+        return Client.objects.none()
+    return Client.objects.filter(
+        Q(pk__in=Consultation.objects.filter(consultant=user).values("client_id"))
+        # Rung for the call (the screen pop opens the card) or answered it.
+        | Q(
+            pk__in=_calls()
+            .filter(Q(consultant=user) | Q(legs__consultant=user))
+            .values("client_id")
+        )
+        | Q(pk__in=ClientAccess.objects.filter(user=user).values("client_id"))
+    )
+
+
+def consultations_for(user: User) -> QuerySet[Consultation]:
+    """The forms whose text the user may read."""
+    if is_supervisor(user):
+        return Consultation.objects.all()
+    if not is_staff_member(user):
+        return Consultation.objects.none()
+    return Consultation.objects.filter(consultant=user)
+
+
+def client_or_404(user: User, pk: int) -> Client:
+    return _get_or_404(clients_for(user), pk)
+
+
+def consultation_or_404(user: User, pk: int) -> Consultation:
+    return _get_or_404(consultations_for(user).select_related("client", "consultant"), pk)
+
+
+def may_see_client(user: User, client: Client) -> bool:
+    return clients_for(user).filter(pk=client.pk).exists()
+
+
+def call_to_document(user: User, client: Client, call_id: str | None) -> Any | None:
+    """The client's call a new form may be attached to: one the user handled, not yet documented."""
+    if not call_id or not call_id.isdigit():
+        return None
+    calls = client.calls.filter(pk=int(call_id), consultation__isnull=True)
+    if not is_supervisor(user):
+        calls = calls.filter(consultant=user)
+    return calls.first()
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One contact on a client's history. `restricted`: the user may know only that it happened."""
+
+    at: datetime
+    kind: str
+    item: Any
+    restricted: bool
+
+
+def client_history(user: User, client: Client) -> list[HistoryEntry]:
+    """The client's consultations and calls, newest first."""
+    sees_all = is_supervisor(user)
+    entries = [
+        HistoryEntry(
+            at=form.created_at,
+            kind="consultation",
+            item=form,
+            restricted=not sees_all and form.consultant_id != user.pk,
+        )
+        for form in client.consultations.select_related("consultant").prefetch_related(
+            "topics__category"
+        )
+    ]
+    entries += [
+        HistoryEntry(
+            at=call.started_at,
+            kind="call",
+            item=call,
+            # A missed call belongs to nobody's work: every consultant may see it.
+            restricted=not sees_all and call.consultant_id not in (None, user.pk),
+        )
+        for call in client.calls.select_related("consultant")
+    ]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+def _calls() -> QuerySet:
+    # The call journal is the connector's; the CRM reaches it only through
+    # the reverse relation the connector declares on Client, never by import.
+    return Client._meta.get_field("calls").related_model.objects.all()
+
+
+def _get_or_404(queryset: QuerySet, pk: int) -> Any:
+    try:
+        return queryset.get(pk=pk)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
