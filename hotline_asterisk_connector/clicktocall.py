@@ -1,0 +1,98 @@
+"""Click-to-call: ring the consultant's own device, then the number through one of our lines.
+
+The call row is written before the Originate, with the linkedid Asterisk will
+use (Originate's ChannelId names the first channel, and a call's linkedid is
+its first channel's uniqueid), so every later event lands on this row.
+"""
+
+import uuid
+
+from asgiref.sync import async_to_sync
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hotline_asterisk_connector import dialplan, journal, notify
+from hotline_asterisk_connector.ami.client import AmiError, ConnectionLost
+from hotline_asterisk_connector.ami.session import send_action
+from hotline_asterisk_connector.models import (
+    Call,
+    CallDirection,
+    CallLeg,
+    ConsultantLine,
+    PbxSettings,
+    Trunk,
+)
+from hotline_crm.phones import normalise
+
+
+class ClickToCallError(Exception):
+    """A reason, in the user's language, why the call cannot be placed."""
+
+
+def outbound_trunks() -> list[Trunk]:
+    """The lines a consultant may call out from, the default one first."""
+    trunks = Trunk.objects.filter(is_active=True, allow_outbound=True)
+    return sorted(
+        trunks, key=lambda trunk: (not trunk.is_default_outbound, trunk.order, trunk.name)
+    )
+
+
+def place_call(consultant: AbstractBaseUser, number: str, trunk_id: int | None = None) -> Call:
+    """Ring `consultant`'s devices; once they answer, Asterisk dials `number`."""
+    phone = normalise(number)
+    if not phone.is_e164:
+        raise ClickToCallError(_("“%(number)s” is not a phone number.") % {"number": number})
+    line = ConsultantLine.objects.filter(user=consultant, is_active=True).first()
+    if line is None:
+        raise ClickToCallError(_("You have no phone line on the PBX; ask the administrator."))
+    trunk = _choose_trunk(trunk_id)
+    linkedid = f"out-{uuid.uuid4().hex}"
+    with transaction.atomic():
+        call = Call.objects.create(
+            linkedid=linkedid,
+            uniqueid=linkedid,
+            direction=CallDirection.OUTBOUND,
+            consultant=consultant,
+            callee_number=phone.value,
+            dialled_number=trunk.number,
+            client=journal.identify_client(phone.value),
+            started_at=timezone.now(),
+        )
+        CallLeg.objects.create(
+            call=call,
+            uniqueid=linkedid,
+            consultant=consultant,
+            interface=dialplan.consultant_dial_target(line),
+            rang_at=call.started_at,
+        )
+        notify.wallboard_changed()
+    try:
+        async_to_sync(send_action)(
+            "Originate",
+            Channel=dialplan.consultant_dial_target(line),
+            Context=dialplan.OUTBOUND_CONTEXT,
+            Exten=dialplan.outbound_exten(phone.value),
+            Priority="1",
+            CallerID=f'"{phone.value}" <{line.extension}>',
+            Timeout=str(PbxSettings.load().ring_seconds * 1000),
+            Async="true",
+            ChannelId=linkedid,
+            Variable=dialplan.outbound_variables(trunk, linkedid),
+        )
+    except (AmiError, ConnectionLost, OSError, TimeoutError) as error:
+        journal.end_call(linkedid, timezone.now())
+        raise ClickToCallError(
+            _("The PBX did not accept the call (%(reason)s).") % {"reason": error}
+        ) from error
+    return call
+
+
+def _choose_trunk(trunk_id: int | None) -> Trunk:
+    trunks = outbound_trunks()
+    if trunk_id is not None:
+        trunks = [trunk for trunk in trunks if trunk.pk == trunk_id]
+    if not trunks:
+        raise ClickToCallError(_("No line is open for outgoing calls."))
+    return trunks[0]

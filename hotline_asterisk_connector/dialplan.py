@@ -1,0 +1,34 @@
+"""Names the connector shares with the rendered Asterisk configuration.
+
+Kept in one place so the templates (hotline_asterisk_connector/pbx and
+asterisk/templates) and the connector cannot drift apart unnoticed.
+"""
+
+from hotline_asterisk_connector.models import ConsultantLine, Trunk
+
+QUEUE = "hotline"
+# Rings every device of one consultant (browser, smartphone, mobile).
+CONSULTANT_CONTEXT = "hotline-consultant"
+# Dials the number in EXTEN through the trunk named in HOTLINE_TRUNK.
+OUTBOUND_CONTEXT = "hotline-outbound"
+
+
+def consultant_dial_target(line: ConsultantLine) -> str:
+    return f"Local/{line.extension}@{CONSULTANT_CONTEXT}"
+
+
+def queue_interface(line: ConsultantLine) -> str:
+    return consultant_dial_target(line)
+
+
+def state_interface(line: ConsultantLine) -> str:
+    """What the queue watches to know whether the consultant is busy."""
+    return f"PJSIP/{line.webrtc_endpoint}"
+
+
+def outbound_exten(e164: str) -> str:
+    return e164.removeprefix("+")
+
+
+def outbound_variables(trunk: Trunk, linkedid: str) -> list[str]:
+    return [f"HOTLINE_TRUNK={trunk.name}", f"HOTLINE_CALL={linkedid}"]

@@ -1,0 +1,72 @@
+"""A consultant joins or leaves the queue, or pauses, through AMI.
+
+Asterisk stays the only source of truth: these functions ask it to change,
+and the consultant's state is updated from the events it then sends.
+"""
+
+from asgiref.sync import async_to_sync
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext as _
+
+from hotline_asterisk_connector import dialplan
+from hotline_asterisk_connector.ami.client import AmiError, ConnectionLost
+from hotline_asterisk_connector.ami.session import send_action
+from hotline_asterisk_connector.models import ConsultantLine, PauseReason
+
+
+class MembershipError(Exception):
+    """A reason, in the user's language, why the queue did not change."""
+
+
+def log_in(user: AbstractBaseUser) -> None:
+    line = _line(user)
+    _send(
+        "QueueAdd",
+        Queue=dialplan.QUEUE,
+        Interface=dialplan.queue_interface(line),
+        MemberName=user.get_username(),
+        StateInterface=dialplan.state_interface(line),
+        Penalty=str(line.penalty),
+    )
+
+
+def log_out(user: AbstractBaseUser) -> None:
+    line = _line(user)
+    _send("QueueRemove", Queue=dialplan.QUEUE, Interface=dialplan.queue_interface(line))
+
+
+def pause(user: AbstractBaseUser, reason: PauseReason) -> None:
+    line = _line(user)
+    _send(
+        "QueuePause",
+        Queue=dialplan.QUEUE,
+        Interface=dialplan.queue_interface(line),
+        Paused="true",
+        Reason=reason.value,
+    )
+
+
+def unpause(user: AbstractBaseUser) -> None:
+    line = _line(user)
+    _send(
+        "QueuePause",
+        Queue=dialplan.QUEUE,
+        Interface=dialplan.queue_interface(line),
+        Paused="false",
+    )
+
+
+def _line(user: AbstractBaseUser) -> ConsultantLine:
+    line = ConsultantLine.objects.filter(user=user, is_active=True).first()
+    if line is None:
+        raise MembershipError(_("You have no phone line on the PBX; ask the administrator."))
+    return line
+
+
+def _send(action: str, **fields: str) -> None:
+    try:
+        async_to_sync(send_action)(action, **fields)
+    except AmiError as error:
+        raise MembershipError(_("The PBX refused: %(reason)s") % {"reason": error}) from error
+    except (ConnectionLost, OSError, TimeoutError) as error:
+        raise MembershipError(_("The PBX is not reachable; try again in a minute.")) from error
