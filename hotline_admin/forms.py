@@ -1,0 +1,277 @@
+"""The settings pages' forms; every message in Ukrainian through gettext."""
+
+import itertools
+
+from django import forms
+from django.contrib.auth.models import User
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from hotline_admin.models import MaintenanceSettings
+from hotline_asterisk_connector.models import (
+    ConsultantLine,
+    PbxSettings,
+    ScheduleException,
+    Trunk,
+    WorkingHours,
+)
+from hotline_crm.models import Topic, TopicCategory
+from hotline_crm.phones import normalise
+from hotline_crm.roles import Role
+from hotline_reports.models import ReportSettings
+
+ROLE_CHOICES = [
+    (Role.CONSULTANT.value, _("Consultant")),
+    (Role.SUPERVISOR.value, _("Supervisor")),
+    (Role.ADMINISTRATOR.value, _("Administrator")),
+]
+
+
+def clean_phone(raw: str) -> str:
+    if not raw.strip():
+        return ""
+    phone = normalise(raw)
+    if not phone.is_e164:
+        raise ValidationError(
+            _("This is not a phone number we can call. Write it as 067 123 45 67 or +380671234567.")
+        )
+    return phone.value
+
+
+class ConsultantLineFields(forms.Form):
+    """What the consultant page and the new consultant page share."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial=Role.CONSULTANT.value)
+    in_queue = forms.BooleanField(
+        label=_("Takes calls from the queue"), required=False, initial=True
+    )
+    penalty = forms.IntegerField(
+        label=_("Queue penalty"),
+        min_value=0,
+        max_value=100,
+        initial=0,
+        help_text=_(
+            "0 for everyone is fair. A consultant with a higher penalty is rung only when "
+            "everyone with a lower one is busy."
+        ),
+    )
+    mobile_number = forms.CharField(
+        label=_("Mobile number for forwarding"), max_length=40, required=False
+    )
+    forward_to_mobile = forms.BooleanField(
+        label=_("Ring the mobile number too (for instance, during a power cut)"),
+        required=False,
+    )
+
+    def clean_mobile_number(self) -> str:
+        return clean_phone(self.cleaned_data["mobile_number"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("forward_to_mobile") and not data.get("mobile_number"):
+            self.add_error("mobile_number", _("Enter the number to forward calls to."))
+        return data
+
+
+class NewConsultantForm(ConsultantLineFields):
+    username = forms.CharField(
+        label=_("Login"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Letters, digits and @/./+/-/_ only; the consultant signs in with it."),
+    )
+    field_order = ["username", "first_name", "last_name", "email", "role"]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("This login is taken. Choose another one."))
+        return username
+
+
+class ConsultantForm(ConsultantLineFields):
+    @classmethod
+    def initial_for(cls, line: ConsultantLine, role: Role | None) -> dict:
+        return {
+            "first_name": line.user.first_name,
+            "last_name": line.user.last_name,
+            "email": line.user.email,
+            "role": role.value if role else Role.CONSULTANT.value,
+            "in_queue": line.in_queue,
+            "penalty": line.penalty,
+            "mobile_number": line.mobile_number,
+            "forward_to_mobile": line.forward_to_mobile,
+        }
+
+
+class TrunkForm(forms.ModelForm):
+    class Meta:
+        model = Trunk
+        fields = [
+            "name",
+            "operator",
+            "number",
+            "host",
+            "port",
+            "transport",
+            "username",
+            "password",
+            "register",
+            "match",
+            "channel_limit",
+            "allow_outbound",
+            "is_default_outbound",
+            "is_active",
+            "order",
+        ]
+        widgets = {"password": forms.PasswordInput(render_value=True)}
+
+    def clean_number(self) -> str:
+        number = clean_phone(self.cleaned_data["number"])
+        if not number:
+            raise ValidationError(_("Enter the number."))
+        return number
+
+    def clean_host(self) -> str:
+        host = self.cleaned_data["host"].strip()
+        if not host or any(c.isspace() or c in ";,<>\"'" for c in host):
+            raise ValidationError(
+                _("Enter the provider's address as they gave it, e.g. sip.provider.ua.")
+            )
+        return host
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("is_default_outbound") and not data.get("allow_outbound"):
+            self.add_error(
+                "is_default_outbound",
+                _("The default number for outgoing calls must allow outgoing calls."),
+            )
+        if data.get("register") and not (data.get("username") and data.get("password")):
+            self.add_error(
+                "username", _("To register with the provider, enter the login and password.")
+            )
+        return data
+
+
+class WorkingHoursForm(forms.ModelForm):
+    class Meta:
+        model = WorkingHours
+        fields = ["weekday", "opens_at", "closes_at"]
+        widgets = {
+            "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            raise ValidationError(_("The line must close after it opens."))
+        return data
+
+
+class BaseWorkingHoursFormSet(forms.BaseModelFormSet):
+    def clean(self) -> None:
+        super().clean()
+        intervals: dict[int, list] = {}
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            data = form.cleaned_data
+            intervals.setdefault(data["weekday"], []).append((data["opens_at"], data["closes_at"]))
+        for spans in intervals.values():
+            spans.sort()
+            for (_opens, closes), (next_opens, _closes) in itertools.pairwise(spans):
+                if next_opens < closes:
+                    raise ValidationError(_("Two intervals on the same day overlap."))
+
+
+WorkingHoursFormSet = forms.modelformset_factory(
+    WorkingHours,
+    form=WorkingHoursForm,
+    formset=BaseWorkingHoursFormSet,
+    extra=2,
+    can_delete=True,
+)
+
+
+class ScheduleExceptionForm(forms.ModelForm):
+    class Meta:
+        model = ScheduleException
+        fields = ["date", "name", "is_closed", "opens_at", "closes_at"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("is_closed"):
+            data["opens_at"] = data["closes_at"] = None
+            return data
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if not opens or not closes:
+            raise ValidationError(_("Give the hours of that day, or mark it as closed all day."))
+        if closes <= opens:
+            raise ValidationError(_("The line must close after it opens."))
+        return data
+
+
+class QueueForm(forms.ModelForm):
+    class Meta:
+        model = PbxSettings
+        fields = [
+            "queue_strategy",
+            "max_wait_seconds",
+            "ring_seconds",
+            "wrapup_seconds",
+            "announce_position",
+            "announce_recording",
+            "total_channel_limit",
+        ]
+
+
+class TopicCategoryForm(forms.ModelForm):
+    class Meta:
+        model = TopicCategory
+        fields = ["name", "name_en", "code", "kind", "order", "is_active"]
+
+
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["category", "name", "name_en", "code", "order", "is_active"]
+
+
+class ReportSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ReportSettings
+        fields = ["age_band_set", "service_level_seconds"]
+
+
+class RetentionForm(forms.ModelForm):
+    class Meta:
+        model = MaintenanceSettings
+        fields = ["recordings_keep_days", "client_data_keep_months"]
+
+
+class BackupSettingsForm(forms.ModelForm):
+    class Meta:
+        model = MaintenanceSettings
+        fields = ["daily_backup", "backups_keep", "daily_jobs_at"]
+        widgets = {"daily_jobs_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+
+class RestoreForm(forms.Form):
+    archive = forms.FileField(label=_("Backup file (.tar.gz)"))
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that everything now in the system is replaced by the backup's contents."
+        )
+    )

@@ -1,0 +1,126 @@
+"""Data retention, backups and restore."""
+
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hotline_admin import backup
+from hotline_admin.forms import BackupSettingsForm, RestoreForm, RetentionForm
+from hotline_admin.models import DailyJob, MaintenanceSettings
+from hotline_admin.pbx import apply_changes
+from hotline_admin.views.access import administrator_required
+
+
+@administrator_required
+def retention(request: HttpRequest) -> HttpResponse:
+    form = RetentionForm(request.POST or None, instance=MaintenanceSettings.load())
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved. The clean-up runs every night."))
+        return redirect("hotline_admin:retention")
+    return render(
+        request,
+        "hotline_admin/retention.html",
+        {"form": form, "job": DailyJob.objects.filter(name="retention").first()},
+    )
+
+
+@administrator_required
+def backups(request: HttpRequest) -> HttpResponse:
+    form = BackupSettingsForm(request.POST or None, instance=MaintenanceSettings.load())
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("hotline_admin:backups")
+    archives = [(path, path.stat().st_size) for path in backup.list_backups()]
+    return render(
+        request,
+        "hotline_admin/backups.html",
+        {
+            "form": form,
+            "archives": archives,
+            "restore_form": RestoreForm(),
+            "job": DailyJob.objects.filter(name="backup").first(),
+        },
+    )
+
+
+@administrator_required
+@require_POST
+def backup_now(request: HttpRequest) -> HttpResponse:
+    try:
+        archive = backup.create_backup(kind="manual")
+    except OSError as error:
+        messages.error(request, _("The backup failed: %(error)s") % {"error": error})
+    else:
+        messages.success(
+            request,
+            _("Backup %(name)s is ready. Download it and keep it off this server.")
+            % {"name": archive.name},
+        )
+    return redirect("hotline_admin:backups")
+
+
+def _archive(name: str) -> Path:
+    """A finished archive in the backup directory by its file name; 404 for anything else."""
+    for path in backup.list_backups():
+        if path.name == name:
+            return path
+    raise Http404
+
+
+@administrator_required
+@require_GET
+def backup_download(request: HttpRequest, name: str) -> HttpResponse:
+    path = _archive(name)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@administrator_required
+@require_POST
+def backup_delete(request: HttpRequest, name: str) -> HttpResponse:
+    _archive(name).unlink(missing_ok=True)
+    messages.success(request, _("Backup %(name)s deleted.") % {"name": name})
+    return redirect("hotline_admin:backups")
+
+
+@administrator_required
+@require_POST
+def restore(request: HttpRequest) -> HttpResponse:
+    """Restore an uploaded archive or one kept on the server, then apply it to Asterisk."""
+    form = RestoreForm(request.POST, request.FILES)
+    kept = request.POST.get("name")
+    if kept and request.POST.get("confirm"):
+        return _restore(request, _archive(kept))
+    if not form.is_valid():
+        messages.error(request, _("Choose a backup file and confirm that it replaces everything."))
+        return redirect("hotline_admin:backups")
+    backup.backup_dir().mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(suffix=backup.SUFFIX, dir=backup.backup_dir()) as copy:
+        for chunk in form.cleaned_data["archive"].chunks():
+            copy.write(chunk)
+        copy.flush()
+        return _restore(request, Path(copy.name))
+
+
+def _restore(request: HttpRequest, archive: Path) -> HttpResponse:
+    try:
+        result = backup.restore_backup(archive)
+    except backup.BackupError as error:
+        messages.error(request, str(error))
+        return redirect("hotline_admin:backups")
+    change = apply_changes(None, _("Restore from a backup"))
+    # The restored database has no sessions: everyone, this administrator
+    # included, signs in again, with the passwords the backup holds.
+    return render(
+        request,
+        "hotline_admin/restored.html",
+        {"result": result, "change": change},
+    )

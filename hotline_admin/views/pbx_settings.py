@@ -1,0 +1,86 @@
+"""Numbers, working hours and the queue: each save is applied to Asterisk at once."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hotline_admin import status
+from hotline_admin.forms import QueueForm, ScheduleExceptionForm, TrunkForm, WorkingHoursFormSet
+from hotline_admin.pbx import apply_and_report
+from hotline_admin.views.access import administrator_required
+from hotline_asterisk_connector.models import PbxSettings, ScheduleException, Trunk, WorkingHours
+
+
+@administrator_required
+def number_list(request: HttpRequest) -> HttpResponse:
+    asterisk = status.read_status()
+    rows = [(trunk, status.registration_for(asterisk, trunk.name)) for trunk in Trunk.objects.all()]
+    return render(request, "hotline_admin/number_list.html", {"rows": rows, "asterisk": asterisk})
+
+
+@administrator_required
+def number_edit(request: HttpRequest, trunk_id: int | None = None) -> HttpResponse:
+    trunk = get_object_or_404(Trunk, pk=trunk_id) if trunk_id else None
+    form = TrunkForm(request.POST or None, instance=trunk)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save()
+            if saved.is_default_outbound:
+                # One default number for outgoing calls: choosing one unsets the others.
+                Trunk.objects.exclude(pk=saved.pk).update(is_default_outbound=False)
+        apply_and_report(request, _("Number %(number)s saved") % {"number": saved.number})
+        return redirect("hotline_admin:numbers")
+    return render(request, "hotline_admin/number_form.html", {"form": form, "trunk": trunk})
+
+
+@administrator_required
+def hours(request: HttpRequest) -> HttpResponse:
+    formset = WorkingHoursFormSet(request.POST or None, queryset=WorkingHours.objects.all())
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+        apply_and_report(request, _("Working hours changed"))
+        return redirect("hotline_admin:hours")
+    return render(
+        request,
+        "hotline_admin/hours.html",
+        {"formset": formset, "exceptions": ScheduleException.objects.all()},
+    )
+
+
+@administrator_required
+def exception_edit(request: HttpRequest, exception_id: int | None = None) -> HttpResponse:
+    exception = get_object_or_404(ScheduleException, pk=exception_id) if exception_id else None
+    form = ScheduleExceptionForm(request.POST or None, instance=exception)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        apply_and_report(request, _("Day %(date)s saved") % {"date": f"{saved.date:%d.%m.%Y}"})
+        return redirect("hotline_admin:hours")
+    return render(
+        request, "hotline_admin/exception_form.html", {"form": form, "exception": exception}
+    )
+
+
+@administrator_required
+@require_POST
+def exception_delete(request: HttpRequest, exception_id: int) -> HttpResponse:
+    exception = get_object_or_404(ScheduleException, pk=exception_id)
+    date = f"{exception.date:%d.%m.%Y}"
+    exception.delete()
+    apply_and_report(request, _("Day %(date)s removed") % {"date": date})
+    return redirect("hotline_admin:hours")
+
+
+@administrator_required
+def queue(request: HttpRequest) -> HttpResponse:
+    form = QueueForm(request.POST or None, instance=PbxSettings.load())
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            apply_and_report(request, _("Queue settings changed"))
+            return redirect("hotline_admin:queue")
+        messages.error(request, _("Nothing was saved: correct the fields marked below."))
+    return render(request, "hotline_admin/queue.html", {"form": form})
