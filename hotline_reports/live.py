@@ -1,0 +1,131 @@
+"""The supervisors' wallboard: who is waiting, where every consultant stands, today so far.
+
+Built from the database only: the connector keeps Call rows and the
+ConsultantState table current and sends `{"type": "wallboard.update"}` to the
+Channels group `wallboard` after each change (docs/websocket-messages.md).
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from hotline_asterisk_connector.models import (
+    Call,
+    CallbackRequest,
+    CallDirection,
+    ConsultantLine,
+    ConsultantState,
+    PauseReason,
+    PresenceState,
+    Voicemail,
+    WorkStatus,
+)
+from hotline_reports.call_stats import call_totals
+from hotline_reports.filters import CallFilter
+from hotline_reports.models import ReportSettings
+from hotline_reports.periods import Period, today
+
+# Busiest first, so that the eye finds who is talking and who is free.
+STATE_ORDER = [
+    PresenceState.ON_CALL,
+    PresenceState.RINGING,
+    PresenceState.AVAILABLE,
+    PresenceState.PAUSED,
+    PresenceState.UNREACHABLE,
+    PresenceState.LOGGED_OUT,
+]
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def waiting_calls() -> list[Call]:
+    """Callers in the queue now: queued, not answered, not yet out of the queue, not hung up."""
+    return list(
+        Call.objects.filter(
+            direction=CallDirection.INBOUND,
+            queued_at__isnull=False,
+            answered_at__isnull=True,
+            wait_seconds__isnull=True,
+            ended_at__isnull=True,
+        ).order_by("queued_at")
+    )
+
+
+def _pause_reason(code: str) -> str:
+    if code in PauseReason.values:
+        return str(PauseReason(code).label)
+    return code
+
+
+def live_state() -> list[dict[str, Any]]:
+    """Every consultant who has a line or a known state, with their state and since when."""
+    states = {state.user_id: state for state in ConsultantState.objects.all()}
+    with_line = ConsultantLine.objects.filter(is_active=True).values_list("user_id", flat=True)
+    users = get_user_model().objects.filter(Q(pk__in=with_line) | Q(pk__in=list(states)))
+    consultants = []
+    for user in users:
+        state = states.get(user.pk)
+        code = PresenceState(state.state) if state else PresenceState.LOGGED_OUT
+        consultants.append(
+            {
+                "id": user.pk,
+                "name": user.get_full_name() or user.get_username(),
+                "state": code.value,
+                "state_label": str(code.label),
+                "since": _iso(state.since) if state else None,
+                "pause_reason": _pause_reason(state.pause_reason) if state else "",
+            }
+        )
+    consultants.sort(key=lambda c: (STATE_ORDER.index(PresenceState(c["state"])), c["name"]))
+    return consultants
+
+
+def today_totals(report_settings: ReportSettings) -> dict[str, Any]:
+    t = call_totals(CallFilter(Period.day(today())), report_settings.service_level_seconds)
+    return {
+        key: t[key]
+        for key in (
+            "received",
+            "answered",
+            "missed",
+            "missed_abandoned",
+            "outgoing",
+            "service_level",
+            "abandonment_rate",
+            "wait_avg",
+            "wait_max",
+            "talk_avg",
+        )
+    }
+
+
+def wallboard_snapshot() -> dict[str, Any]:
+    """The whole wallboard as JSON-ready data; sent on connect and after every change."""
+    report_settings = ReportSettings.load()
+    waiting = waiting_calls()
+    consultants = live_state()
+    counts = {state.value: 0 for state in STATE_ORDER}
+    for consultant in consultants:
+        counts[consultant["state"]] += 1
+    return {
+        "type": "wallboard.snapshot",
+        "now": _iso(timezone.now()),
+        "service_level_seconds": report_settings.service_level_seconds,
+        "waiting": {
+            "count": len(waiting),
+            "longest_since": _iso(waiting[0].queued_at) if waiting else None,
+            "calls": [
+                {"since": _iso(call.queued_at), "line": call.dialled_number} for call in waiting
+            ],
+        },
+        "consultants": consultants,
+        "counts": counts,
+        "to_call_back": CallbackRequest.objects.exclude(status=WorkStatus.DONE).count(),
+        "voicemails": Voicemail.objects.exclude(status=WorkStatus.DONE).count(),
+        "today": today_totals(report_settings),
+    }
