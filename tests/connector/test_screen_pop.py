@@ -1,0 +1,125 @@
+"""A consultant's open page receives the screen pop when a call rings for them."""
+
+import asyncio
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client as HttpClient
+
+from hotline.asgi import application
+from hotline_asterisk_connector.ami.client import AmiConfig
+from hotline_asterisk_connector.ami.protocol import Message
+from hotline_asterisk_connector.connector import Connector
+from hotline_asterisk_connector.models import ConsultantLine
+from hotline_crm.models import Client, ClientPhone
+from tests.conftest import PASSWORD
+
+DEADLINE = 10
+LINKEDID = "1732500000.11"
+
+
+def inbound(number: str, name: str) -> list[Message]:
+    channel = {
+        "Channel": "PJSIP/carrier-00000005",
+        "Uniqueid": LINKEDID,
+        "Linkedid": LINKEDID,
+        "CallerIDNum": number,
+        "CallerIDName": name,
+    }
+    return [
+        Message(
+            {"Event": "UserEvent", "UserEvent": "HotlineInbound", "Did": "0800500123"} | channel
+        ),
+        Message({"Event": "QueueCallerJoin", "Queue": "hotline", "Position": "1"} | channel),
+        Message(
+            {
+                "Event": "AgentCalled",
+                "Queue": "hotline",
+                "Interface": "Local/1001@hotline-consultant",
+                "MemberName": "alice",
+                "DestChannel": "Local/1001@hotline-consultant-00000001;1",
+                "DestUniqueid": "1732500000.12",
+                "DestLinkedid": LINKEDID,
+            }
+            | channel
+        ),
+    ]
+
+
+async def connect_as(username: str) -> WebsocketCommunicator:
+    http = HttpClient()
+    await sync_to_async(http.login)(username=username, password=PASSWORD)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={http.cookies[settings.SESSION_COOKIE_NAME].value}"
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/calls/",
+        headers=[
+            (b"cookie", cookie.encode()),
+            (b"origin", b"http://127.0.0.1"),
+            (b"host", b"127.0.0.1"),
+        ],
+    )
+    connected, _code = await communicator.connect(timeout=DEADLINE)
+    assert connected
+    return communicator
+
+
+@pytest.fixture
+def lines(alice, bob):
+    ConsultantLine.objects.create(
+        user=alice, extension="1001", webrtc_password="a", sip_password="b"
+    )
+    ConsultantLine.objects.create(user=bob, extension="1002", webrtc_password="c", sip_password="d")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+async def test_ringing_consultant_gets_the_identified_client(lines, alice):
+    card = await Client.objects.acreate(name="Оксана")
+    await ClientPhone.objects.acreate(client=card, number="+380671234567")
+    alice_page = await connect_as("alice")
+    bob_page = await connect_as("bob")
+    connector = Connector(AmiConfig("127.0.0.1", 1, "x", "y"))
+
+    await connector.apply(inbound("0671234567", "Оксана К."))
+
+    pop = await alice_page.receive_json_from(timeout=DEADLINE)
+    assert pop["type"] == "call.ringing"
+    call = pop["call"]
+    assert call["client"] == {"id": card.pk, "name": "Оксана"}
+    assert call["new_card_number"] == ""
+    assert (call["caller_number"], call["caller_name"], call["dialled_number"]) == (
+        "+380671234567",
+        "Оксана К.",
+        "0800500123",
+    )
+    assert call["linkedid"] == LINKEDID
+    # Bob's device did not ring: nothing for him.
+    assert await bob_page.receive_nothing(timeout=0.2)
+    await alice_page.disconnect()
+    await bob_page.disconnect()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+async def test_unknown_caller_pop_offers_a_new_card_for_the_number(lines, alice):
+    alice_page = await connect_as("alice")
+    await Connector(AmiConfig("127.0.0.1", 1, "x", "y")).apply(inbound("+380501112233", ""))
+    pop = await alice_page.receive_json_from(timeout=DEADLINE)
+    assert pop["call"]["client"] is None
+    assert pop["call"]["new_card_number"] == "+380501112233"
+    assert await Client.objects.acount() == 0  # no empty card was created
+    await alice_page.disconnect()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+async def test_a_websocket_without_a_login_is_closed(db):
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/calls/",
+        headers=[(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")],
+    )
+    connected, code = await communicator.connect(timeout=DEADLINE)
+    assert not connected
+    assert code == 4403
+    await asyncio.sleep(0)
