@@ -9,7 +9,9 @@ arrive out of order, leave the same rows behind.
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path, PurePath
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
@@ -205,7 +207,7 @@ def record_voicemail(
     voicemail, created = Voicemail.objects.get_or_create(
         call=call,
         defaults={
-            "audio_file": audio_file,
+            "audio_file": stored_path(audio_file, settings.VOICEMAIL_DIR),
             "duration_seconds": duration_seconds,
             "caller_number": call.caller_number,
             "caller_number_raw": call.caller_number_raw,
@@ -245,7 +247,7 @@ def record_callback_request(linkedid: str, at: datetime, number_to_call: str) ->
 def record_recording(linkedid: str, at: datetime, recording_file: str) -> None:
     call = _call(linkedid, at)
     if not call.recording_file and recording_file:
-        call.recording_file = recording_file
+        call.recording_file = stored_path(recording_file, settings.RECORDINGS_DIR)
         call.save(update_fields=["recording_file", "updated_at"])
 
 
@@ -280,6 +282,15 @@ def missed_calls() -> QuerySet[Call]:
         .select_related("client", "voicemail", "callback_request")
         .order_by("-started_at")
     )
+
+
+def stored_path(path: str, root: Path) -> str:
+    """Audio paths are kept relative to their directory (Asterisk sees the same
+    directories), so the files can move with it; anything else is kept as sent."""
+    try:
+        return str(PurePath(path).relative_to(Path(root).resolve()))
+    except ValueError:
+        return path
 
 
 def _call(linkedid: str, at: datetime) -> Call:

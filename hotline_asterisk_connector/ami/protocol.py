@@ -72,6 +72,15 @@ def serialise(action: str, fields: Mapping[str, str | list[str]]) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
 
 
+def dump(message: Message) -> bytes:
+    """A received message back in wire form (for recorded fixtures)."""
+    lines = []
+    for name, value in message.items():
+        values = message.repeated.get(name, [value])
+        lines.extend(f"{name}: {item}" for item in values)
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
+
+
 def iter_messages(stream: bytes) -> Iterator[Message]:
     """Messages of a recorded AMI stream (the greeting line is skipped)."""
     frames, _rest = split_frames(stream)
