@@ -2,5 +2,6 @@
 
 from hotline_asterisk_connector.routing import websocket_urlpatterns as connector_routes
 from hotline_reports.routing import websocket_urlpatterns as reports_routes
+from hotline_workspace.routing import websocket_urlpatterns as workspace_routes
 
-websocket_urlpatterns: list = [*connector_routes, *reports_routes]
+websocket_urlpatterns: list = [*connector_routes, *reports_routes, *workspace_routes]

@@ -162,11 +162,16 @@ HOTLINE_ASTERISK_HTTP_PORT = env_int("HOTLINE_ASTERISK_HTTP_PORT", 8088)
 HOTLINE_ASTERISK_HTTPS_PORT = env_int("HOTLINE_ASTERISK_HTTPS_PORT", 8089)
 HOTLINE_ASTERISK_TLS_CERT = env_str("HOTLINE_ASTERISK_TLS_CERT")
 HOTLINE_ASTERISK_TLS_KEY = env_str("HOTLINE_ASTERISK_TLS_KEY")
+# Where browsers reach Asterisk's SIP WebSocket; empty: the page's own host on
+# HOTLINE_ASTERISK_HTTP_PORT (ws://) or HOTLINE_ASTERISK_HTTPS_PORT (wss://).
+HOTLINE_WEBRTC_WS_URL = env_str("HOTLINE_WEBRTC_WS_URL")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-X_FRAME_OPTIONS = "DENY"
+# The consultant's desk shows the pages in frames so that a call survives
+# navigation; other sites still cannot frame them.
+X_FRAME_OPTIONS = "SAMEORIGIN"
 
 LOGGING = {
     "version": 1,
