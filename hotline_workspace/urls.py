@@ -5,6 +5,13 @@ from hotline_workspace import views
 app_name = "hotline_workspace"
 
 urlpatterns = [
+    path("desk/", views.desk_page, name="desk"),
+    path("desk/status", views.desk_status, name="status"),
+    path(
+        "desk/calls/<int:call_id>/client/<int:client_id>",
+        views.attach_client,
+        name="attach",
+    ),
     path("journal/", views.journal_list, name="journal"),
     path("journal/<int:call_id>/", views.call_detail, name="call"),
     path("journal/<int:call_id>/recording", views.call_recording, name="recording"),

@@ -2,15 +2,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hotline_asterisk_connector.models.calls import Voicemail
+from hotline_asterisk_connector.models.calls import Call, Voicemail
+from hotline_crm import access
 from hotline_crm.roles import is_staff_member, require
-from hotline_workspace import audio, journal, worklist
+from hotline_workspace import audio, availability, calls, desk, journal, worklist
 
 JOURNAL_PAGE_SIZE = 50
 
@@ -115,3 +117,45 @@ def _entry_or_404(kind: str, item_id: int) -> worklist.Entry:
     if entry is None:
         raise Http404
     return entry
+
+
+@login_required
+@require_GET
+def desk_page(request: HttpRequest) -> HttpResponse:
+    require(is_staff_member, request.user)
+    open_path = request.GET.get("open", "")
+    if not (
+        open_path.startswith("/")
+        and url_has_allowed_host_and_scheme(open_path, allowed_hosts=None)
+        and not open_path.startswith(reverse("hotline_workspace:desk"))
+    ):
+        open_path = reverse("hotline_crm:workspace")
+    return render(request, "hotline_workspace/desk.html", desk.desk_context(request, open_path))
+
+
+@login_required
+@require_POST
+def desk_status(request: HttpRequest) -> JsonResponse:
+    require(is_staff_member, request.user)
+    choice, _sep, reason = request.POST.get("state", "").partition(":")
+    reason = request.POST.get("reason", "") or reason
+    if choice not in availability.Choice.values:
+        return JsonResponse({"ok": False, "error": _("Choose a status.")}, status=400)
+    try:
+        availability.set_availability(request.user, availability.Choice(choice), reason)
+    except availability.MembershipError as error:
+        return JsonResponse({"ok": False, "error": str(error)}, status=400)
+    return JsonResponse({"ok": True})
+
+
+@login_required
+@require_POST
+def attach_client(request: HttpRequest, call_id: int, client_id: int) -> JsonResponse:
+    require(is_staff_member, request.user)
+    call = get_object_or_404(Call, pk=call_id)
+    client = access.client_or_404(request.user, client_id)
+    if not calls.attach_client(request.user, call, client):
+        return JsonResponse(
+            {"ok": False, "error": _("This call already belongs to another card.")}, status=400
+        )
+    return JsonResponse({"ok": True})

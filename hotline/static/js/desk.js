@@ -1,0 +1,412 @@
+/* The consultant's desk: the phone beside the pages, screen pops, availability.
+ *
+ * CRM pages load in frames, so following a link never reloads the desk and a
+ * call in progress survives any navigation. Each call gets its own tab (the
+ * caller's card, then the consultation form), so two calls in a row never
+ * share a form.
+ */
+(function () {
+  "use strict";
+
+  const config = JSON.parse(document.getElementById("desk-config").textContent);
+  const text = config.strings;
+  const $ = (id) => document.getElementById(id);
+  const fill = (template, values) =>
+    template.replace(/\{(\w+)\}/g, (_, key) => encodeURIComponent(values[key] ?? ""));
+
+  /* ---------- messages ---------- */
+
+  function say(key, message, kind) {
+    let item = document.querySelector(`#phone-messages [data-key="${key}"]`);
+    if (!message) {
+      if (item) item.remove();
+      return;
+    }
+    if (!item) {
+      item = document.createElement("li");
+      item.dataset.key = key;
+      $("phone-messages").append(item);
+    }
+    item.className = `message ${kind || "error"}`;
+    item.textContent = message;
+  }
+
+  function csrf() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  async function post(url, data) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "X-CSRFToken": csrf() },
+      body: new URLSearchParams(data),
+      credentials: "same-origin",
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(body.error || text.server_error);
+    return body;
+  }
+
+  /* ---------- tabs and frames ---------- */
+
+  const tabs = new Map(); // call id → {tab, panel, card, form, client, answered, ended}
+
+  function show(key) {
+    document.querySelectorAll("#tabs [data-tab]").forEach((tab) => {
+      tab.classList.toggle("current", tab.dataset.tab === key);
+    });
+    document.querySelectorAll("#panels > [data-panel]").forEach((panel) => {
+      panel.hidden = panel.dataset.panel !== key;
+    });
+  }
+
+  function frame(className, src) {
+    const element = document.createElement("iframe");
+    element.className = className;
+    element.src = src;
+    element.addEventListener("load", () => framed(element));
+    return element;
+  }
+
+  function callTab(call) {
+    const key = `call-${call.call_id}`;
+    if (tabs.has(call.call_id)) return tabs.get(call.call_id);
+    const tab = document.createElement("button");
+    tab.type = "button";
+    tab.dataset.tab = key;
+    tab.className = "call-tab ringing";
+    tab.textContent = (call.client && call.client.name) || call.caller_number_display || text.call;
+    tab.addEventListener("click", () => show(key));
+    const close = document.createElement("span");
+    close.className = "close";
+    close.title = text.close_tab;
+    close.textContent = "×";
+    close.addEventListener("click", (event) => {
+      event.stopPropagation();
+      closeTab(call.call_id);
+    });
+    tab.append(close);
+    $("tabs").append(tab);
+
+    const panel = document.createElement("div");
+    panel.dataset.panel = key;
+    panel.className = "call-panel";
+    const clientId = call.client && call.client.id;
+    const entry = { key, tab, panel, call, client: clientId || null, form: null };
+    entry.card = frame(
+      "card",
+      clientId
+        ? fill(config.urls.client, { client: clientId })
+        : fill(config.urls.new_client, { number: call.new_card_number || call.caller_number, call: call.call_id }),
+    );
+    entry.card.dataset.callId = call.call_id;
+    panel.append(entry.card);
+    $("panels").append(panel);
+    tabs.set(call.call_id, entry);
+    return entry;
+  }
+
+  function openForm(entry) {
+    if (entry.form || !entry.client) return;
+    entry.form = frame("form", fill(config.urls.form, { client: entry.client, call: entry.call.call_id }));
+    entry.panel.append(entry.form);
+    entry.panel.classList.add("with-form");
+  }
+
+  function closeTab(callId) {
+    const entry = tabs.get(callId);
+    if (!entry) return;
+    entry.tab.remove();
+    entry.panel.remove();
+    tabs.delete(callId);
+    show("main");
+  }
+
+  /* A page loaded in a frame: numbers become one-click calls, and a card
+     created for an unknown caller is tied to the call so its form can follow. */
+  async function framed(element) {
+    let doc;
+    try {
+      doc = element.contentDocument;
+    } catch (error) {
+      return;
+    }
+    if (!doc) return;
+    doc.addEventListener("click", (event) => {
+      const target = event.target.closest("[data-dial]");
+      if (!target) return;
+      event.preventDefault();
+      dial(target.dataset.dial, target.dataset.dialFrom || "");
+    });
+    const entry = [...tabs.values()].find((candidate) => candidate.card === element);
+    const match = doc.location.pathname.match(config.urls.client_path_pattern);
+    if (!entry || entry.client || !match) return;
+    entry.client = Number(match[1]);
+    try {
+      await post(fill(config.urls.attach, { call: entry.call.call_id, client: entry.client }), {});
+    } catch (error) {
+      say("attach", error.message);
+    }
+    if (entry.answered) openForm(entry);
+  }
+
+  /* ---------- screen pops from the connector ---------- */
+
+  function onMessage(message) {
+    const entry = tabs.get(message.call_id || (message.call && message.call.call_id));
+    switch (message.type) {
+      case "call.ringing": {
+        const created = callTab(message.call);
+        show(created.key);
+        ringInfo(message.call);
+        break;
+      }
+      case "call.answered":
+        if (!entry) break;
+        if (message.answered_by_you) {
+          entry.answered = true;
+          entry.tab.classList.remove("ringing");
+          entry.tab.classList.add("talking");
+          openForm(entry);
+        } else if (!entry.form) {
+          closeTab(message.call_id); // a colleague took it
+        }
+        break;
+      case "call.stopped_ringing":
+        if (entry && !entry.answered) closeTab(message.call_id);
+        break;
+      case "call.ended":
+        if (!entry) break;
+        entry.ended = true;
+        entry.tab.classList.remove("ringing", "talking");
+        entry.tab.classList.add("ended");
+        if (!entry.answered && !entry.form) closeTab(message.call_id);
+        break;
+      case "presence.changed":
+        showPresence(message.state, message.pause_reason);
+        break;
+      default:
+        break;
+    }
+  }
+
+  let lastRing = null;
+
+  function ringInfo(call) {
+    lastRing = call;
+    $("ring-number").textContent = call.caller_number_display || call.caller_number || "";
+    $("ring-name").textContent = (call.client && call.client.name) || "";
+  }
+
+  let socketDelay = 1000;
+
+  function connectEvents() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const socket = new WebSocket(`${scheme}://${location.host}${config.events_ws}`);
+    socket.addEventListener("open", () => {
+      socketDelay = 1000;
+      say("events", "");
+      document.body.dataset.events = "open";
+    });
+    socket.addEventListener("message", (event) => onMessage(JSON.parse(event.data)));
+    socket.addEventListener("close", (event) => {
+      document.body.dataset.events = "closed";
+      if (event.code === 4403) {
+        location.href = config.urls.login;
+        return;
+      }
+      say("events", text.events_lost);
+      setTimeout(connectEvents, socketDelay);
+      socketDelay = Math.min(socketDelay * 2, 30000);
+    });
+  }
+
+  /* While this socket is open the server keeps the consultant in the queue;
+     when the tab closes it logs them out after a short grace period. */
+  function keepDeskOpen() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const socket = new WebSocket(`${scheme}://${location.host}${config.desk_ws}`);
+    const ping = setInterval(() => socket.readyState === 1 && socket.send("ping"), 25000);
+    socket.addEventListener("close", (event) => {
+      clearInterval(ping);
+      if (event.code !== 4403) setTimeout(keepDeskOpen, 2000);
+    });
+  }
+
+  /* ---------- availability ---------- */
+
+  function showPresence(state, reason) {
+    const label = config.presence_labels[state] || state;
+    const why = reason ? ` (${config.pause_labels[reason] || reason})` : "";
+    $("queue-state").textContent = `${text.asterisk_says}: ${label}${why}`;
+    $("queue-state").dataset.state = state;
+  }
+
+  $("availability").addEventListener("change", async (event) => {
+    const [state, reason] = event.target.value.split(":");
+    try {
+      const body = await post(config.urls.status, { state, reason: reason || "" });
+      say("status", "");
+      if (body.state) showPresence(body.state, body.pause_reason);
+    } catch (error) {
+      say("status", error.message);
+    }
+  });
+
+  /* ---------- the phone ---------- */
+
+  const phone = config.sip ? new window.HotlineSoftphone(config.sip) : null;
+  let ringtone = null;
+  let timer = null;
+
+  function ring(on) {
+    if (on && !ringtone) {
+      try {
+        const context = new AudioContext();
+        const tone = context.createOscillator();
+        const gain = context.createGain();
+        tone.frequency.value = 440;
+        gain.gain.value = 0;
+        tone.connect(gain).connect(context.destination);
+        tone.start();
+        const beat = () => {
+          gain.gain.setValueAtTime(0.15, context.currentTime);
+          gain.gain.setValueAtTime(0, context.currentTime + 1);
+        };
+        beat();
+        ringtone = { context, interval: setInterval(beat, 3000) };
+      } catch (error) {
+        ringtone = null;
+      }
+    } else if (!on && ringtone) {
+      clearInterval(ringtone.interval);
+      ringtone.context.close();
+      ringtone = null;
+    }
+  }
+
+  function setPhoneState(state) {
+    document.body.dataset.phone = state;
+    $("ringing").hidden = state !== "ringing";
+    $("in-call").hidden = !["connecting", "talking"].includes(state);
+    $("dialpad").hidden = state !== "idle";
+    ring(state === "ringing");
+  }
+
+  function startTimer() {
+    const started = Date.now();
+    clearInterval(timer);
+    timer = setInterval(() => {
+      const seconds = Math.floor((Date.now() - started) / 1000);
+      $("call-timer").textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+    }, 1000);
+  }
+
+  async function fillDevices() {
+    const { microphones, speakers } = await phone.devices();
+    for (const [select, devices, chosen] of [
+      [$("microphone"), microphones, phone.microphoneId],
+      [$("speaker"), speakers, phone.speakerId],
+    ]) {
+      select.replaceChildren(new Option(text.default_device, ""));
+      devices.forEach((device, index) => {
+        const option = new Option(device.label || `${text.device} ${index + 1}`, device.deviceId);
+        option.selected = device.deviceId === chosen;
+        select.append(option);
+      });
+    }
+  }
+
+  async function dial(number, from) {
+    if (!number) return;
+    $("dial-number").value = number;
+    say("dial", text.calling.replace("{number}", number), "info");
+    try {
+      await post(config.urls.dial, { number, trunk: from || $("dial-from").value });
+    } catch (error) {
+      say("dial", error.message);
+    }
+  }
+
+  if (phone) {
+    phone.addEventListener("line", ({ detail }) => {
+      $("line-state").dataset.state = detail.state;
+      $("line-state").textContent = config.line_labels[detail.state] || detail.state;
+      document.body.dataset.line = detail.state;
+      if (detail.state === "failed") say("line", text.registration_failed.replace("{cause}", detail.cause));
+      else if (detail.state === "disconnected") say("line", text.connection_lost);
+      else if (detail.state === "registered") say("line", "");
+    });
+    phone.addEventListener("mic", () => say("mic", text.microphone_blocked));
+    phone.addEventListener("incoming", ({ detail }) => {
+      const known = lastRing && lastRing.caller_number && lastRing.caller_number.endsWith(detail.number.slice(-9));
+      $("ring-number").textContent = known ? $("ring-number").textContent || detail.number : detail.number;
+      if (!known) $("ring-name").textContent = detail.name;
+    });
+    phone.addEventListener("call", ({ detail }) => {
+      if (detail.state === "ringing") {
+        setPhoneState("ringing");
+      } else if (detail.state === "connecting") {
+        setPhoneState("connecting");
+        $("call-peer").textContent = $("ring-name").textContent || $("ring-number").textContent;
+      } else if (detail.state === "talking") {
+        setPhoneState("talking");
+        say("dial", "");
+        startTimer();
+      } else {
+        clearInterval(timer);
+        $("mute").setAttribute("aria-pressed", "false");
+        $("hold").setAttribute("aria-pressed", "false");
+        setPhoneState("idle");
+      }
+    });
+    $("answer").addEventListener("click", () => phone.answer());
+    $("decline").addEventListener("click", () => phone.hangup());
+    $("hangup").addEventListener("click", () => phone.hangup());
+    $("mute").addEventListener("click", () => $("mute").setAttribute("aria-pressed", String(phone.toggleMute())));
+    $("hold").addEventListener("click", () => $("hold").setAttribute("aria-pressed", String(phone.toggleHold())));
+    $("transfer").addEventListener("click", () => {
+      if ($("transfer-to").value) phone.transfer($("transfer-to").value);
+    });
+    document.querySelectorAll("#keypad button").forEach((key) => {
+      key.addEventListener("click", () => phone.dtmf(key.dataset.tone));
+    });
+    $("microphone").addEventListener("change", (event) => phone.setMicrophone(event.target.value));
+    $("speaker").addEventListener("change", (event) => phone.setSpeaker(event.target.value));
+    $("dialpad").addEventListener("submit", (event) => {
+      event.preventDefault();
+      dial($("dial-number").value.trim(), $("dial-from").value);
+    });
+
+    // Only one desk rings per consultant: the newest tab takes the phone over.
+    const channel = new BroadcastChannel(`hotline-desk-${config.user_id}`);
+    channel.postMessage("taken-over");
+    channel.addEventListener("message", () => {
+      phone.stop();
+      say("line", text.moved_to_other_tab);
+      document.body.dataset.line = "moved";
+    });
+
+    setPhoneState("idle");
+    phone.checkMicrophone().then((allowed) => {
+      if (allowed) fillDevices();
+    });
+    phone.start();
+  } else {
+    setPhoneState("idle");
+    say("line", text.no_line, "info");
+  }
+
+  document.querySelectorAll(".topbar a").forEach((link) => {
+    link.target = "main";
+  });
+  $("tab-main").addEventListener("click", () => show("main"));
+  $("frame-main").addEventListener("load", () => framed($("frame-main")));
+  showPresence(config.presence.state, config.presence.pause_reason);
+  connectEvents();
+  keepDeskOpen();
+
+  // For the browser tests and for debugging from the console.
+  window.hotlineDesk = { phone, tabs };
+})();

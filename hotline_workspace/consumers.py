@@ -1,0 +1,71 @@
+"""The desk's own websocket: while a consultant's desk is open, they stay in the queue.
+
+A consultant who closes the tab (or whose laptop dies) would otherwise stay a
+queue member and callers would ring an empty chair until the registration
+expired. When the last desk of a consultant disconnects and none comes back
+within the grace period (a reload, a brief network drop), they are logged
+out of the queue.
+
+Open desks are counted in this process: the web app runs as one ASGI process
+(`make run`, the compose file's `web`).
+"""
+
+import asyncio
+import logging
+from collections import Counter
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.contrib.auth import get_user_model
+
+from hotline_asterisk_connector import membership
+from hotline_asterisk_connector.models import PresenceState
+from hotline_crm.roles import is_staff_member
+from hotline_workspace.availability import current_state
+
+log = logging.getLogger(__name__)
+
+GRACE_SECONDS = 20.0
+CLOSE_NOT_ALLOWED = 4403
+
+_open_desks: Counter[int] = Counter()
+
+
+class DeskConsumer(AsyncWebsocketConsumer):
+    user_id: int | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not await database_sync_to_async(is_staff_member)(user):
+            await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        self.user_id = user.pk
+        _open_desks[user.pk] += 1
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if self.user_id is None:
+            return
+        _open_desks[self.user_id] -= 1
+        if _open_desks[self.user_id] <= 0:
+            del _open_desks[self.user_id]
+            asyncio.get_running_loop().create_task(log_out_unless_back(self.user_id))
+
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        """Keep-alive pings from the page need no answer."""
+
+
+async def log_out_unless_back(user_id: int, grace: float | None = None) -> None:
+    await asyncio.sleep(GRACE_SECONDS if grace is None else grace)
+    if _open_desks[user_id] > 0:
+        return
+    try:
+        await database_sync_to_async(_log_out)(user_id)
+    except membership.MembershipError as error:
+        log.info("Could not log consultant %s out of the queue: %s", user_id, error)
+
+
+def _log_out(user_id: int) -> None:
+    user = get_user_model().objects.get(pk=user_id)
+    if current_state(user).state != PresenceState.LOGGED_OUT:
+        membership.log_out(user)
