@@ -95,7 +95,9 @@ def test_the_smartphone_fetches_its_account_once_by_the_qr_link(admin_browser):
 
 def test_extensions_are_handed_out_in_turn(admin_browser):
     create(admin_browser)
-    _response, second = create(admin_browser, username="petro", mobile_number="")
+    _response, second = create(
+        admin_browser, username="petro", mobile_number="", forward_to_mobile=""
+    )
     assert second.line.extension == "1002"
 
 
