@@ -6,6 +6,8 @@ SECRET_KEY, ALLOWED_HOSTS and DEBUG=0.
 """
 
 import hashlib
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -83,6 +85,12 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The browser tests serve the test database from a second process (Daphne),
+    # so on SQLite it must be a file, one per test run.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"hotline-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
