@@ -1,0 +1,241 @@
+import datetime
+
+import pytest
+from django.test import Client as Browser
+from django.urls import reverse
+
+from hotline_admin.models import AppliedChange
+from hotline_asterisk_connector.models import PbxSettings, ScheduleException, Trunk, WorkingHours
+
+TRUNK = {
+    "name": "kyivstar",
+    "operator": "kyivstar",
+    "number": "067 000 11 22",
+    "host": "sip.kyivstar.example",
+    "port": "5060",
+    "transport": "udp",
+    "username": "380670001122",
+    "password": "trunk-secret",
+    "register": "on",
+    "match": "",
+    "channel_limit": "5",
+    "allow_outbound": "on",
+    "is_default_outbound": "on",
+    "is_active": "on",
+    "order": "1",
+}
+
+
+@pytest.fixture
+def admin_browser(dave) -> Browser:
+    browser = Browser()
+    browser.force_login(dave)
+    return browser
+
+
+def test_a_number_is_saved_in_e164_and_applied(admin_browser):
+    response = admin_browser.post(reverse("hotline_admin:number_new"), TRUNK, follow=True)
+    trunk = Trunk.objects.get()
+    assert trunk.number == "+380670001122"
+    assert trunk.register
+    change = AppliedChange.objects.get()
+    assert "+380670001122" in change.what
+    # No Asterisk runs in unit tests: the page says so in plain words.
+    assert not change.accepted
+    assert "Збережено, але Asterisk не прийняв зміну" in response.content.decode()
+
+
+def test_choosing_a_default_outgoing_number_unsets_the_previous_one(admin_browser):
+    admin_browser.post(reverse("hotline_admin:number_new"), TRUNK)
+    second = {**TRUNK, "name": "vodafone", "operator": "vodafone", "number": "050 000 11 22"}
+    admin_browser.post(reverse("hotline_admin:number_new"), second)
+    defaults = list(Trunk.objects.filter(is_default_outbound=True).values_list("name", flat=True))
+    assert defaults == ["vodafone"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"number": "12"}, "Це не номер телефону"),
+        ({"host": "sip provider"}, "Вкажіть адресу провайдера"),
+        ({"allow_outbound": ""}, "має дозволяти вихідні дзвінки"),
+        ({"password": ""}, "вкажіть логін і пароль"),
+    ],
+)
+def test_a_wrong_number_setting_is_refused_in_ukrainian(admin_browser, changes, message):
+    response = admin_browser.post(reverse("hotline_admin:number_new"), {**TRUNK, **changes})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Trunk.objects.exists()
+    assert not AppliedChange.objects.exists()
+
+
+def hours_post(rows: list[tuple], existing: list[WorkingHours] = ()) -> dict:
+    data = {
+        "form-TOTAL_FORMS": str(len(rows)),
+        "form-INITIAL_FORMS": str(len(existing)),
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+    }
+    for index, (weekday, opens, closes, *delete) in enumerate(rows):
+        data[f"form-{index}-weekday"] = str(weekday)
+        data[f"form-{index}-opens_at"] = opens
+        data[f"form-{index}-closes_at"] = closes
+        if index < len(existing):
+            data[f"form-{index}-id"] = str(existing[index].pk)
+        if delete:
+            data[f"form-{index}-DELETE"] = "on"
+    return data
+
+
+def test_working_hours_with_a_lunch_break(admin_browser):
+    admin_browser.post(
+        reverse("hotline_admin:hours"),
+        hours_post([(0, "09:00", "13:00"), (0, "14:00", "18:00"), (5, "10:00", "14:00")]),
+    )
+    assert list(WorkingHours.objects.values_list("weekday", "opens_at", "closes_at")) == [
+        (0, datetime.time(9), datetime.time(13)),
+        (0, datetime.time(14), datetime.time(18)),
+        (5, datetime.time(10), datetime.time(14)),
+    ]
+    assert AppliedChange.objects.filter(what="Робочі години змінено").exists()
+
+
+def test_changing_and_removing_hours(admin_browser):
+    monday = WorkingHours.objects.create(
+        weekday=0, opens_at=datetime.time(9), closes_at=datetime.time(18)
+    )
+    tuesday = WorkingHours.objects.create(
+        weekday=1, opens_at=datetime.time(9), closes_at=datetime.time(18)
+    )
+    admin_browser.post(
+        reverse("hotline_admin:hours"),
+        hours_post([(0, "08:00", "20:00"), (1, "09:00", "18:00", "delete")], [monday, tuesday]),
+    )
+    assert list(WorkingHours.objects.values_list("weekday", "opens_at", "closes_at")) == [
+        (0, datetime.time(8), datetime.time(20))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([(0, "18:00", "09:00")], "Час закінчення роботи має бути пізніше"),
+        ([(0, "09:00", "13:00"), (0, "12:00", "18:00")], "перетинаються"),
+    ],
+)
+def test_impossible_hours_are_refused(admin_browser, rows, message):
+    response = admin_browser.post(reverse("hotline_admin:hours"), hours_post(rows))
+    assert message in response.content.decode()
+    assert not WorkingHours.objects.exists()
+
+
+def test_a_holiday_and_a_short_day(admin_browser):
+    admin_browser.post(
+        reverse("hotline_admin:exception_new"),
+        {"date": "2026-12-25", "name": "Різдво", "is_closed": "on"},
+    )
+    admin_browser.post(
+        reverse("hotline_admin:exception_new"),
+        {"date": "2026-12-31", "name": "", "opens_at": "09:00", "closes_at": "14:00"},
+    )
+    christmas, new_years_eve = ScheduleException.objects.order_by("date")
+    assert christmas.is_closed
+    assert christmas.opens_at is None
+    assert not new_years_eve.is_closed
+    assert new_years_eve.closes_at == datetime.time(14)
+
+    admin_browser.post(reverse("hotline_admin:exception_delete", args=[christmas.pk]))
+    assert list(ScheduleException.objects.values_list("date", flat=True)) == [
+        datetime.date(2026, 12, 31)
+    ]
+
+
+def test_an_open_day_needs_its_hours(admin_browser):
+    response = admin_browser.post(
+        reverse("hotline_admin:exception_new"), {"date": "2026-12-31", "name": ""}
+    )
+    assert "Вкажіть години роботи цього дня" in response.content.decode()
+    assert not ScheduleException.objects.exists()
+
+
+def test_queue_settings(admin_browser):
+    admin_browser.post(
+        reverse("hotline_admin:queue"),
+        {
+            "queue_strategy": "ringall",
+            "max_wait_seconds": "120",
+            "ring_seconds": "15",
+            "wrapup_seconds": "10",
+            "announce_position": "",
+            "announce_recording": "on",
+            "total_channel_limit": "8",
+        },
+    )
+    pbx = PbxSettings.load()
+    assert pbx.queue_strategy == "ringall"
+    assert pbx.max_wait_seconds == 120
+    assert not pbx.announce_position
+    assert pbx.total_channel_limit == 8
+
+
+def test_a_queue_wait_below_five_seconds_is_refused(admin_browser):
+    response = admin_browser.post(
+        reverse("hotline_admin:queue"),
+        {
+            "queue_strategy": "ringall",
+            "max_wait_seconds": "2",
+            "ring_seconds": "15",
+            "wrapup_seconds": "10",
+            "total_channel_limit": "8",
+        },
+    )
+    assert "Нічого не збережено" in response.content.decode()
+    assert PbxSettings.load().max_wait_seconds == 60
+
+
+def test_status_page_says_plainly_that_asterisk_does_not_answer(admin_browser):
+    Trunk.objects.create(name="toll-free", operator="toll_free", number="+380800500335", host="h")
+    response = admin_browser.get(reverse("hotline_admin:status"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Asterisk не відповідає" in text
+    assert "+380800500335" in text
+
+
+SETTINGS_URLS = [
+    ("hotline_admin:index", []),
+    ("hotline_admin:numbers", []),
+    ("hotline_admin:number_new", []),
+    ("hotline_admin:hours", []),
+    ("hotline_admin:exception_new", []),
+    ("hotline_admin:queue", []),
+    ("hotline_admin:topics", []),
+    ("hotline_admin:topic_new", []),
+    ("hotline_admin:category_new", []),
+    ("hotline_admin:reports", []),
+    ("hotline_admin:retention", []),
+    ("hotline_admin:backups", []),
+    ("hotline_admin:status", []),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), SETTINGS_URLS)
+def test_every_settings_page_opens_for_the_administrator(admin_browser, name, args):
+    assert admin_browser.get(reverse(name, args=args)).status_code == 200
+
+
+@pytest.mark.parametrize(("name", "args"), SETTINGS_URLS)
+@pytest.mark.parametrize("persona", ["alice", "carol"])
+def test_no_settings_page_opens_for_consultants_or_supervisors(request, persona, name, args):
+    browser = Browser()
+    browser.force_login(request.getfixturevalue(persona))
+    assert browser.get(reverse(name, args=args)).status_code == 403
+    assert browser.post(reverse(name, args=args), {}).status_code in (403, 405)
+
+
+@pytest.mark.parametrize(("name", "args"), SETTINGS_URLS)
+def test_settings_pages_send_strangers_to_sign_in(db, name, args):
+    response = Browser().get(reverse(name, args=args))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
