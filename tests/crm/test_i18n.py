@@ -22,6 +22,11 @@ def test_login_page_is_in_ukrainian_by_default(db):
     assert "Sign in" not in text
 
 
+def test_browser_set_to_english_still_gets_ukrainian_until_english_is_chosen(db):
+    page = browser_for(None).get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Увійти" in page.content.decode()
+
+
 def test_login_page_is_in_english_once_chosen(db):
     browser = browser_for(None)
     response = browser.post(reverse("set_language"), {"language": "en", "next": "/login/"})
