@@ -83,7 +83,7 @@ def test_start_after_end_is_refused_with_a_message(client, journal):
         reverse("hotline_workspace:journal"), {"date_from": "2026-03-03", "date_to": "2026-03-01"}
     )
     assert list(response.context["page"]) == []
-    assert "The start date is after the end date." in str(response.context["form"].errors)
+    assert "Дата початку пізніша за дату кінця." in str(response.context["form"].errors)
 
 
 def test_consultant_cannot_filter_for_someone_else(client, alice, bob):
