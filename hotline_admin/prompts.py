@@ -59,17 +59,30 @@ class PromptInfo:
     default_path: Path | None
 
 
-def catalogue() -> list[PromptInfo]:
-    from hotline_asterisk_connector.pbx.prompts import PROMPTS, default_prompt_path
+def default_texts() -> dict[str, str]:
+    """What each default prompt says, from the PBX's source of the default recordings."""
+    source = Path(settings.BASE_DIR) / "asterisk" / "prompts" / "uk.txt"
+    texts = {}
+    for line in source.read_text(encoding="utf-8").splitlines():
+        name, separator, text = line.partition("|")
+        if separator and not name.startswith("#"):
+            texts[name.strip()] = text.strip()
+    return texts
 
+
+def catalogue() -> list[PromptInfo]:
+    from hotline_asterisk_connector.pbx.prompts import PROMPTS, default_prompts_dir
+
+    defaults = default_prompts_dir(Path(settings.HOTLINE_ASTERISK_DIR))
+    texts = default_texts()
     return [
         PromptInfo(
-            name=prompt.name,
-            title=str(prompt.title),
-            text=prompt.text,
-            default_path=default_prompt_path(prompt.name),
+            name=kind.name,
+            title=str(kind.description),
+            text=texts.get(kind.name, ""),
+            default_path=defaults / f"{kind.name}.wav",
         )
-        for prompt in PROMPTS
+        for kind in PROMPTS
     ]
 
 

@@ -122,8 +122,5 @@ def read_status(config: AmiConfig | None = None) -> AsteriskStatus:
 
 
 def registration_for(status: AsteriskStatus, trunk_name: str) -> Registration | None:
-    """The trunk's registration, under its own name or the renderer's `<name>-reg`."""
-    for name in (trunk_name, f"{trunk_name}-reg", f"{trunk_name}-registration"):
-        if name in status.registrations:
-            return status.registrations[name]
-    return None
+    """The trunk's outbound registration, as the PBX configuration names it."""
+    return status.registrations.get(f"trunk-{trunk_name}-registration")

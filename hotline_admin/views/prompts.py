@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hotline_admin import prompts
 from hotline_admin.models import Prompt, PromptSource
+from hotline_admin.pbx import apply_and_report
 from hotline_admin.views.access import administrator_required
 from hotline_workspace import audio
 
@@ -50,13 +51,10 @@ def prompt_upload(request: HttpRequest, name: str) -> HttpResponse:
             return JsonResponse({"ok": False, "error": str(error)}, status=400)
         messages.error(request, str(error))
         return redirect("hotline_admin:prompts")
-    text = _("The prompt “%(prompt)s” is replaced; callers hear it from the next call.") % {
-        "prompt": info.title
-    }
+    # The dialplan names the administrator's file instead of the default one.
+    change = apply_and_report(request, _("Prompt “%(prompt)s” replaced") % {"prompt": info.title})
     if wants_json:
-        messages.success(request, text)
-        return JsonResponse({"ok": True})
-    messages.success(request, text)
+        return JsonResponse({"ok": True, "accepted": change.accepted})
     return redirect("hotline_admin:prompts")
 
 
@@ -65,9 +63,7 @@ def prompt_upload(request: HttpRequest, name: str) -> HttpResponse:
 def prompt_restore(request: HttpRequest, name: str) -> HttpResponse:
     info = _known(name)
     prompts.restore_default(info.name)
-    messages.success(
-        request, _("The default prompt “%(prompt)s” is back.") % {"prompt": info.title}
-    )
+    apply_and_report(request, _("Default prompt “%(prompt)s” restored") % {"prompt": info.title})
     return redirect("hotline_admin:prompts")
 
 
