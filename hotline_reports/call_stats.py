@@ -352,7 +352,9 @@ def timeline_table(call_filter: CallFilter, report_settings: ReportSettings) -> 
     if period.days <= DAILY_LIMIT_DAYS:
         days = [period.first_day + timedelta(days=n) for n in range(period.days)]
         key = TruncDate("started_at", tzinfo=local_zone())
-        grouped = _grouped(call_filter, threshold, key, days, lambda d: date_format(d))
+        grouped = _grouped(
+            call_filter, threshold, key, days, lambda d: date_format(d, "SHORT_DATE_FORMAT")
+        )
         return _timeline_table("timeline", _("Per day"), _("Date"), grouped)
     month = TruncMonth("started_at", tzinfo=local_zone())
     found_months = _months(period.first_day, period.last_day)

@@ -23,6 +23,7 @@ from hotline_asterisk_connector.models import (
     Voicemail,
     WorkStatus,
 )
+from hotline_crm.roles import Role
 from hotline_reports.call_stats import call_totals
 from hotline_reports.filters import CallFilter
 from hotline_reports.models import ReportSettings
@@ -63,10 +64,18 @@ def _pause_reason(code: str) -> str:
 
 
 def live_state() -> list[dict[str, Any]]:
-    """Every consultant who has a line or a known state, with their state and since when."""
+    """Every consultant (by role, line or known state) with their state and since when."""
     states = {state.user_id: state for state in ConsultantState.objects.all()}
     with_line = ConsultantLine.objects.filter(is_active=True).values_list("user_id", flat=True)
-    users = get_user_model().objects.filter(Q(pk__in=with_line) | Q(pk__in=list(states)))
+    users = (
+        get_user_model()
+        .objects.filter(
+            Q(groups__name=Role.CONSULTANT.value, is_active=True)
+            | Q(pk__in=with_line)
+            | Q(pk__in=list(states))
+        )
+        .distinct()
+    )
     consultants = []
     for user in users:
         state = states.get(user.pk)

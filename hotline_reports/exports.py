@@ -1,0 +1,251 @@
+"""Tables to CSV and XLSX, and the donors' export that holds no personal data."""
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from hotline_reports.call_stats import summary_table, worklist_table
+from hotline_reports.filters import CallFilter, ConsultationFilter
+from hotline_reports.models import ReportSettings
+from hotline_reports.periods import Period
+from hotline_reports.pivots import DIMENSIONS, one_dimension_table
+from hotline_reports.tables import Kind, Table
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SMALL = "<5"
+HIDDEN = "x"
+SMALLEST_SHOWN = 5
+
+
+def _header(table: Table) -> list[str]:
+    """Column labels, with the unit of raw numbers where the page shows minutes."""
+    labels = []
+    for column in table.columns:
+        label = str(column.label)
+        if column.kind == Kind.SECONDS:
+            label = _("%(label)s, s") % {"label": label}
+        elif column.kind == Kind.PERCENT:
+            label = f"{label}, %"
+        labels.append(label)
+    return labels
+
+
+def _raw_rows(table: Table) -> list[list[Any]]:
+    """Rows and the total row as plain values; a measure in seconds says so in its label."""
+    rows = []
+    for index, row in enumerate(table.rows):
+        cells = [_plain(cell) for cell in row]
+        kind = table.row_kinds[index] if table.row_kinds else None
+        if kind == Kind.SECONDS:
+            cells[0] = _("%(label)s, s") % {"label": cells[0]}
+        elif kind == Kind.PERCENT:
+            cells[0] = f"{cells[0]}, %"
+        rows.append(cells)
+    if table.total is not None:
+        rows.append([_plain(cell) for cell in table.total])
+    return rows
+
+
+def _plain(value: Any) -> Any:
+    """Lazy translations become the text of the active language."""
+    return str(value) if isinstance(value, Promise) else value
+
+
+def csv_response(table: Table, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    # A byte-order mark so that Excel reads the Cyrillic right.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(_header(table))
+    for row in _raw_rows(table):
+        writer.writerow(["" if cell is None else cell for cell in row])
+    return response
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    name = "".join(c for c in title if c not in "[]:*?/\\")[:28] or "Sheet"
+    candidate, number = name, 2
+    while candidate.casefold() in used:
+        candidate, number = f"{name[:25]} {number}", number + 1
+    used.add(candidate.casefold())
+    return candidate
+
+
+def _write_sheet(workbook: Workbook, table: Table, heading: list[str], used: set[str]) -> None:
+    sheet = workbook.create_sheet(_sheet_title(str(table.title), used))
+    bold = Font(bold=True)
+    for line in [str(table.title), *heading]:
+        sheet.append([line])
+    sheet.cell(row=1, column=1).font = bold
+    if table.note:
+        sheet.append([str(table.note)])
+    sheet.append([])
+    sheet.append([str(column.label) for column in table.columns])
+    for cell in sheet[sheet.max_row]:
+        cell.font = bold
+    rows = [list(row) for row in table.rows]
+    kinds = [[table.kind_of(r, c) for c in range(len(table.columns))] for r in range(len(rows))]
+    if table.total is not None:
+        rows.append(list(table.total))
+        kinds.append([column.kind for column in table.columns])
+    for row, row_kinds in zip(rows, kinds, strict=True):
+        sheet.append([_xlsx_value(value, kind) for value, kind in zip(row, row_kinds, strict=True)])
+        for cell, kind in zip(sheet[sheet.max_row], row_kinds, strict=True):
+            if kind == Kind.SECONDS and isinstance(cell.value, float):
+                cell.number_format = "[h]:mm:ss"
+            elif kind == Kind.PERCENT and isinstance(cell.value, float):
+                cell.number_format = "0.0%"
+    if table.total is not None:
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+    sheet.column_dimensions["A"].width = 42
+    for index in range(2, len(table.columns) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 16
+
+
+def _xlsx_value(value: Any, kind: str) -> Any:
+    """Seconds become Excel durations and percentages fractions, so they stay numbers."""
+    if value is None:
+        return None
+    if isinstance(value, str | Promise):
+        return str(value)
+    if kind == Kind.SECONDS:
+        return float(value) / 86400
+    if kind == Kind.PERCENT:
+        return float(value) / 100
+    if kind == Kind.TEXT:
+        return str(value)
+    return value
+
+
+def workbook_response(tables: Iterable[Table], heading: list[str], filename: str) -> HttpResponse:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    for table in tables:
+        _write_sheet(workbook, table, heading, used)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+def period_heading(period: Period) -> list[str]:
+    return [
+        _("Period: %(first)s – %(last)s")
+        % {"first": date_format(period.first_day), "last": date_format(period.last_day)},
+        _("Made on %(when)s") % {"when": date_format(timezone.localtime(), "DATETIME_FORMAT")},
+    ]
+
+
+# The donors' export.
+
+
+def _small(value: Any) -> bool:
+    return isinstance(value, int) and 0 < value < SMALLEST_SHOWN
+
+
+def suppress_small_counts(table: Table, complementary: bool) -> Table:
+    """Counts from 1 to 4 shown as "<5".
+
+    With `complementary` (a table whose rows split the total), when only one
+    row is suppressed its count could be worked out from the total, so the
+    next smallest count is hidden too ("x").
+    """
+    count_columns = [
+        index for index, column in enumerate(table.columns) if column.kind == Kind.COUNT
+    ]
+    rows = [list(row) for row in table.rows]
+    for column in count_columns:
+        rows_of_column = [
+            index for index, row in enumerate(rows) if table.kind_of(index, column) == Kind.COUNT
+        ]
+        small = [index for index in rows_of_column if _small(rows[index][column])]
+        if complementary and len(small) == 1:
+            others = [
+                index
+                for index in rows_of_column
+                if index not in small
+                and isinstance(rows[index][column], int)
+                and rows[index][column]
+            ]
+            if others:
+                smallest = min(others, key=lambda index: rows[index][column])
+                rows[smallest][column] = HIDDEN
+        for index in small:
+            rows[index][column] = SMALL
+    total = None
+    if table.total is not None:
+        total = [
+            SMALL if index in count_columns and _small(value) else value
+            for index, value in enumerate(table.total)
+        ]
+    return replace(table, rows=rows, total=total)
+
+
+def _without_share(table: Table) -> Table:
+    """Percentages of a small count would give the count away."""
+    keep = [i for i, column in enumerate(table.columns) if column.kind != Kind.PERCENT]
+    return replace(
+        table,
+        columns=[table.columns[i] for i in keep],
+        rows=[[row[i] for i in keep] for row in table.rows],
+        total=[table.total[i] for i in keep] if table.total is not None else None,
+    )
+
+
+def donor_tables(period: Period, report_settings: ReportSettings) -> list[Table]:
+    """Whole-line figures only: no consultant, no number, no person, small counts hidden."""
+    calls = CallFilter(period)
+    forms = ConsultationFilter(period)
+    tables = [
+        suppress_small_counts(summary_table(calls, report_settings), complementary=False),
+        suppress_small_counts(worklist_table(calls, report_settings), complementary=False),
+    ]
+    for dimension in DIMENSIONS.values():
+        if dimension.identifying:
+            continue
+        table = _without_share(one_dimension_table(forms, dimension, report_settings.age_band_set))
+        tables.append(suppress_small_counts(table, complementary=not dimension.multi_valued))
+    return tables
+
+
+def donor_legend() -> list[str]:
+    return [
+        _("No names, phone numbers or consultants are included."),
+        _("<5: fewer than five (but more than none)."),
+        _("x: hidden so that a count under five cannot be worked out from the total."),
+    ]
+
+
+def donor_csv_response(tables: list[Table], heading: list[str], filename: str) -> HttpResponse:
+    """One long table (table, row, column, value): easy to load anywhere."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    for line in heading:
+        writer.writerow([line])
+    writer.writerow([_("Table"), _("Row"), _("Column"), _("Value")])
+    for table in tables:
+        columns = [str(column.label) for column in table.columns]
+        lines = [*table.rows, *([table.total] if table.total is not None else [])]
+        for row in lines:
+            for column, value in zip(columns[1:], row[1:], strict=True):
+                writer.writerow(
+                    [str(table.title), str(row[0]), column, "" if value is None else value]
+                )
+    return response
