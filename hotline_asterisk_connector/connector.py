@@ -81,7 +81,7 @@ class Connector:
                     log.info("Reconnecting to Asterisk in %.1f s", delay)
                     await _wait(stop, delay)
         finally:
-            await self.on_db(connection.close)
+            await self.on_db(_close_connection)
             self._db.shutdown(wait=True)
 
     async def _session(self, stop: asyncio.Event, backoff: Backoff) -> None:
@@ -133,7 +133,7 @@ class Connector:
                 return
             delay = backoff.next_delay()
             log.error("Database unavailable (%s); retrying in %.1f s", outage, delay)
-            await self.on_db(connection.close)
+            await self.on_db(_close_connection)
             await asyncio.sleep(delay)
 
     def _apply_sync(
@@ -161,6 +161,11 @@ class Connector:
     async def on_db(self, function: Callable[..., T], *args) -> T:
         """Run ORM work on the connector's own database thread, off the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self._db, function, *args)
+
+
+def _close_connection() -> None:
+    # Resolved here, on the database thread: `connection` is per thread.
+    connection.close()
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

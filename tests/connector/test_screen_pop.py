@@ -67,14 +67,14 @@ async def connect_as(username: str) -> WebsocketCommunicator:
 
 
 @pytest.fixture
-def lines(alice, bob):
+def lines(role_groups, alice, bob):
     ConsultantLine.objects.create(
         user=alice, extension="1001", webrtc_password="a", sip_password="b"
     )
     ConsultantLine.objects.create(user=bob, extension="1002", webrtc_password="c", sip_password="d")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 async def test_ringing_consultant_gets_the_identified_client(lines, alice):
     card = await Client.objects.acreate(name="Оксана")
     await ClientPhone.objects.acreate(client=card, number="+380671234567")
@@ -101,7 +101,7 @@ async def test_ringing_consultant_gets_the_identified_client(lines, alice):
     await bob_page.disconnect()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 async def test_unknown_caller_pop_offers_a_new_card_for_the_number(lines, alice):
     alice_page = await connect_as("alice")
     await Connector(AmiConfig("127.0.0.1", 1, "x", "y")).apply(inbound("+380501112233", ""))
@@ -112,7 +112,7 @@ async def test_unknown_caller_pop_offers_a_new_card_for_the_number(lines, alice)
     await alice_page.disconnect()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 async def test_a_websocket_without_a_login_is_closed(db):
     communicator = WebsocketCommunicator(
         application,
