@@ -1,0 +1,377 @@
+"""Everything the Asterisk templates need, gathered from the database and settings.
+
+`load_config()` reads the PBX models (hotline_asterisk_connector/models/pbx.py)
+and Django settings into plain, validated values; the templates only print
+them. Tests build a PbxConfig directly when they need one without a database.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hotline_asterisk_connector.models import (
+    ConsultantLine,
+    Operator,
+    PbxSettings,
+    ScheduleException,
+    Trunk,
+    WorkingHours,
+)
+from hotline_asterisk_connector.pbx import dialplan, prompts
+from hotline_asterisk_connector.pbx.operators import OPERATOR_CODES, national
+from hotline_crm.phones import normalise
+
+# Values that go into a configuration file verbatim: a line break would start
+# a new option (an injection), so anything with one is refused.
+_LINE_BREAK = re.compile(r"[\r\n]")
+_HOST = re.compile(r"^[A-Za-z0-9.:\-\[\]]+$")
+_NETWORK = re.compile(r"^[0-9A-Fa-f.:/\[\]]+$")
+
+
+class ConfigurationError(ValueError):
+    """A value that cannot go into Asterisk's configuration; the message says which."""
+
+
+@dataclass(frozen=True)
+class Network:
+    """Where Asterisk listens (loopback by default) and what it announces behind NAT."""
+
+    sip_bind: str = "127.0.0.1"
+    sip_port: int = 5060
+    external_address: str = ""
+    local_networks: tuple[str, ...] = ()
+    rtp_port_min: int = 10000
+    rtp_port_max: int = 20000
+    http_bind: str = "127.0.0.1"
+    http_port: int = 8088
+    https_port: int = 8089
+    tls_cert: str = ""
+    tls_key: str = ""
+    ami_bind: str = "127.0.0.1"
+    ami_port: int = 5038
+
+    @property
+    def wss(self) -> bool:
+        return bool(self.tls_cert and self.tls_key)
+
+
+@dataclass(frozen=True)
+class AmiUser:
+    name: str
+    secret: str
+    read: str
+    write: str
+
+
+# The connector (and the web process) read call, queue and our own events and
+# place calls, pause consultants and reload the configuration; no shell-like
+# `command` and no arbitrary `system` actions.
+CONNECTOR_READ = "system,call,agent,user,cdr,reporting,dialplan"
+CONNECTOR_WRITE = "call,originate,agent,reporting,config"
+
+
+@dataclass(frozen=True)
+class TrunkConfig:
+    name: str
+    operator: str
+    number: str  # E.164, what the CRM stores as the dialled hotline number
+    caller_id: str  # national digits, what the carrier is sent as our number
+    host: str
+    port: int
+    transport: str
+    username: str = ""
+    password: str = ""
+    register: bool = False
+    match: tuple[str, ...] = ()
+    channel_limit: int = 5
+    allow_outbound: bool = True
+    is_default_outbound: bool = False
+
+    @property
+    def endpoint(self) -> str:
+        return f"trunk-{self.name}"
+
+
+@dataclass(frozen=True)
+class ConsultantConfig:
+    extension: str
+    display_name: str
+    webrtc_password: str
+    sip_password: str
+    mobile_number: str = ""  # national digits
+    forward_to_mobile: bool = False
+    in_queue: bool = True
+    penalty: int = 0
+
+    @property
+    def webrtc_endpoint(self) -> str:
+        return f"web{self.extension}"
+
+    @property
+    def sip_endpoint(self) -> str:
+        return f"sip{self.extension}"
+
+    @property
+    def rings_mobile(self) -> bool:
+        return self.forward_to_mobile and bool(self.mobile_number)
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    strategy: str = "leastrecent"
+    max_wait_seconds: int = 60
+    ring_seconds: int = 20
+    wrapup_seconds: int = 30
+    announce_position: bool = True
+    total_channel_limit: int = 5
+    announce_recording: bool = True
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Directories Asterisk uses; the same path inside its root and for Django."""
+
+    instance: Path
+    recordings: Path
+    voicemail: Path
+    custom_prompts: Path
+
+    @property
+    def etc(self) -> Path:
+        return self.instance / "etc"
+
+    @property
+    def default_prompts(self) -> Path:
+        return prompts.default_prompts_dir(self.instance)
+
+    @property
+    def moh(self) -> Path:
+        return self.default_prompts / "moh"
+
+    def shared_dirs(self) -> list[Path]:
+        return [self.instance, self.recordings, self.voicemail, self.custom_prompts]
+
+    def prompt(self, name: str) -> str:
+        return prompts.prompt_path(name, self.instance, self.custom_prompts)
+
+
+@dataclass(frozen=True)
+class PbxConfig:
+    paths: Paths
+    network: Network = field(default_factory=Network)
+    ami_users: tuple[AmiUser, ...] = ()
+    trunks: tuple[TrunkConfig, ...] = ()
+    consultants: tuple[ConsultantConfig, ...] = ()
+    queue: QueueConfig = field(default_factory=QueueConfig)
+    open_intervals: tuple[dialplan.OpenInterval, ...] = ()
+    day_exceptions: tuple[dialplan.DayException, ...] = ()
+
+    def with_changes(self, **changes) -> "PbxConfig":
+        return replace(self, **changes)
+
+    # What the templates ask for beyond the fields.
+
+    @property
+    def queue_members(self) -> list[ConsultantConfig]:
+        return [consultant for consultant in self.consultants if consultant.in_queue]
+
+    @property
+    def outbound_trunks(self) -> list[TrunkConfig]:
+        return [trunk for trunk in self.trunks if trunk.allow_outbound]
+
+    @property
+    def default_outbound_trunk(self) -> TrunkConfig | None:
+        trunks = self.outbound_trunks
+        chosen = [trunk for trunk in trunks if trunk.is_default_outbound]
+        return (chosen or trunks or [None])[0]
+
+    @property
+    def trunk_for_code(self) -> dict[str, str]:
+        """Mobile code (067…) → the trunk of that operator, for outgoing calls."""
+        by_operator: dict[str, TrunkConfig] = {}
+        for trunk in self.outbound_trunks:
+            by_operator.setdefault(trunk.operator, trunk)
+        return {
+            code: by_operator[operator].name
+            for operator, codes in OPERATOR_CODES.items()
+            if operator in by_operator
+            for code in codes
+        }
+
+    @property
+    def time_conditions(self) -> list[str]:
+        return dialplan.time_conditions(self.open_intervals)
+
+    @property
+    def day_exception_globals(self) -> dict[str, str]:
+        return dialplan.day_exceptions(self.day_exceptions)
+
+    @property
+    def prompt_paths(self) -> dict[str, str]:
+        """PROMPT_GREETING → path, for every prompt, as dialplan globals."""
+        return {
+            "PROMPT_" + kind.name.upper().replace("-", "_"): self.paths.prompt(kind.name)
+            for kind in prompts.PROMPTS
+        }
+
+
+def checked(value: str, what: str) -> str:
+    if _LINE_BREAK.search(value):
+        raise ConfigurationError(_("%(what)s must be on one line.") % {"what": what})
+    return value.strip()
+
+
+def secret(value: str, what: str) -> str:
+    """A password for a configuration file: one line, `;` escaped (it starts a comment)."""
+    return checked(value, what).replace("\\", "\\\\").replace(";", r"\;")
+
+
+def host(value: str, what: str) -> str:
+    value = checked(value, what)
+    if not _HOST.match(value):
+        raise ConfigurationError(
+            _("%(what)s must be a host name or an IP address, not “%(value)s”.")
+            % {"what": what, "value": value}
+        )
+    return value
+
+
+def networks(value: str, what: str) -> tuple[str, ...]:
+    items = tuple(item.strip() for item in checked(value, what).split(",") if item.strip())
+    for item in items:
+        if not _NETWORK.match(item):
+            raise ConfigurationError(
+                _("%(what)s must list IP addresses or networks, not “%(value)s”.")
+                % {"what": what, "value": item}
+            )
+    return items
+
+
+def digits(value: str, what: str) -> str:
+    number = national(checked(value, what))
+    if not number:
+        raise ConfigurationError(
+            _("%(what)s must be a phone number, not “%(value)s”.") % {"what": what, "value": value}
+        )
+    return number
+
+
+def trunk_config(trunk: Trunk) -> TrunkConfig:
+    label = _("Trunk %(name)s") % {"name": trunk.name}
+    carrier_host = host(trunk.host, f"{label}: {_('provider host')}")
+    return TrunkConfig(
+        name=trunk.name,
+        operator=trunk.operator,
+        number=normalise(trunk.number).value,
+        caller_id=digits(trunk.number, f"{label}: {_('our number')}"),
+        host=carrier_host,
+        port=trunk.port,
+        transport=trunk.transport,
+        username=checked(trunk.username, f"{label}: {_('SIP login')}"),
+        password=secret(trunk.password, f"{label}: {_('SIP password')}"),
+        register=trunk.register and bool(trunk.username),
+        # Calls from the carrier are recognised by address; by default the
+        # address it registers with and is called at.
+        match=networks(trunk.match, f"{label}: {_('identify by address')}") or (carrier_host,),
+        channel_limit=trunk.channel_limit,
+        allow_outbound=trunk.allow_outbound and trunk.operator != Operator.TOLL_FREE,
+        is_default_outbound=trunk.is_default_outbound,
+    )
+
+
+def consultant_config(line: ConsultantLine) -> ConsultantConfig:
+    label = _("Consultant line %(extension)s") % {"extension": line.extension}
+    if not line.extension.isdigit():
+        raise ConfigurationError(_("%(what)s: the extension must be digits.") % {"what": label})
+    name = line.user.get_full_name() or line.user.get_username()
+    return ConsultantConfig(
+        extension=line.extension,
+        display_name=checked(name, label).replace('"', "'"),
+        webrtc_password=secret(line.webrtc_password, label),
+        sip_password=secret(line.sip_password, label),
+        mobile_number=(
+            digits(line.mobile_number, f"{label}: {_('mobile number')}")
+            if line.mobile_number
+            else ""
+        ),
+        forward_to_mobile=line.forward_to_mobile,
+        in_queue=line.in_queue,
+        penalty=line.penalty,
+    )
+
+
+def network_from_settings() -> Network:
+    return Network(
+        sip_bind=settings.HOTLINE_SIP_BIND,
+        sip_port=settings.HOTLINE_SIP_PORT,
+        external_address=settings.HOTLINE_SIP_EXTERNAL_ADDRESS,
+        local_networks=tuple(settings.HOTLINE_SIP_LOCAL_NETWORKS),
+        rtp_port_min=settings.HOTLINE_RTP_PORT_MIN,
+        rtp_port_max=settings.HOTLINE_RTP_PORT_MAX,
+        http_bind=settings.HOTLINE_ASTERISK_HTTP_BIND,
+        http_port=settings.HOTLINE_ASTERISK_HTTP_PORT,
+        https_port=settings.HOTLINE_ASTERISK_HTTPS_PORT,
+        tls_cert=settings.HOTLINE_ASTERISK_TLS_CERT,
+        tls_key=settings.HOTLINE_ASTERISK_TLS_KEY,
+        ami_bind=settings.HOTLINE_AMI_HOST,
+        ami_port=settings.HOTLINE_AMI_PORT,
+    )
+
+
+def paths_from_settings() -> Paths:
+    return Paths(
+        instance=Path(settings.HOTLINE_ASTERISK_DIR).resolve(),
+        recordings=Path(settings.RECORDINGS_DIR).resolve(),
+        voicemail=Path(settings.VOICEMAIL_DIR).resolve(),
+        custom_prompts=Path(settings.PROMPTS_DIR).resolve(),
+    )
+
+
+def connector_ami_user() -> AmiUser:
+    return AmiUser(
+        name=checked(settings.HOTLINE_AMI_USERNAME, "HOTLINE_AMI_USERNAME"),
+        secret=secret(settings.HOTLINE_AMI_SECRET, "HOTLINE_AMI_SECRET"),
+        read=CONNECTOR_READ,
+        write=CONNECTOR_WRITE,
+    )
+
+
+def load_config(today: datetime.date | None = None) -> PbxConfig:
+    """The whole configuration as the database and settings say now."""
+    pbx = PbxSettings.load()
+    today = today or timezone.localdate()
+    return PbxConfig(
+        paths=paths_from_settings(),
+        network=network_from_settings(),
+        ami_users=(connector_ami_user(),),
+        trunks=tuple(trunk_config(trunk) for trunk in Trunk.objects.filter(is_active=True)),
+        consultants=tuple(
+            consultant_config(line)
+            for line in ConsultantLine.objects.filter(is_active=True).select_related("user")
+        ),
+        queue=QueueConfig(
+            strategy=pbx.queue_strategy,
+            max_wait_seconds=pbx.max_wait_seconds,
+            ring_seconds=pbx.ring_seconds,
+            wrapup_seconds=pbx.wrapup_seconds,
+            announce_position=pbx.announce_position,
+            total_channel_limit=pbx.total_channel_limit,
+            announce_recording=pbx.announce_recording,
+        ),
+        open_intervals=tuple(
+            dialplan.OpenInterval(hours.weekday, hours.opens_at, hours.closes_at)
+            for hours in WorkingHours.objects.all()
+        ),
+        # Past days can never match again; yesterday stays for calls around midnight.
+        day_exceptions=tuple(
+            dialplan.DayException(day.date, day.is_closed, day.opens_at, day.closes_at)
+            for day in ScheduleException.objects.filter(
+                date__gte=today - datetime.timedelta(days=1)
+            )
+        ),
+    )
