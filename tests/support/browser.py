@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from playwright.sync_api import BrowserContext, sync_playwright
+from playwright.sync_api import BrowserContext, Playwright
 
 from tests.support.netns import NetworkNamespace
 
@@ -31,29 +31,31 @@ FLAGS = [
 
 
 @contextlib.contextmanager
-def chromium(namespace: NetworkNamespace, workdir: Path) -> Iterator[BrowserContext]:
+def chromium(
+    playwright: Playwright, namespace: NetworkNamespace, workdir: Path
+) -> Iterator[BrowserContext]:
     """A fresh browser profile; its console is kept in workdir/console.log."""
     workdir.mkdir(parents=True, exist_ok=True)
     executable = namespace.wrapper_script(workdir, CHROMIUM)
     console = (workdir / "console.log").open("a", encoding="utf-8")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(workdir / "profile"),
-            executable_path=str(executable),
-            headless=True,
-            args=FLAGS,
-            locale="uk-UA",
-            timezone_id="Europe/Kyiv",
-            viewport={"width": 1440, "height": 900},
-        )
-        context.on(
-            "page",
-            lambda page: page.on(
-                "console", lambda message: console.write(f"{message.type}: {message.text}\n")
-            ),
-        )
-        try:
-            yield context
-        finally:
-            context.close()
-            console.close()
+    context = playwright.chromium.launch_persistent_context(
+        str(workdir / "profile"),
+        executable_path=str(executable),
+        headless=True,
+        args=FLAGS,
+        locale="uk-UA",
+        timezone_id="Europe/Kyiv",
+        viewport={"width": 1440, "height": 900},
+    )
+
+    def log_console(page) -> None:
+        page.on("console", lambda message: console.write(f"{message.type}: {message.text}\n"))
+
+    for page in context.pages:
+        log_console(page)
+    context.on("page", log_console)
+    try:
+        yield context
+    finally:
+        context.close()
+        console.close()

@@ -66,6 +66,7 @@ def start(logs: Path, environment: dict[str, str]) -> WebApp:
         "PYTHONUNBUFFERED": "1",
         **environment,
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     app = WebApp(port=free_port(), logs=logs)
     python = sys.executable
     app.processes.append(

@@ -1,0 +1,134 @@
+"""The browser tests: Chromium in a network namespace of the test's own, the web app
+in its own process on the test database, Asterisk (where a test needs it) inside
+the namespace too.
+
+Every test here is marked `browser` and uses a transactional database that is
+restored (roles, topics) after each test, since a second process reads it.
+"""
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
+
+from tests.conftest import PASSWORD
+from tests.support import browser, webapp
+from tests.support.netns import Bridge, NetworkNamespace
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTEFACTS = ROOT / "test-artifacts" / "e2e"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+# Nothing listens here inside the namespace unless a test starts Asterisk.
+NO_PBX_PORT = 8088
+
+
+# Each module here starts with: pytestmark = BROWSER_TEST
+BROWSER_TEST = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture(autouse=True)
+def orm_beside_playwright(monkeypatch) -> None:
+    """Playwright's sync API keeps an event loop in the test's thread; the test's own
+    ORM calls are still plain blocking calls, which is what this tells Django."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def namespace() -> Iterator[tuple[NetworkNamespace, Bridge]]:
+    space = NetworkNamespace()
+    bridge = Bridge(space)
+    yield space, bridge
+    bridge.close()
+    space.close()
+
+
+@pytest.fixture
+def artefacts(request) -> Iterator[Path]:
+    """Logs of the web app and the browser; kept only when the test fails."""
+    directory = ARTEFACTS / request.node.name
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    yield directory
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.passed:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.rep_call = report
+    return report
+
+
+@pytest.fixture
+def recordings_dir(tmp_path) -> Path:
+    directory = tmp_path / "recordings"
+    directory.mkdir()
+    return directory
+
+
+@pytest.fixture
+def web(
+    transactional_db, namespace, artefacts, recordings_dir, tmp_path
+) -> Iterator[webapp.WebApp]:
+    _space, bridge = namespace
+    app = webapp.start(
+        artefacts,
+        {
+            "HOTLINE_RECORDINGS_DIR": str(recordings_dir),
+            "HOTLINE_VOICEMAIL_DIR": str(tmp_path / "voicemail"),
+            "HOTLINE_ASTERISK_HTTP_PORT": str(NO_PBX_PORT),
+            # No Asterisk in these tests: the connector keeps retrying, harmlessly.
+            "HOTLINE_AMI_PORT": str(webapp.free_port()),
+        },
+    )
+    # The browser, inside the namespace, reaches the app on the same address.
+    bridge.out_of_namespace(app.port)
+    yield app
+    app.stop()
+
+
+@pytest.fixture
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture
+def chromium(playwright, namespace, artefacts) -> Iterator[BrowserContext]:
+    space, _bridge = namespace
+    with browser.chromium(playwright, space, artefacts / "first-browser") as context:
+        yield context
+
+
+@pytest.fixture
+def second_chromium(playwright, namespace, artefacts) -> Iterator[BrowserContext]:
+    """Another person's browser: its own profile, its own session."""
+    space, _bridge = namespace
+    with browser.chromium(playwright, space, artefacts / "second-browser") as context:
+        yield context
+
+
+def sign_in(context: BrowserContext, web: webapp.WebApp, user: User, open_path: str = "/") -> Page:
+    """Sign in as `user`; the consultant lands on the desk with `open_path` in its main frame."""
+    page = context.pages[0] if context.pages else context.new_page()
+    page.goto(f"{web.url}/login/?next={open_path}")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url("**/desk/**")
+    page.wait_for_selector("body[data-events=open]")
+    return page
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
