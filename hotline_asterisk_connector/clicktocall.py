@@ -56,7 +56,7 @@ def place_call(consultant: AbstractBaseUser, number: str, trunk_id: int | None =
             direction=CallDirection.OUTBOUND,
             consultant=consultant,
             callee_number=phone.value,
-            dialled_number=trunk.number,
+            dialled_number=normalise(trunk.number).value,
             client=journal.identify_client(phone.value),
             started_at=timezone.now(),
         )

@@ -9,6 +9,8 @@ from hotline_asterisk_connector.models import ConsultantLine, Trunk
 QUEUE = "hotline"
 # Rings every device of one consultant (browser, smartphone, mobile).
 CONSULTANT_CONTEXT = "hotline-consultant"
+# One hint per consultant: busy if either device is, free if either is free.
+HINTS_CONTEXT = "hotline-hints"
 # Dials the number in EXTEN through the trunk named in HOTLINE_TRUNK.
 OUTBOUND_CONTEXT = "hotline-outbound"
 
@@ -22,8 +24,8 @@ def queue_interface(line: ConsultantLine) -> str:
 
 
 def state_interface(line: ConsultantLine) -> str:
-    """What the queue watches to know whether the consultant is busy."""
-    return f"PJSIP/{line.webrtc_endpoint}"
+    """What the queue watches: the hint that combines the consultant's devices."""
+    return f"hint:{line.extension}@{HINTS_CONTEXT}"
 
 
 def outbound_exten(e164: str) -> str:

@@ -12,7 +12,9 @@ import time
 
 from hotline_asterisk_connector.models import ConsultantLine
 
-_EXTENSION = re.compile(r"^(?:PJSIP|SIP)/(?:web|sip)(\d+)|^Local/(\d+)@|^Custom:\w*?(\d+)$")
+_EXTENSION = re.compile(
+    r"^PJSIP/(?:web|sip)(\d+)(?:-|$)|^Local/(\d+)@hotline-consultant(?:-|/|$)|^hint:(\d+)@hotline-hints$"
+)
 _RELOAD_AFTER_SECONDS = 5.0
 
 

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 DIALLED_NUMBER = "Did"
 AUDIO_FILE = "File"
 DURATION = "Duration"
-CALLBACK_NUMBER = "Number"
+CALLBACK_NUMBER = "Number"  # also the number an outbound call dials
 RECORDING_VARIABLE = "MIXMONITOR_FILENAME"
 
 
@@ -82,6 +82,7 @@ class EventRouter:
         }
         self.user_events: dict[str, Callable[[Message], None]] = {
             "HotlineInbound": self.inbound,
+            "HotlineOutbound": self.outbound,
             "HotlineOffHours": self.outcome(Disposition.OFF_HOURS),
             "HotlineOverLimit": self.outcome(Disposition.OVER_LIMIT),
             "HotlineMenu": self.outcome(Disposition.NOBODY_AVAILABLE),
@@ -112,6 +113,15 @@ class EventRouter:
             journal.Caller.from_asterisk(
                 message.get("CallerIDNum", ""), message.get("CallerIDName", "")
             ),
+            message.get(DIALLED_NUMBER, ""),
+        )
+
+    def outbound(self, message: Message) -> None:
+        journal.open_outbound_call(
+            _required(message, "Linkedid"),
+            event_time(message),
+            self.directory.user_for(message.get("Channel", "")),
+            message.get(CALLBACK_NUMBER, ""),
             message.get(DIALLED_NUMBER, ""),
         )
 

@@ -96,6 +96,27 @@ def open_inbound_call(
     return call
 
 
+def open_outbound_call(
+    linkedid: str, at: datetime, consultant_id: int | None, number: str, dialled_number: str
+) -> Call | None:
+    """The dialplan is dialling out through a trunk for a consultant (click-to-call or
+    their own phone's dial pad)."""
+    call = _call(linkedid, at)
+    if call.direction == CallDirection.INBOUND and call.dialled_number:
+        # An inbound call that a consultant passes on to an outside number: it stays
+        # the caller's inbound call.
+        return None
+    call.direction = CallDirection.OUTBOUND
+    _fill(call, dialled_number=dialled_number, callee_number=normalise(number).value)
+    if call.consultant_id is None:
+        call.consultant_id = consultant_id
+    if call.client_id is None and call.callee_number:
+        call.client = identify_client(call.callee_number)
+    call.save()
+    notify.wallboard_changed()
+    return call
+
+
 def mark_queued(linkedid: str, at: datetime) -> None:
     call = _call(linkedid, at)
     if call.queued_at is None:
