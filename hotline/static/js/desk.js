@@ -395,6 +395,8 @@
     phone.start();
   } else {
     setPhoneState("idle");
+    $("line-state").dataset.state = "unregistered";
+    $("line-state").textContent = config.line_labels.unregistered;
     say("line", text.no_line, "info");
   }
 
