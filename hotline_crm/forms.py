@@ -69,7 +69,7 @@ class ClientForm(DemographicsForm):
 
 
 class ClientPhoneForm(forms.ModelForm):
-    number = forms.CharField(label=_("number"), max_length=64)
+    number = forms.CharField(label=_("Number"), max_length=64)
 
     class Meta:
         model = ClientPhone
@@ -193,8 +193,12 @@ class ConsultationForm(forms.ModelForm):
         )
         topics.required = True
         topics.error_messages["required"] = _("Choose at least one topic.")
-        self.fields["outcome"].required = True
-        self.fields["outcome"].error_messages["required"] = _("Choose the outcome.")
+        outcome = self.fields["outcome"]
+        outcome.required = True
+        # Django's own catalogue has no Ukrainian for this label yet; using the
+        # msgid here puts it in ours, which every select on the site then uses.
+        outcome.choices = [("", _("- Select an option -")), *Outcome.choices]
+        outcome.error_messages["required"] = _("Choose the outcome.")
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -89,3 +89,10 @@ _ENTRY = re.compile(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', re.M)
 
 def _joined(quoted_lines: str) -> str:
     return "".join(re.findall(r'"(.*)"', quoted_lines))
+
+
+def test_empty_choice_of_a_select_is_in_ukrainian(alice, alices_client):
+    url = reverse("hotline_crm:consultation_create", args=[alices_client.pk])
+    text = browser_for(alice).get(url).content.decode()
+    assert "- Оберіть варіант -" in text
+    assert "Select an option" not in text
