@@ -113,8 +113,11 @@ def _rows(using: str) -> Iterator[models.Model]:
 def dump_database(path: Path, using: str = DEFAULT_DB_ALIAS) -> None:
     """Write every row in one consistent snapshot, so no row points to one left out."""
     connection = connections[using]
+    # Only a transaction's first statement may set its isolation; inside an
+    # outer transaction (a caller's, a test's) that one's snapshot holds.
+    own_transaction = not connection.in_atomic_block
     with transaction.atomic(using=using), path.open("w", encoding="utf-8") as stream:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and own_transaction:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         # On SQLite the first read takes a shared lock held to the end of the
@@ -274,7 +277,7 @@ def _load_database(path: Path) -> int:
         objects = sum(1 for line in lines if line.strip())
     try:
         with transaction.atomic():
-            call_command("flush", interactive=False, verbosity=0)
+            empty_database()
             call_command("loaddata", str(path), verbosity=0)
     except Exception as error:
         raise BackupError(
@@ -282,6 +285,30 @@ def _load_database(path: Path) -> int:
             % {"error": error}
         ) from error
     return objects
+
+
+def empty_database() -> None:
+    """Delete every row of every table, as a fresh installation has none."""
+    _settle_pending_checks()
+    call_command("flush", interactive=False, verbosity=0)
+    _defer_checks()
+
+
+def _settle_pending_checks() -> None:
+    """PostgreSQL refuses to TRUNCATE a table with foreign-key checks still pending in
+    the transaction (rows a caller wrote before restoring); run those checks now."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def _defer_checks() -> None:
+    """Back to checking foreign keys at commit, so rows may load in any order."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _replace_directory(root: Path, source: Path) -> int:

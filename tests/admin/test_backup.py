@@ -45,7 +45,7 @@ def test_backup_then_empty_database_then_restore_gives_identical_data(
 
     archive = backup.create_backup()
 
-    call_command("flush", interactive=False, verbosity=0)
+    backup.empty_database()
     for root in (storage["RECORDINGS_DIR"], storage["VOICEMAIL_DIR"], storage["PROMPTS_DIR"]):
         for path in sorted(root.rglob("*"), reverse=True):
             path.rmdir() if path.is_dir() else path.unlink()
@@ -171,7 +171,7 @@ def test_backup_command_prints_the_archive_path(db, storage, capsys):
 def test_calls_keep_their_ids_through_a_restore(alice):
     sample_data = sample.build(alice, timezone.now())
     archive = backup.create_backup()
-    call_command("flush", interactive=False, verbosity=0)
+    backup.empty_database()
     backup.restore_backup(archive)
     restored = Call.objects.get(pk=sample_data.old_call.pk)
     assert restored.linkedid == sample_data.old_call.linkedid
