@@ -64,7 +64,7 @@ demo: venv
 	$(MANAGE) load_demo_data
 
 serve: venv
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) hotline.asgi:application
+	HOTLINE_DAILY_JOBS=$${HOTLINE_DAILY_JOBS:-1} $(VENV)/bin/daphne -b $(HOST) -p $(PORT) hotline.asgi:application
 
 call:
 	@asterisk/call.sh

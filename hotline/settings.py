@@ -155,6 +155,11 @@ HOTLINE_EMBEDDED_CONNECTOR = env_bool("HOTLINE_EMBEDDED_CONNECTOR", not REDIS_UR
 HOTLINE_SIP_PUBLIC_HOST = env_str("HOTLINE_SIP_PUBLIC_HOST")
 HOTLINE_SIP_PUBLIC_PORT = env_int("HOTLINE_SIP_PUBLIC_PORT", 5060)
 HOTLINE_SIP_PUBLIC_TRANSPORT = env_str("HOTLINE_SIP_PUBLIC_TRANSPORT", "udp")
+# The nightly retention clean-up and backup: checked inside the web process
+# when on (`make run` turns it on); production may run `manage.py
+# run_daily_jobs --loop` as a service instead. Off by default, so test
+# servers never touch backups.
+HOTLINE_DAILY_JOBS = env_bool("HOTLINE_DAILY_JOBS", False)
 # Hotline's own Asterisk: the instance directory its configuration is rendered
 # into (manage.py render_asterisk_config) and where it listens. The defaults
 # keep everything on loopback; production sets the SIP address carriers and
