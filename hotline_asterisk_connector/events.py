@@ -225,10 +225,16 @@ class EventRouter:
     def hangup(self, message: Message) -> None:
         uniqueid = _required(message, "Uniqueid")
         at = event_time(message)
-        if uniqueid == message.get("Linkedid"):
+        linkedid = message.get("Linkedid", "")
+        if uniqueid == linkedid:
             journal.end_call(uniqueid, at)
         else:
-            journal.record_leg_ended(uniqueid, at)
+            journal.record_leg_ended(
+                uniqueid,
+                at,
+                linkedid=linkedid,
+                consultant_id=self.directory.user_for(message.get("Channel", "")),
+            )
 
     def var_set(self, message: Message) -> None:
         if message.get("Variable") == RECORDING_VARIABLE and message.get("Value"):

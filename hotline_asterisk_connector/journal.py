@@ -178,9 +178,27 @@ def record_leg_answered(
         notify.wallboard_changed()
 
 
-def record_leg_ended(leg_uniqueid: str, at: datetime, ring_seconds: int | None = None) -> None:
-    """A rung device stopped: it hung up, or it was not answered in time."""
+def record_leg_ended(
+    leg_uniqueid: str,
+    at: datetime,
+    ring_seconds: int | None = None,
+    *,
+    linkedid: str = "",
+    consultant_id: int | None = None,
+) -> None:
+    """A rung device stopped: it hung up, or it was not answered in time.
+
+    A consultant's device channel is not the leg's own channel when it was rung
+    through a Local channel; then the consultant's open leg of the call ends."""
     leg = CallLeg.objects.filter(uniqueid=leg_uniqueid).select_related("call").first()
+    if leg is None and linkedid and consultant_id is not None:
+        leg = (
+            CallLeg.objects.filter(
+                call__linkedid=linkedid, consultant_id=consultant_id, ended_at__isnull=True
+            )
+            .select_related("call")
+            .first()
+        )
     if leg is None or leg.ended_at is not None:
         return
     leg.ended_at = at
