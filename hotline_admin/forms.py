@@ -1,5 +1,6 @@
 """The settings pages' forms; every message in Ukrainian through gettext."""
 
+import datetime
 import itertools
 
 from django import forms
@@ -170,25 +171,39 @@ class WorkingHoursForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         opens, closes = data.get("opens_at"), data.get("closes_at")
-        if opens and closes and closes <= opens:
-            raise ValidationError(_("The line must close after it opens."))
+        if opens and closes and closes == opens:
+            raise ValidationError(_("The line must close at another time than it opens."))
         return data
+
+
+_DAY = 24 * 60
+_WEEK = 7 * _DAY
+
+
+def week_minutes(weekday: int, opens: datetime.time, closes: datetime.time) -> list[range]:
+    """An interval as minutes of the week; one closing at or before it opens ends the next
+    day (a night shift, or 00:00 for "until midnight"), as the dialplan reads it."""
+    start = weekday * _DAY + opens.hour * 60 + opens.minute
+    length = (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute)
+    end = start + (length if length > 0 else length + _DAY)
+    if end <= _WEEK:
+        return [range(start, end)]
+    return [range(start, _WEEK), range(0, end - _WEEK)]  # Sunday night into Monday
 
 
 class BaseWorkingHoursFormSet(forms.BaseModelFormSet):
     def clean(self) -> None:
         super().clean()
-        intervals: dict[int, list] = {}
+        spans: list[range] = []
         for form in self.forms:
-            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
-                continue
             data = form.cleaned_data
-            intervals.setdefault(data["weekday"], []).append((data["opens_at"], data["closes_at"]))
-        for spans in intervals.values():
-            spans.sort()
-            for (_opens, closes), (next_opens, _closes) in itertools.pairwise(spans):
-                if next_opens < closes:
-                    raise ValidationError(_("Two intervals on the same day overlap."))
+            if not data or data.get("DELETE") or not data.get("opens_at"):
+                continue
+            spans += week_minutes(data["weekday"], data["opens_at"], data["closes_at"])
+        spans.sort(key=lambda span: span.start)
+        for first, second in itertools.pairwise(spans):
+            if second.start < first.stop:
+                raise ValidationError(_("Two intervals overlap."))
 
 
 WorkingHoursFormSet = forms.modelformset_factory(
