@@ -122,7 +122,11 @@ def summary_table(call_filter: CallFilter, report_settings: ReportSettings) -> T
     threshold = report_settings.service_level_seconds
     t = call_totals(call_filter, threshold)
     missed_rows = [
-        ("— " + str(Disposition(reason).label), t[f"missed_{reason}"], Kind.COUNT)
+        (
+            _("Missed: %(reason)s") % {"reason": Disposition(reason).label},
+            t[f"missed_{reason}"],
+            Kind.COUNT,
+        )
         for reason in Disposition.missed()
     ]
     return _measures(
@@ -130,13 +134,13 @@ def summary_table(call_filter: CallFilter, report_settings: ReportSettings) -> T
         _("Calls"),
         [
             (_("Incoming calls"), t["received"], Kind.COUNT),
-            (_("answered"), t["answered"], Kind.COUNT),
-            (_("missed"), t["missed"], Kind.COUNT),
+            (_("Incoming calls answered"), t["answered"], Kind.COUNT),
+            (_("Incoming calls missed"), t["missed"], Kind.COUNT),
             *missed_rows,
-            (_("still in progress"), t["in_progress"], Kind.COUNT),
+            (_("Incoming calls still in progress"), t["in_progress"], Kind.COUNT),
             (_("Outgoing calls"), t["outgoing"], Kind.COUNT),
-            (_("answered"), t["outgoing_answered"], Kind.COUNT),
-            (_("not answered"), t["outgoing_not_answered"], Kind.COUNT),
+            (_("Outgoing calls answered"), t["outgoing_answered"], Kind.COUNT),
+            (_("Outgoing calls not answered"), t["outgoing_not_answered"], Kind.COUNT),
             (_("Incoming calls that reached the queue"), t["offered"], Kind.COUNT),
             (
                 _("Service level: answered within %(seconds)s s") % {"seconds": threshold},
@@ -161,14 +165,14 @@ def worklist_table(call_filter: CallFilter, report_settings: ReportSettings) -> 
         _("Voice messages and callback requests"),
         [
             (_("Voice messages"), w["voicemail_received"], Kind.COUNT),
-            (_("handled"), w["voicemail_done"], Kind.COUNT),
-            (_("being handled"), w["voicemail_taken"], Kind.COUNT),
-            (_("waiting"), w["voicemail_waiting"], Kind.COUNT),
+            (_("Voice messages handled"), w["voicemail_done"], Kind.COUNT),
+            (_("Voice messages being handled"), w["voicemail_taken"], Kind.COUNT),
+            (_("Voice messages waiting"), w["voicemail_waiting"], Kind.COUNT),
             (_("Average time to handle"), seconds(w["voicemail_delay_avg"]), Kind.SECONDS),
             (_("Callback requests"), w["callback_received"], Kind.COUNT),
-            (_("called back"), w["callback_done"], Kind.COUNT),
-            (_("being called back"), w["callback_taken"], Kind.COUNT),
-            (_("waiting"), w["callback_waiting"], Kind.COUNT),
+            (_("Callback requests called back"), w["callback_done"], Kind.COUNT),
+            (_("Callback requests being called back"), w["callback_taken"], Kind.COUNT),
+            (_("Callback requests waiting"), w["callback_waiting"], Kind.COUNT),
             (_("Average time to call back"), seconds(w["callback_delay_avg"]), Kind.SECONDS),
             (_("Longest time to call back"), seconds(w["callback_delay_max"]), Kind.SECONDS),
         ],
