@@ -1,0 +1,162 @@
+"""The wallboard: a supervisor's websocket receives a fresh snapshot whenever the
+connector reports a change; consultants and strangers are refused."""
+
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.test import Client as HttpClient
+from django.urls import reverse
+from django.utils import timezone
+
+from hotline.asgi import application
+from hotline_asterisk_connector import journal, presence
+from hotline_asterisk_connector.models import (
+    Call,
+    ConsultantState,
+    Disposition,
+    PauseReason,
+    PresenceState,
+)
+from hotline_crm.roles import Role
+from hotline_reports.consumers import CLOSE_NOT_ALLOWED
+from hotline_reports.live import wallboard_snapshot
+
+DEADLINE = 10
+
+
+@pytest.fixture
+def role_groups(transactional_db) -> None:
+    """A transactional test may start after a flush emptied the groups the migration made."""
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+def session_headers(user) -> list[tuple[bytes, bytes]]:
+    http = HttpClient()
+    http.force_login(user)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={http.cookies[settings.SESSION_COOKIE_NAME].value}"
+    return [
+        (b"cookie", cookie.encode()),
+        (b"origin", b"http://127.0.0.1"),
+        (b"host", b"127.0.0.1"),
+    ]
+
+
+async def open_wallboard(user=None) -> tuple[WebsocketCommunicator, bool, int | None]:
+    headers = (
+        await sync_to_async(session_headers)(user) if user else [(b"origin", b"http://127.0.0.1")]
+    )
+    communicator = WebsocketCommunicator(application, "/ws/wallboard/", headers=headers)
+    connected, code = await communicator.connect(timeout=DEADLINE)
+    return communicator, connected, code
+
+
+async def snapshot_where(communicator: WebsocketCommunicator, wanted) -> dict:
+    """Snapshots come after every change; wait for the one that shows `wanted`."""
+    while True:
+        message = await communicator.receive_json_from(timeout=DEADLINE)
+        assert message["type"] == "wallboard.snapshot"
+        if wanted(message):
+            return message
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_supervisor_sees_a_caller_queue_and_a_consultant_take_the_call(
+    role_groups, carol, alice
+):
+    communicator, connected, _code = await open_wallboard(carol)
+    assert connected
+    first = await communicator.receive_json_from(timeout=DEADLINE)
+    assert first["waiting"]["count"] == 0
+    assert [c["name"] for c in first["consultants"]] == ["Аліна"]
+    assert first["consultants"][0]["state"] == "logged_out"
+
+    # The connector's own service functions announce each change to the group.
+    queued_at = timezone.now()
+    caller = journal.Caller(number="+380671234567")
+    await sync_to_async(journal.open_inbound_call)("wb-1", "wb-1", queued_at, caller, "0800300100")
+    await sync_to_async(journal.mark_queued)("wb-1", queued_at)
+    waiting = await snapshot_where(communicator, lambda s: s["waiting"]["count"] == 1)
+    assert waiting["waiting"]["longest_since"] == queued_at.isoformat()
+    assert waiting["today"]["received"] == 1
+    # Nothing on the wallboard names the caller.
+    assert "+380671234567" not in str(waiting)
+
+    await sync_to_async(presence.set_state)(alice.pk, PresenceState.ON_CALL, timezone.now())
+    on_call = await snapshot_where(communicator, lambda s: s["counts"]["on_call"] == 1)
+    assert on_call["consultants"][0]["state_label"] == str(PresenceState.ON_CALL.label)
+    assert on_call["consultants"][0]["since"] is not None
+
+    answered = queued_at + timedelta(seconds=30)
+    await sync_to_async(journal.record_leg_answered)(
+        "wb-1", "wb-1-leg", answered, "PJSIP/web1001", alice.pk, hold_seconds=30
+    )
+    done = await snapshot_where(communicator, lambda s: s["waiting"]["count"] == 0)
+    assert done["today"]["answered"] == 1
+    assert done["today"]["service_level"] == 0.0  # waited 30 s, over the 20 s threshold
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_consultant_is_refused(role_groups, alice):
+    _communicator, connected, code = await open_wallboard(alice)
+    assert not connected
+    assert code == CLOSE_NOT_ALLOWED
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_anonymous_is_refused(role_groups):
+    _communicator, connected, code = await open_wallboard()
+    assert not connected
+    assert code == CLOSE_NOT_ALLOWED
+
+
+@pytest.mark.django_db
+def test_snapshot_states_and_waits(alice, bob, carol):
+    now = timezone.now()
+    for name, minutes in (("w1", 3), ("w2", 1)):
+        Call.objects.create(
+            linkedid=name, started_at=now - timedelta(minutes=minutes),
+            queued_at=now - timedelta(minutes=minutes),
+        )  # fmt: skip
+    # Left the queue for the menu: no longer waiting, though the call goes on.
+    Call.objects.create(
+        linkedid="w3", started_at=now, queued_at=now - timedelta(minutes=5), wait_seconds=60
+    )
+    Call.objects.create(
+        linkedid="w4",
+        started_at=now,
+        queued_at=now,
+        answered_at=now,
+        wait_seconds=0,
+        disposition=Disposition.ANSWERED,
+    )
+    ConsultantState.objects.create(
+        user=bob, state=PresenceState.PAUSED, pause_reason=PauseReason.BREAK, since=now
+    )
+    ConsultantState.objects.create(user=alice, state=PresenceState.AVAILABLE, since=now)
+    snapshot = wallboard_snapshot()
+    assert snapshot["waiting"]["count"] == 2
+    assert snapshot["waiting"]["longest_since"] == (now - timedelta(minutes=3)).isoformat()
+    # Available before paused; the supervisor (no consultant role) is not listed.
+    assert [(c["name"], c["state"]) for c in snapshot["consultants"]] == [
+        ("Аліна", "available"),
+        ("Богдан", "paused"),
+    ]
+    assert snapshot["consultants"][1]["pause_reason"] == str(PauseReason.BREAK.label)
+    assert snapshot["counts"]["available"] == 1 and snapshot["counts"]["paused"] == 1
+    assert snapshot["today"]["received"] == 4
+
+
+@pytest.mark.django_db
+def test_wallboard_page_renders_the_snapshot(client, carol, alice):
+    client.force_login(carol)
+    response = client.get(reverse("hotline_reports:wallboard"))
+    assert response.status_code == 200
+    assert response.context["snapshot"]["consultants"][0]["name"] == "Аліна"
+    assert b'id="wallboard-snapshot"' in response.content
+    assert b"hotline_reports/wallboard.js" in response.content
