@@ -306,7 +306,11 @@ def end_call(linkedid: str, at: datetime) -> Call | None:
             if call.direction == CallDirection.OUTBOUND
             else Disposition.ABANDONED
         )
-    call.save()
+    # Only the fields settled here: a consultation form saved meanwhile in the
+    # web process links itself to this row and must not be written over.
+    call.save(
+        update_fields=["ended_at", "talk_seconds", "wait_seconds", "disposition", "updated_at"]
+    )
     call.legs.filter(ended_at__isnull=True).update(ended_at=call.ended_at)
     screenpop.ended(call)
     notify.wallboard_changed()
