@@ -168,21 +168,15 @@ class WorkingHoursForm(forms.ModelForm):
             "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 
-    def clean(self) -> dict:
-        data = super().clean()
-        opens, closes = data.get("opens_at"), data.get("closes_at")
-        if opens and closes and closes == opens:
-            raise ValidationError(_("The line must close at another time than it opens."))
-        return data
-
 
 _DAY = 24 * 60
 _WEEK = 7 * _DAY
 
 
 def week_minutes(weekday: int, opens: datetime.time, closes: datetime.time) -> list[range]:
-    """An interval as minutes of the week; one closing at or before it opens ends the next
-    day (a night shift, or 00:00 for "until midnight"), as the dialplan reads it."""
+    """An interval as minutes of the week, as the dialplan reads it: one closing before it
+    opens ends the next day (a night shift, or 00:00 for "until midnight"), and one
+    closing when it opens lasts 24 hours."""
     start = weekday * _DAY + opens.hour * 60 + opens.minute
     length = (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute)
     end = start + (length if length > 0 else length + _DAY)

@@ -117,19 +117,26 @@ def test_changing_and_removing_hours(admin_browser):
     ]
 
 
-def test_a_night_shift_runs_into_the_next_morning(admin_browser):
+def test_night_shifts_and_whole_days(admin_browser):
     response = admin_browser.post(
         reverse("hotline_admin:hours"),
-        hours_post([(4, "20:00", "02:00"), (5, "02:00", "06:00"), (6, "18:00", "00:00")]),
+        hours_post(
+            [
+                (2, "00:00", "00:00"),
+                (4, "20:00", "02:00"),
+                (5, "02:00", "06:00"),
+                (6, "18:00", "00:00"),
+            ]
+        ),
     )
     assert response.status_code == 302
-    assert WorkingHours.objects.count() == 3
+    assert WorkingHours.objects.count() == 4
 
 
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ([(0, "09:00", "09:00")], "в інший час, ніж відкривається"),
+        ([(0, "09:00", "09:00"), (1, "08:00", "10:00")], "перетинаються"),
         ([(0, "09:00", "13:00"), (0, "12:00", "18:00")], "перетинаються"),
         ([(4, "20:00", "02:00"), (5, "01:00", "06:00")], "перетинаються"),
         ([(6, "22:00", "03:00"), (0, "02:30", "09:00")], "перетинаються"),
