@@ -20,6 +20,8 @@ class MembershipError(Exception):
 
 def log_in(user: AbstractBaseUser) -> None:
     line = _line(user)
+    if not line.in_queue:
+        raise MembershipError(_("You do not take calls from the queue; ask the administrator."))
     _send(
         "QueueAdd",
         Queue=dialplan.QUEUE,
