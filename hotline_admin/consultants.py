@@ -5,16 +5,21 @@ attributed to them. Deactivation closes the web login and takes their
 devices off the PBX.
 """
 
+import contextlib
 import hashlib
 import secrets
 import string
 from dataclasses import dataclass
 
+from asgiref.sync import async_to_sync
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
 from hotline_admin.models import ProvisioningLink
+from hotline_asterisk_connector import dialplan
+from hotline_asterisk_connector.ami.client import AmiError, ConnectionLost
+from hotline_asterisk_connector.ami.session import send_action
 from hotline_asterisk_connector.models import ConsultantLine
 from hotline_crm.roles import Role
 
@@ -128,24 +133,37 @@ def create_consultant(
     )
 
 
-@transaction.atomic
+def remove_from_queue(line: ConsultantLine) -> None:
+    """Take the consultant out of the queue now: queue members outlive reloads and restarts."""
+    # Refused: not in the queue, the usual answer. Unreachable: Asterisk is
+    # down, which applying the configuration reports to the administrator.
+    with contextlib.suppress(AmiError, ConnectionLost, OSError, TimeoutError):
+        async_to_sync(send_action)(
+            "QueueRemove", Queue=dialplan.QUEUE, Interface=dialplan.queue_interface(line)
+        )
+
+
 def update_consultant(line: ConsultantLine, *, role: Role, **fields) -> None:
     user_fields = {"first_name", "last_name", "email"}
-    for name, value in fields.items():
-        setattr(line.user if name in user_fields else line, name, value)
-    line.user.save()
-    line.save()
-    set_role(line.user, role)
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(line.user if name in user_fields else line, name, value)
+        line.user.save()
+        line.save()
+        set_role(line.user, role)
+    if not line.in_queue:
+        remove_from_queue(line)
 
 
-@transaction.atomic
 def deactivate_consultant(line: ConsultantLine) -> None:
     """Close the login and take the devices off the PBX; every record stays theirs."""
-    line.user.is_active = False
-    line.user.save(update_fields=["is_active"])
-    line.is_active = False
-    line.save(update_fields=["is_active"])
-    ProvisioningLink.objects.filter(line=line).delete()
+    with transaction.atomic():
+        line.user.is_active = False
+        line.user.save(update_fields=["is_active"])
+        line.is_active = False
+        line.save(update_fields=["is_active"])
+        ProvisioningLink.objects.filter(line=line).delete()
+    remove_from_queue(line)
 
 
 @transaction.atomic
