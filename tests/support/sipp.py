@@ -1,0 +1,255 @@
+"""sipp (Debian's sip-tester) playing carriers, callers and consultants' phones.
+
+Every sipp runs on its own loopback address and port, writes its message and
+error logs next to the test's other files, and is stopped at the end of the
+test. The scenarios live in tests/sipp/:
+
+    caller.xml        a caller through a carrier: calls, sends audio, presses keys
+    caller-busy.xml   a caller expecting the busy message as early media, then 486
+    answer.xml        a phone that answers (consultant's app, or a carrier we call out through)
+    phone.xml         a consultant's smartphone app: registers, then answer.xml answers its calls
+    unregister.xml    removes a phone's registrations at the end of a test
+    registrar.xml     a carrier's registrar challenging our trunk registration
+
+Keys are pressed through Asterisk itself (see `press`): the scenarios turn an
+in-dialog NOTIFY into RFC 4733 DTMF, so the test presses exactly when the
+dialplan listens instead of guessing a delay.
+"""
+
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.support.ami import Ami
+from tests.support.asterisk import AsteriskInstance, free_port
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "sipp"
+SIPP = shutil.which("sipp") or "/usr/bin/sipp"
+
+
+@dataclass
+class Sipp:
+    """One sipp process; `returncode` 0 means every call went as the scenario says."""
+
+    name: str
+    scenario: str
+    address: str
+    remote: str | None
+    log_dir: Path
+    keys: dict[str, str] = field(default_factory=dict)
+    extra: list[str] = field(default_factory=list)
+    port: int = 0
+    process: subprocess.Popen | None = None
+
+    def start(self) -> "Sipp":
+        self.port = self.port or free_port(self.address, both=True)
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        argv = [
+            SIPP,
+            *([self.remote] if self.remote else []),
+            "-sf",
+            str(SCENARIOS / self.scenario),
+            "-i",
+            self.address,
+            "-mi",
+            self.address,
+            "-p",
+            str(self.port),
+            "-mp",
+            str(free_port(self.address, both=True)),
+            "-nostdin",
+            "-trace_msg",
+            "-message_file",
+            str(self.log_dir / f"{self.name}-messages.log"),
+            "-trace_err",
+            "-error_file",
+            str(self.log_dir / f"{self.name}-errors.log"),
+            # Generous: a call may wait minutes in a menu; the test ends it.
+            "-recv_timeout",
+            "600000",
+            "-timeout_error",
+            *self.extra,
+        ]
+        for key, value in self.keys.items():
+            argv += ["-key", key, value]
+        self.process = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=(self.log_dir / f"{self.name}-stderr.log").open("wb"),
+            start_new_session=True,
+        )
+        return self
+
+    def wait(self, timeout: float = 60.0) -> int:
+        assert self.process is not None
+        return self.process.wait(timeout=timeout)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    @property
+    def contact(self) -> str:
+        return f"{self.address}:{self.port}"
+
+    def messages(self) -> str:
+        path = self.log_dir / f"{self.name}-messages.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def errors(self) -> str:
+        path = self.log_dir / f"{self.name}-errors.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+
+class SippPark:
+    """Creates sipp processes for one test and stops them all at its end."""
+
+    def __init__(self, asterisk: AsteriskInstance, log_dir: Path) -> None:
+        self.asterisk = asterisk
+        self.log_dir = log_dir
+        self.running: list[Sipp] = []
+        self.credentials: dict[str, tuple[str, str, str]] = {}
+
+    @property
+    def remote(self) -> str:
+        return f"{self.asterisk.bind}:{self.asterisk.network.sip_port}"
+
+    def _start(self, sipp: Sipp) -> Sipp:
+        self.running.append(sipp)
+        return sipp.start()
+
+    def call(
+        self, name: str, carrier_address: str, dialled: str, caller: str, busy: bool = False
+    ) -> Sipp:
+        """A caller dialling `dialled` from `caller` through the carrier at `carrier_address`."""
+        return self._start(
+            Sipp(
+                name,
+                "caller-busy.xml" if busy else "caller.xml",
+                carrier_address,
+                self.remote,
+                self.log_dir,
+                keys={"caller": caller},
+                extra=["-s", dialled, "-m", "1"],
+            )
+        )
+
+    def phone(self, user: str, password: str, address: str, ring_ms: int = 300) -> Sipp:
+        """A consultant's smartphone app registered as endpoint `user`, answering every call.
+
+        Returns once Asterisk counts the device as reachable (its qualify answered).
+        """
+        phone = self._start(
+            Sipp(
+                f"phone-{user}",
+                "phone.xml",
+                address,
+                self.remote,
+                self.log_dir,
+                keys={"user": user, "ring_ms": str(ring_ms)},
+                extra=[
+                    "-oocsf",
+                    str(SCENARIOS / "answer.xml"),
+                    "-m",
+                    "1",
+                    "-au",
+                    user,
+                    "-ap",
+                    password,
+                ],
+            )
+        )
+        self.credentials[phone.name] = (user, password, address)
+        self.asterisk.wait_until(
+            lambda: self.device_state(user) == "Not in use", f"{user} registered and reachable"
+        )
+        return phone
+
+    def device_state(self, endpoint: str) -> str:
+        assert self.asterisk.ami is not None
+        for item in self.asterisk.ami.action_list("PJSIPShowEndpoint", Endpoint=endpoint):
+            if item.event == "EndpointDetail":
+                return item.get("DeviceState", "")
+        return ""
+
+    def hang_up_phone(self, phone: Sipp) -> None:
+        """Stop a phone and remove its registration, as a consultant closing the app would."""
+        phone.stop()
+        user, password, address = self.credentials.pop(phone.name)
+        unregister = self._start(
+            Sipp(
+                f"unregister-{user}",
+                "unregister.xml",
+                address,
+                self.remote,
+                self.log_dir,
+                keys={"user": user},
+                extra=["-m", "1", "-au", user, "-ap", password],
+            )
+        )
+        assert unregister.wait(timeout=30) == 0, unregister.errors()[-1500:]
+
+    def answering(self, name: str, address: str, port: int, ring_ms: int = 300) -> Sipp:
+        """A carrier (or a mobile behind it) that answers what Asterisk sends to address:port."""
+        return self._start(
+            Sipp(
+                name,
+                "answer.xml",
+                address,
+                None,
+                self.log_dir,
+                keys={"ring_ms": str(ring_ms)},
+                port=port,
+            )
+        )
+
+    def registrar(self, name: str, address: str, user: str, port: int) -> Sipp:
+        return self._start(
+            Sipp(
+                name,
+                "registrar.xml",
+                address,
+                None,
+                self.log_dir,
+                keys={"user": user},
+                port=port,
+                extra=["-m", "1"],
+            )
+        )
+
+    def stop_all(self) -> None:
+        for name in list(self.credentials):
+            self.hang_up_phone(next(s for s in self.running if s.name == name))
+        for sipp in self.running:
+            sipp.stop()
+
+
+def press(ami: Ami, channel: str, keys: str) -> None:
+    """Press `keys` on the phone behind `channel`, one at a time, each heard by Asterisk.
+
+    The NOTIFY asks the sipp scenario to send the key as RFC 4733 DTMF; the
+    next key waits until Asterisk reports this one received (DTMFEnd).
+    """
+    for key in keys:
+        mark = ami.mark()
+        response = ami.action(
+            "PJSIPNotify", Channel=channel, Variable=[f"X-Hotline-Press={key}", "Event=talk"]
+        )
+        assert response.get("Response") == "Success", response
+        ami.wait_for(
+            lambda e, key=key: (
+                e.event == "DTMFEnd"
+                and e.get("Channel") == channel
+                and e.get("Direction") == "Received"
+                and e.get("Digit") == key
+            ),
+            since=mark,
+            what=f"DTMF {key} from {channel}",
+        )
