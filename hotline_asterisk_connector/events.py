@@ -48,6 +48,11 @@ def _required(message: Message, name: str) -> str:
     return value
 
 
+def _dial_linkedid(message: Message) -> str:
+    """Originate's own Dial events have no calling channel, only the destination."""
+    return message.get("Linkedid") or _required(message, "DestLinkedid")
+
+
 def _int(message: Message, name: str) -> int | None:
     try:
         return int(message.get(name, ""))
@@ -178,15 +183,19 @@ class EventRouter:
         )
 
     def agent_ring_no_answer(self, message: Message) -> None:
+        # Here RingTime is in milliseconds (in AgentConnect it is in seconds).
+        ring_ms = _int(message, "RingTime")
         journal.record_leg_ended(
-            _required(message, "DestUniqueid"), event_time(message), _int(message, "RingTime")
+            _required(message, "DestUniqueid"),
+            event_time(message),
+            None if ring_ms is None else round(ring_ms / 1000),
         )
 
     def agent_complete(self, message: Message) -> None:
         journal.record_leg_ended(_required(message, "DestUniqueid"), event_time(message))
 
     def dial_begin(self, message: Message) -> None:
-        linkedid = _required(message, "Linkedid")
+        linkedid = _dial_linkedid(message)
         destination = message.get("DestChannel", "")
         consultant_id = self.directory.user_for(destination)
         if consultant_id is None:
@@ -202,16 +211,18 @@ class EventRouter:
             )
 
     def dial_end(self, message: Message) -> None:
-        linkedid = _required(message, "Linkedid")
+        linkedid = _dial_linkedid(message)
         destination = message.get("DestChannel", "")
         dest_uniqueid = _required(message, "DestUniqueid")
         at = event_time(message)
         answered = message.get("DialStatus") == "ANSWER"
+        direction = (
+            Call.objects.filter(linkedid=linkedid).values_list("direction", flat=True).first()
+        )
+        if direction is None:
+            return  # Not a call of the journal (yet): an internal or a starting outbound one.
         consultant_id = self.directory.user_for(destination)
         if consultant_id is None:
-            direction = (
-                Call.objects.filter(linkedid=linkedid).values_list("direction", flat=True).first()
-            )
             if answered and direction == CallDirection.OUTBOUND:
                 journal.record_outbound_answered(linkedid, at)
             return

@@ -163,6 +163,9 @@ def record_leg_answered(
         leg.answered_at = at
         leg.ring_seconds = ring_seconds if ring_seconds is not None else _seconds(leg.rang_at, at)
         leg.save(update_fields=["answered_at", "ring_seconds"])
+        if call.answered_at is not None and consultant_id is not None:
+            # A transferred call: the new consultant has it now.
+            screenpop.taken(call, consultant_id)
     if call.direction == CallDirection.OUTBOUND:
         return
     if call.answered_at is None:

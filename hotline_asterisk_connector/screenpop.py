@@ -54,6 +54,19 @@ def answered(call: Call, answered_by: int | None) -> None:
         )
 
 
+def taken(call: Call, consultant_id: int) -> None:
+    """A consultant answered a call someone else had answered before (a transfer)."""
+    notify.emit(
+        notify.consultant_group(consultant_id),
+        {
+            "type": "call.answered",
+            "call_id": call.pk,
+            "linkedid": call.linkedid,
+            "answered_by_you": True,
+        },
+    )
+
+
 def ended(call: Call) -> None:
     for consultant_id in _rung_consultants(call):
         notify.emit(

@@ -8,7 +8,16 @@ times are read off the recordings' Timestamp headers.
 
 import pytest
 
-from hotline_asterisk_connector.models import Call, ConsultantLine, Disposition
+from hotline_asterisk_connector import journal
+from hotline_asterisk_connector.events import event_time
+from hotline_asterisk_connector.models import (
+    Call,
+    CallDirection,
+    CallLeg,
+    ConsultantLine,
+    Disposition,
+    PresenceState,
+)
 from hotline_crm.models import Client, ClientPhone
 from tests.connector.recording import load, replay
 
@@ -59,3 +68,132 @@ def test_the_whole_stream_twice_changes_nothing(lines):
     assert {k: v for k, v in again.items() if k != "updated_at"} == {
         k: v for k, v in first.items() if k != "updated_at"
     }
+
+
+def pops(outbox, user) -> list[str]:
+    return [
+        m["type"] for group, m in outbox if group == f"consultant.{user.pk}" and "call" in m["type"]
+    ]
+
+
+def test_consultant_not_answering_then_the_next_one_takes_the_call(lines, alice, bob):
+    outbox = replay(load("ring_no_answer_next"))
+    call = Call.objects.get()
+    assert (call.disposition, call.consultant) == (Disposition.ANSWERED, alice)
+    # Joined at +0.90; Bob rang 0.90→5.90 unanswered; Alice rang from 7.90, answered at 9.91;
+    # the caller hung up at 22.91.
+    assert (call.wait_seconds, call.talk_seconds) == (9, 13)
+    legs = [
+        (leg.consultant, leg.ring_seconds, leg.answered_at is not None) for leg in call.legs.all()
+    ]
+    assert legs == [(bob, 5, False), (alice, 2, True)]
+    assert pops(outbox, bob) == [
+        "call.ringing",
+        "call.stopped_ringing",
+        "call.answered",
+        "call.ended",
+    ]
+    assert pops(outbox, alice) == ["call.ringing", "call.answered", "call.ended"]
+    answered_for_bob = [
+        m for g, m in outbox if g == f"consultant.{bob.pk}" and m["type"] == "call.answered"
+    ]
+    assert answered_for_bob[0]["answered_by_you"] is False
+    # Bob let it ring out: the queue paused him.
+    assert (bob.presence.state, bob.presence.pause_reason) == (PresenceState.PAUSED, "Auto-Pause")
+    assert alice.presence.state == PresenceState.AVAILABLE
+
+
+def test_caller_hanging_up_while_it_rings_is_abandoned(lines, bob):
+    outbox = replay(load("hangup_while_ringing"))
+    call = Call.objects.get()
+    assert call.disposition == Disposition.ABANDONED
+    assert (call.consultant, call.answered_at, call.talk_seconds) == (None, None, None)
+    assert call.wait_seconds == 3  # joined at +0.90, hung up at +3.91
+    leg = call.legs.get()
+    assert (leg.consultant, leg.ring_seconds, leg.answered_at) == (bob, 3, None)
+    assert pops(outbox, bob) == ["call.ringing", "call.stopped_ringing", "call.ended"]
+    assert list(journal.missed_calls()) == [call]
+
+
+def test_two_calls_from_one_number_at_once_are_two_rows(lines, alice, bob):
+    card = Client.objects.create(name="Олена")
+    ClientPhone.objects.create(client=card, number="+380671234567")
+    replay(load("two_calls_one_number"))
+    calls = list(Call.objects.order_by("linkedid"))
+    assert [(c.consultant, c.client, c.disposition) for c in calls] == [
+        (bob, card, Disposition.ANSWERED),
+        (alice, card, Disposition.ANSWERED),
+    ]
+    assert [(c.wait_seconds, c.talk_seconds) for c in calls] == [(2, 13), (2, 13)]
+    assert all(c.legs.count() == 1 for c in calls)
+
+
+def test_blind_transfer_keeps_one_call_with_both_consultants_legs(lines, alice, bob):
+    outbox = replay(load("blind_transfer"))
+    call = Call.objects.get()
+    assert (call.disposition, call.consultant) == (Disposition.ANSWERED, alice)
+    # Alice answered at +2.91 and transferred at +5.96; Bob answered at +7.96;
+    # the caller hung up at +30.98.
+    assert (call.wait_seconds, call.talk_seconds) == (2, 28)
+    alice_leg, bob_leg = call.legs.all()
+    assert (alice_leg.consultant, bob_leg.consultant) == (alice, bob)
+    assert round((alice_leg.ended_at - alice_leg.answered_at).total_seconds()) == 3
+    assert (bob_leg.ring_seconds, round((call.ended_at - bob_leg.answered_at).total_seconds())) == (
+        2,
+        23,
+    )
+    # The transferred call pops up on Bob's screen too, and he is told he has it.
+    assert pops(outbox, bob) == ["call.ringing", "call.answered", "call.ended"]
+    taken = [m for g, m in outbox if g == f"consultant.{bob.pk}" and m["type"] == "call.answered"]
+    assert taken[0]["answered_by_you"] is True
+
+
+def click_to_call_row(alice, events) -> Call:
+    """What clicktocall.place_call writes just before its Originate (ChannelId below)."""
+    call = Call.objects.create(
+        started_at=event_time(next(m for m in events if "Timestamp" in m)),
+        linkedid="out-0123456789abcdef",
+        uniqueid="out-0123456789abcdef",
+        direction=CallDirection.OUTBOUND,
+        consultant=alice,
+        callee_number="+380501112233",
+        dialled_number="+380672223344",
+    )
+    CallLeg.objects.create(
+        call=call,
+        uniqueid=call.linkedid,
+        consultant=alice,
+        interface="Local/1001@hotline-consultant",
+        rang_at=call.started_at,
+    )
+    return call
+
+
+def test_click_to_call_rings_the_consultant_then_the_number(lines, alice):
+    events = load("click_to_call")
+    click_to_call_row(alice, events)
+    replay(events)
+    call = Call.objects.get()
+    assert (call.direction, call.disposition, call.consultant) == (
+        CallDirection.OUTBOUND,
+        Disposition.OUTBOUND_ANSWERED,
+        alice,
+    )
+    assert (call.callee_number, call.dialled_number) == ("+380501112233", "+380672223344")
+    # Alice answered at +2.01, the callee at +4.02 and hung up at +10.02.
+    assert call.talk_seconds == 6
+    leg = call.legs.get()
+    assert (leg.consultant, leg.ring_seconds) == (alice, 2)
+    assert call.recording_file.endswith("out-0123456789abcdef.wav")
+
+
+def test_a_call_dialled_out_is_journaled_even_without_a_click(lines, alice):
+    replay(load("click_to_call"))
+    call = Call.objects.get()
+    assert (call.direction, call.disposition, call.consultant, call.callee_number) == (
+        CallDirection.OUTBOUND,
+        Disposition.OUTBOUND_ANSWERED,
+        alice,
+        "+380501112233",
+    )
+    assert call.talk_seconds == 6
