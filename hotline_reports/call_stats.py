@@ -19,6 +19,7 @@ from django.db.models import (
     Avg,
     Case,
     Count,
+    DateField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -360,13 +361,12 @@ def timeline_table(call_filter: CallFilter, report_settings: ReportSettings) -> 
             call_filter, threshold, key, days, lambda d: date_format(d, "SHORT_DATE_FORMAT")
         )
         return _timeline_table("timeline", _("Per day"), _("Date"), grouped)
-    month = TruncMonth("started_at", tzinfo=local_zone())
-    found_months = _months(period.first_day, period.last_day)
+    month = TruncMonth("started_at", tzinfo=local_zone(), output_field=DateField())
     grouped = _grouped(
         call_filter,
         threshold,
-        TruncDate(month, tzinfo=local_zone()),
-        found_months,
+        month,
+        _months(period.first_day, period.last_day),
         lambda d: date_format(d, "YEAR_MONTH_FORMAT"),
     )
     return _timeline_table("timeline", _("Per month"), _("Month"), grouped)

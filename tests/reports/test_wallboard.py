@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -78,21 +79,25 @@ async def test_supervisor_sees_a_caller_queue_and_a_consultant_take_the_call(
     # The connector's own service functions announce each change to the group.
     queued_at = timezone.now()
     caller = journal.Caller(number="+380671234567")
-    await sync_to_async(journal.open_inbound_call)("wb-1", "wb-1", queued_at, caller, "0800300100")
-    await sync_to_async(journal.mark_queued)("wb-1", queued_at)
+    await database_sync_to_async(journal.open_inbound_call)(
+        "wb-1", "wb-1", queued_at, caller, "0800300100"
+    )
+    await database_sync_to_async(journal.mark_queued)("wb-1", queued_at)
     waiting = await snapshot_where(communicator, lambda s: s["waiting"]["count"] == 1)
     assert waiting["waiting"]["longest_since"] == queued_at.isoformat()
     assert waiting["today"]["received"] == 1
     # Nothing on the wallboard names the caller.
     assert "+380671234567" not in str(waiting)
 
-    await sync_to_async(presence.set_state)(alice.pk, PresenceState.ON_CALL, timezone.now())
+    await database_sync_to_async(presence.set_state)(
+        alice.pk, PresenceState.ON_CALL, timezone.now()
+    )
     on_call = await snapshot_where(communicator, lambda s: s["counts"]["on_call"] == 1)
     assert on_call["consultants"][0]["state_label"] == str(PresenceState.ON_CALL.label)
     assert on_call["consultants"][0]["since"] is not None
 
     answered = queued_at + timedelta(seconds=30)
-    await sync_to_async(journal.record_leg_answered)(
+    await database_sync_to_async(journal.record_leg_answered)(
         "wb-1", "wb-1-leg", answered, "PJSIP/web1001", alice.pk, hold_seconds=30
     )
     done = await snapshot_where(communicator, lambda s: s["waiting"]["count"] == 0)
