@@ -75,12 +75,20 @@ def recordings_dir(tmp_path) -> Path:
     return directory
 
 
+def start_web(bridge: Bridge, logs: Path, environment: dict[str, str]) -> webapp.WebApp:
+    app = webapp.start(logs, environment)
+    # The browser, inside the namespace, reaches the app on the same address.
+    bridge.out_of_namespace(app.port)
+    return app
+
+
 @pytest.fixture
 def web(
     transactional_db, namespace, artefacts, recordings_dir, tmp_path
 ) -> Iterator[webapp.WebApp]:
     _space, bridge = namespace
-    app = webapp.start(
+    app = start_web(
+        bridge,
         artefacts,
         {
             "HOTLINE_RECORDINGS_DIR": str(recordings_dir),
@@ -90,8 +98,6 @@ def web(
             "HOTLINE_AMI_PORT": str(webapp.free_port()),
         },
     )
-    # The browser, inside the namespace, reaches the app on the same address.
-    bridge.out_of_namespace(app.port)
     yield app
     app.stop()
 
