@@ -147,6 +147,13 @@ HOTLINE_AMI_USERNAME = env_str("HOTLINE_AMI_USERNAME", "hotline")
 HOTLINE_AMI_SECRET = (
     env_str("HOTLINE_AMI_SECRET") or hashlib.sha256(f"{SECRET_KEY}:ami".encode()).hexdigest()[:32]
 )
+# The settings pages' status view logs in as a user of its own: it may list
+# PJSIP endpoints and registrations (the `system` class) but places no calls.
+HOTLINE_AMI_STATUS_USERNAME = env_str("HOTLINE_AMI_STATUS_USERNAME", "hotline-status")
+HOTLINE_AMI_STATUS_SECRET = (
+    env_str("HOTLINE_AMI_STATUS_SECRET")
+    or hashlib.sha256(f"{SECRET_KEY}:ami-status".encode()).hexdigest()[:32]
+)
 # The web process runs the connector itself unless a separate
 # `manage.py run_connector` does (production, with Redis between them).
 HOTLINE_EMBEDDED_CONNECTOR = env_bool("HOTLINE_EMBEDDED_CONNECTOR", not REDIS_URL)

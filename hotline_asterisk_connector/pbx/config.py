@@ -73,6 +73,11 @@ class AmiUser:
 # `command` and no arbitrary `system` actions.
 CONNECTOR_READ = "system,call,agent,user,cdr,reporting,dialplan"
 CONNECTOR_WRITE = "call,originate,agent,reporting,config"
+# The settings pages' status view: PJSIPShowEndpoints, -Contacts and
+# -RegistrationsOutbound are `system` actions. Without `originate` it cannot
+# start the System() application, and it has no `config` or `command`.
+STATUS_READ = "system,reporting"
+STATUS_WRITE = "system,reporting"
 
 
 @dataclass(frozen=True)
@@ -341,6 +346,15 @@ def connector_ami_user() -> AmiUser:
     )
 
 
+def status_ami_user() -> AmiUser:
+    return AmiUser(
+        name=checked(settings.HOTLINE_AMI_STATUS_USERNAME, "HOTLINE_AMI_STATUS_USERNAME"),
+        secret=secret(settings.HOTLINE_AMI_STATUS_SECRET, "HOTLINE_AMI_STATUS_SECRET"),
+        read=STATUS_READ,
+        write=STATUS_WRITE,
+    )
+
+
 def load_config(today: datetime.date | None = None) -> PbxConfig:
     """The whole configuration as the database and settings say now."""
     pbx = PbxSettings.load()
@@ -348,7 +362,7 @@ def load_config(today: datetime.date | None = None) -> PbxConfig:
     return PbxConfig(
         paths=paths_from_settings(),
         network=network_from_settings(),
-        ami_users=(connector_ami_user(),),
+        ami_users=(connector_ami_user(), status_ami_user()),
         trunks=tuple(trunk_config(trunk) for trunk in Trunk.objects.filter(is_active=True)),
         consultants=tuple(
             consultant_config(line)
