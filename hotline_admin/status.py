@@ -4,19 +4,23 @@ One short AMI session per page view: version, uptime, outbound
 registrations, endpoints and their contacts.
 """
 
+import asyncio
+import contextlib
+import datetime
 import logging
-import re
 from dataclasses import dataclass, field
 
 from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline_asterisk_connector.ami.client import AmiClient, AmiConfig, AmiError, ConnectionLost
+from hotline_asterisk_connector.ami.protocol import Message
 
 logger = logging.getLogger(__name__)
 
-_UPTIME = re.compile(r"System uptime:\s*(\d+)")
-_RELOAD = re.compile(r"Last reload:\s*(\d+)")
+GREETING_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -51,29 +55,53 @@ class AsteriskStatus:
     endpoint_states: dict[str, str] = field(default_factory=dict)
     contacts: dict[str, list[Contact]] = field(default_factory=dict)
 
+    read_at: datetime.datetime = field(default_factory=timezone.now)
+
     def devices_of(self, endpoint: str) -> list[Contact]:
         return self.contacts.get(endpoint, [])
 
+    @property
+    def started_at(self) -> datetime.datetime | None:
+        if self.uptime_seconds is None:
+            return None
+        return self.read_at - datetime.timedelta(seconds=self.uptime_seconds)
 
-def _seconds(pattern: re.Pattern, lines: list[str]) -> int | None:
-    for line in lines:
-        if match := pattern.search(line):
-            return int(match.group(1))
+    @property
+    def reloaded_at(self) -> datetime.datetime | None:
+        if self.reload_seconds is None:
+            return None
+        return self.read_at - datetime.timedelta(seconds=self.reload_seconds)
+
+
+def _number(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+async def _fully_booted(ami: AmiClient) -> Message | None:
+    """The FullyBooted event Asterisk greets every manager session with.
+
+    It carries the uptime and the time since the last reload in seconds,
+    which no action gives without the shell-like `command` privilege the
+    connector's user deliberately lacks.
+    """
+    async for message in ami.events():
+        if message.event == "FullyBooted":
+            return message
     return None
 
 
 async def _read(config: AmiConfig) -> AsteriskStatus:
     status = AsteriskStatus(reachable=True)
-    async with AmiClient(config, events=False) as ami:
+    async with AmiClient(config, events=True) as ami:
+        with contextlib.suppress(TimeoutError):
+            booted = await asyncio.wait_for(_fully_booted(ami), GREETING_SECONDS)
+            if booted is not None:
+                status.uptime_seconds = _number(booted.get("Uptime", ""))
+                status.reload_seconds = _number(booted.get("LastReload", ""))
         settings = await ami.action("CoreSettings")
         status.version = settings.get("AsteriskVersion", "")
         core = await ami.action("CoreStatus")
-        if core.get("CoreCurrentCalls", "").isdigit():
-            status.current_calls = int(core["CoreCurrentCalls"])
-        uptime = await ami.action("Command", Command="core show uptime seconds")
-        output = uptime.all_values("Output")
-        status.uptime_seconds = _seconds(_UPTIME, output)
-        status.reload_seconds = _seconds(_RELOAD, output)
+        status.current_calls = _number(core.get("CoreCurrentCalls", ""))
         for event in await ami.action_list("PJSIPShowRegistrationsOutbound"):
             if event.event == "OutboundRegistrationDetail":
                 name = event.get("ObjectName", "")
@@ -97,17 +125,20 @@ async def _read(config: AmiConfig) -> AsteriskStatus:
     return status
 
 
+def status_ami_config() -> AmiConfig:
+    """The status view's own AMI user: it may list PJSIP objects but places no calls."""
+    return AmiConfig(
+        host=settings.HOTLINE_AMI_HOST,
+        port=settings.HOTLINE_AMI_PORT,
+        username=settings.HOTLINE_AMI_STATUS_USERNAME,
+        secret=settings.HOTLINE_AMI_STATUS_SECRET,
+        heartbeat_seconds=0,
+    )
+
+
 def read_status(config: AmiConfig | None = None) -> AsteriskStatus:
     """Asterisk's state now; an unreachable Asterisk gives a status saying why, never an error."""
-    config = config or AmiConfig.from_settings()
-    config = AmiConfig(
-        host=config.host,
-        port=config.port,
-        username=config.username,
-        secret=config.secret,
-        heartbeat_seconds=0,
-        timeout_seconds=config.timeout_seconds,
-    )
+    config = config or status_ami_config()
     try:
         return async_to_sync(_read)(config)
     except (OSError, TimeoutError) as error:
