@@ -10,6 +10,7 @@ import math
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -34,6 +35,18 @@ from hotline_crm.models import AgeStatus, CallerRelation, Client, Consultation, 
 from hotline_crm.roles import Role
 from hotline_reports.periods import local_zone
 
+
+class Weighted:
+    """Values with weights, the cumulative weights worked out once (choices() is hot)."""
+
+    def __init__(self, weighted: list[tuple[Any, float]]) -> None:
+        self.values = [value for value, _weight in weighted]
+        self.cumulative = list(accumulate(weight for _value, weight in weighted))
+
+    def pick(self, rng: random.Random) -> Any:
+        return rng.choices(self.values, cum_weights=self.cumulative)[0]
+
+
 # Share of calls by hour of the day (Kyiv), Monday to Friday; weekends are quieter.
 HOUR_WEIGHTS = [1, 1, 1, 1, 1, 1, 2, 4, 8, 14, 16, 15, 13, 12, 13, 14, 15, 16, 15, 12, 9, 6, 3, 2]
 WEEKDAY_WEIGHTS = [1.1, 1.05, 1.0, 1.0, 0.95, 0.6, 0.45]
@@ -45,22 +58,27 @@ LINES = [
     ("vodafone", Operator.VODAFONE, "+380501230000", 0.10),
     ("lifecell", Operator.LIFECELL, "+380631230000", 0.08),
 ]
-INBOUND_OUTCOMES = [
-    (Disposition.ANSWERED, 0.80),
-    (Disposition.ABANDONED, 0.09),
-    (Disposition.NOBODY_AVAILABLE, 0.03),
-    (Disposition.VOICEMAIL, 0.04),
-    (Disposition.CALLBACK_REQUESTED, 0.04),
-]
-AGE_BANDS = [((10, 13), 4), ((14, 17), 12), ((18, 24), 26), ((25, 34), 28), ((35, 49), 20),
-             ((50, 80), 10)]  # fmt: skip
-GENDERS = [("female", 72), ("male", 25), ("other", 1), ("", 2)]
-OBLASTS = [("UA-12", 52), ("UA-23", 38), ("UA-14", 3), ("UA-63", 2), ("UA-30", 2), ("", 3)]
-SETTLEMENTS = [("city", 55), ("settlement", 15), ("village", 25), ("", 5)]
-
-
-def pick(rng: random.Random, weighted: list[tuple[Any, float]]) -> Any:
-    return rng.choices([value for value, _w in weighted], [w for _v, w in weighted])[0]
+INBOUND_OUTCOMES = Weighted(
+    [
+        (Disposition.ANSWERED, 0.80),
+        (Disposition.ABANDONED, 0.09),
+        (Disposition.NOBODY_AVAILABLE, 0.03),
+        (Disposition.VOICEMAIL, 0.04),
+        (Disposition.CALLBACK_REQUESTED, 0.04),
+    ]
+)
+AGE_BANDS = Weighted(
+    [((10, 13), 4), ((14, 17), 12), ((18, 24), 26), ((25, 34), 28), ((35, 49), 20), ((50, 80), 10)]
+)
+GENDERS = Weighted([("female", 72), ("male", 25), ("other", 1), ("", 2)])
+OBLASTS = Weighted(
+    [("UA-12", 52), ("UA-23", 38), ("UA-14", 3), ("UA-63", 2), ("UA-30", 2), ("", 3)]
+)
+SETTLEMENTS = Weighted([("city", 55), ("settlement", 15), ("village", 25), ("", 5)])
+AGE_STATUSES = Weighted([(AgeStatus.KNOWN, 80), (AgeStatus.UNKNOWN, 15), (AgeStatus.REFUSED, 5)])
+TOPIC_COUNTS = Weighted([(1, 60), (2, 30), (3, 10)])
+INBOUND_LINES = Weighted([(number, share) for _name, _operator, number, share in LINES])
+OUTBOUND_LINES = Weighted([(number, share) for _name, _operator, number, share in LINES[1:]])
 
 
 class BulkWriter:
@@ -73,7 +91,7 @@ class BulkWriter:
         self.rows: list[tuple] = []
         self.written = 0
         moment = timezone.now()
-        self.defaults = {}
+        self.defaults: dict[str, Any] = {}  # in the order of self.fields
         for field in self.fields:
             default = field.get_default() if field.has_default() else None
             if default is None and not field.null and isinstance(field, models.DateTimeField):
@@ -87,9 +105,8 @@ class BulkWriter:
             self.defaults[field.attname] = default
 
     def add(self, **values: Any) -> None:
-        self.rows.append(
-            tuple(values.get(f.attname, self.defaults[f.attname]) for f in self.fields)
-        )
+        get = values.get
+        self.rows.append(tuple([get(name, default) for name, default in self.defaults.items()]))
         if len(self.rows) >= self.batch:
             self.flush()
 
@@ -146,7 +163,9 @@ class DemoDataset:
         self.summary = Summary()
         # Each weekday-hour slot's share of the calls.
         self.slots = [(d, h) for d in range(7) for h in range(24)]
-        self.slot_weights = [WEEKDAY_WEIGHTS[d] * HOUR_WEIGHTS[h] for d, h in self.slots]
+        self.slot_weights = list(
+            accumulate(WEEKDAY_WEIGHTS[d] * HOUR_WEIGHTS[h] for d, h in self.slots)
+        )
 
     # Reference rows the calls point at.
 
@@ -174,16 +193,18 @@ class DemoDataset:
             raise ValueError("No topics: run the migrations first (they seed the taxonomy).")
         # SRH topics come up far more often than the rest, contraception most.
         self.topics = [t.pk for t in topics]
-        self.topic_weights = [
-            6 if t.category.code == "contraception" else 3 if t.category.kind == "srh" else 1
-            for t in topics
-        ]
+        self.topic_weights = list(
+            accumulate(
+                6 if t.category.code == "contraception" else 3 if t.category.kind == "srh" else 1
+                for t in topics
+            )
+        )
 
     # One random thing each.
 
     def moment(self) -> datetime:
         first = self.end - timedelta(days=self.days - 1)
-        weekday, hour = self.rng.choices(self.slots, self.slot_weights)[0]
+        weekday, hour = self.rng.choices(self.slots, cum_weights=self.slot_weights)[0]
         # A random week, then the chosen weekday of it (clamped into the range).
         day = first + timedelta(days=self.rng.randrange(self.days))
         day += timedelta(days=(weekday - day.weekday()) % 7)
@@ -201,7 +222,7 @@ class DemoDataset:
         return min(3600, max(15, round(self.rng.lognormvariate(math.log(300), 0.7))))
 
     def line(self) -> str:
-        return pick(self.rng, [(number, share) for _n, _o, number, share in LINES])
+        return INBOUND_LINES.pick(self.rng)
 
     def phone(self) -> str:
         # A pool of ~250,000 numbers, so that people call more than once.
@@ -276,7 +297,7 @@ class DemoDataset:
             direction=CallDirection.OUTBOUND,
             callee_number=self.phone(),
             consultant_id=consultant,
-            dialled_number=pick(rng, [(n, s) for _n, _o, n, s in LINES[1:]]),
+            dialled_number=OUTBOUND_LINES.pick(rng),
         )
         if rng.random() < 0.7:
             talk = self.talk()
@@ -294,7 +315,7 @@ class DemoDataset:
 
     def _queued(self, row: dict[str, Any], form_share: float) -> None:
         rng, started = self.rng, row["started_at"]
-        outcome = pick(rng, INBOUND_OUTCOMES)
+        outcome = INBOUND_OUTCOMES.pick(rng)
         queued = started + timedelta(seconds=8)
         row.update(caller_number=self.phone(), queued_at=queued, disposition=outcome)
         if outcome == Disposition.ANSWERED:
@@ -367,15 +388,14 @@ class DemoDataset:
         rng = self.rng
         if self.seen_clients and rng.random() < 1 / 3:
             return rng.choice(self.seen_clients)
-        age_status = pick(rng, [(AgeStatus.KNOWN, 80), (AgeStatus.UNKNOWN, 15),
-                                (AgeStatus.REFUSED, 5)])  # fmt: skip
-        low, high = pick(rng, AGE_BANDS)
+        age_status = AGE_STATUSES.pick(rng)
+        low, high = AGE_BANDS.pick(rng)
         demographics = {
             "age": rng.randint(low, high) if age_status == AgeStatus.KNOWN else None,
             "age_status": age_status,
-            "gender": pick(rng, GENDERS),
-            "oblast": pick(rng, OBLASTS),
-            "settlement_type": pick(rng, SETTLEMENTS),
+            "gender": GENDERS.pick(rng),
+            "oblast": OBLASTS.pick(rng),
+            "settlement_type": SETTLEMENTS.pick(rng),
         }
         client_id = self.ids[Client].take()
         self.writers[Client].add(
@@ -405,7 +425,7 @@ class DemoDataset:
             **{f"snapshot_{name}": value for name, value in demographics.items()},
         )
         topics = set(
-            rng.choices(self.topics, self.topic_weights, k=pick(rng, [(1, 60), (2, 30), (3, 10)]))
+            rng.choices(self.topics, cum_weights=self.topic_weights, k=TOPIC_COUNTS.pick(rng))
         )
         for topic in topics:
             self.writers[Consultation.topics.through].add(
