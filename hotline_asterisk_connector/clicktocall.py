@@ -21,6 +21,7 @@ from hotline_asterisk_connector.models import (
     CallDirection,
     CallLeg,
     ConsultantLine,
+    Operator,
     PbxSettings,
     Trunk,
 )
@@ -33,7 +34,10 @@ class ClickToCallError(Exception):
 
 def outbound_trunks() -> list[Trunk]:
     """The lines a consultant may call out from, the default one first."""
-    trunks = Trunk.objects.filter(is_active=True, allow_outbound=True)
+    # A 0-800 number only receives calls (the PBX renders it without outbound routes).
+    trunks = Trunk.objects.filter(is_active=True, allow_outbound=True).exclude(
+        operator=Operator.TOLL_FREE
+    )
     return sorted(
         trunks, key=lambda trunk: (not trunk.is_default_outbound, trunk.order, trunk.name)
     )

@@ -23,8 +23,12 @@ def queue_interface(line: ConsultantLine) -> str:
     return consultant_dial_target(line)
 
 
-def state_interface(line: ConsultantLine) -> str:
-    """What the queue watches: the hint that combines the consultant's devices."""
+def state_interface(line: ConsultantLine) -> str | None:
+    """What the queue watches: the hint that combines the consultant's devices. A
+    consultant also reached on a mobile number has none: they are free whenever
+    no call of theirs is up, whatever their app's registration says."""
+    if line.forward_to_mobile and line.mobile_number:
+        return None
     return f"hint:{line.extension}@{HINTS_CONTEXT}"
 
 

@@ -192,7 +192,10 @@ class EventRouter:
         )
 
     def agent_complete(self, message: Message) -> None:
-        journal.record_leg_ended(_required(message, "DestUniqueid"), event_time(message))
+        # Sent without channel headers when the channels are already gone; their
+        # Hangup events end the leg then.
+        if message.get("DestUniqueid"):
+            journal.record_leg_ended(message["DestUniqueid"], event_time(message))
 
     def dial_begin(self, message: Message) -> None:
         linkedid = _dial_linkedid(message)

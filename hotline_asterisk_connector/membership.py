@@ -22,14 +22,16 @@ def log_in(user: AbstractBaseUser) -> None:
     line = _line(user)
     if not line.in_queue:
         raise MembershipError(_("You do not take calls from the queue; ask the administrator."))
-    _send(
-        "QueueAdd",
-        Queue=dialplan.QUEUE,
-        Interface=dialplan.queue_interface(line),
-        MemberName=user.get_username(),
-        StateInterface=dialplan.state_interface(line),
-        Penalty=str(line.penalty),
-    )
+    fields = {
+        "Queue": dialplan.QUEUE,
+        "Interface": dialplan.queue_interface(line),
+        "MemberName": user.get_username(),
+        "Penalty": str(line.penalty),
+    }
+    state_interface = dialplan.state_interface(line)
+    if state_interface is not None:
+        fields["StateInterface"] = state_interface
+    _send("QueueAdd", **fields)
 
 
 def log_out(user: AbstractBaseUser) -> None:

@@ -1,0 +1,73 @@
+"""The connector daemon running beside a synchronous test, on its own thread and loop."""
+
+import asyncio
+import threading
+import time
+
+from hotline_asterisk_connector.ami.client import AmiConfig
+from hotline_asterisk_connector.connector import Connector
+
+DEADLINE = 30.0
+
+
+class ConnectorThread:
+    def __init__(self, config: AmiConfig) -> None:
+        self.config = config
+        self.loop = asyncio.new_event_loop()
+        self.connector: Connector | None = None
+        self._stop: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="test-connector", daemon=True)
+        self.error: BaseException | None = None
+
+    def start(self) -> "ConnectorThread":
+        self._thread.start()
+        if not self._ready.wait(DEADLINE):
+            raise AssertionError("the connector thread did not start")
+        self.wait_connected()
+        return self
+
+    def wait_connected(self) -> None:
+        """Until the connector is logged in and has re-read Asterisk's state."""
+        future = asyncio.run_coroutine_threadsafe(self._connected(), self.loop)
+        future.result(DEADLINE)
+
+    def stop(self) -> None:
+        """SIGTERM's path: the stop event, then everything received is applied."""
+        if self._stop is not None:
+            self.loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(DEADLINE)
+        assert not self._thread.is_alive(), "the connector did not stop"
+        if self.error is not None:
+            raise self.error
+
+    async def _connected(self) -> None:
+        assert self.connector is not None
+        await self.connector.connected.wait()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_until_complete(self._main())
+        except BaseException as error:  # handed to the test by stop()
+            self.error = error
+        finally:
+            self.loop.close()
+
+    async def _main(self) -> None:
+        self._stop = asyncio.Event()
+        self.connector = Connector(self.config)
+        self._ready.set()
+        await self.connector.run(self._stop)
+
+
+def wait_for(check, what: str, timeout: float = DEADLINE, every: float = 0.05):
+    """Poll (the database, usually) until `check()` returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout:.0f} s for {what}")
+        time.sleep(every)
