@@ -1,5 +1,9 @@
 """Who may open what: every CRM page and object, for each role.
 
+Tests that pick a persona by name ask for `db` themselves: pytest-django
+orders tests by the fixtures it can see, and would otherwise run them after
+the transactional tests that empty the role groups.
+
 Alice (consultant) created the card and wrote the form; Bob (consultant) did
 neither; Carol (supervisor) and Dave (administrator) see everything.
 """
@@ -29,7 +33,7 @@ def nobody(db) -> User:
 
 @pytest.mark.parametrize("name", ["workspace", "client_create", "consultation_list"])
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_every_role_opens_the_general_pages(request, persona, name):
+def test_every_role_opens_the_general_pages(db, request, persona, name):
     user = request.getfixturevalue(persona)
     assert browser_for(user).get(reverse(f"hotline_crm:{name}")).status_code == 200
 

@@ -9,7 +9,7 @@ from tests.crm.conftest import browser_for
 
 
 @pytest.mark.parametrize("persona", ["alice", "carol"])
-def test_consultants_and_supervisors_are_sent_to_the_admin_login(request, persona):
+def test_consultants_and_supervisors_are_sent_to_the_admin_login(db, request, persona):
     user = request.getfixturevalue(persona)
     response = browser_for(user).get(reverse("admin:index"))
     assert response.status_code == 302
