@@ -7,6 +7,29 @@ from django.contrib.auth.models import Group, User
 from hotline_crm.roles import Role
 
 PASSWORD = "correct-horse-battery"
+PERSONAS = {"alice", "bob", "carol", "dave"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that pick a persona through request.getfixturevalue.
+
+    pytest-django cannot see that they use the database and would run them
+    after the transactional tests, whose flush removes the rows the data
+    migrations made (roles, topics).
+    """
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        picks_persona = PERSONAS & {value for value in params.values() if isinstance(value, str)}
+        if picks_persona and not item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.django_db)
+
+
+@pytest.fixture(autouse=True)
+def django_db_serialized_rollback() -> bool:
+    """Start every transactional test from the migrated data (roles, topics),
+    not from the empty tables the previous one's flush left."""
+    return True
 
 
 def make_user(username: str, role: Role, **fields) -> User:
