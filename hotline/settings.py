@@ -157,6 +157,8 @@ HOTLINE_AMI_STATUS_SECRET = (
 # The web process runs the connector itself unless a separate
 # `manage.py run_connector` does (production, with Redis between them).
 HOTLINE_EMBEDDED_CONNECTOR = env_bool("HOTLINE_EMBEDDED_CONNECTOR", not REDIS_URL)
+# How often the connector merges Asterisk's call records of the last minutes.
+HOTLINE_RECORDS_SWEEP_SECONDS = env_int("HOTLINE_RECORDS_SWEEP_SECONDS", 60)
 # Where consultants' smartphone apps register (shown with their credentials);
 # empty host: the host name the administrator opened the settings page with.
 HOTLINE_SIP_PUBLIC_HOST = env_str("HOTLINE_SIP_PUBLIC_HOST")
