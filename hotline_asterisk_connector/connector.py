@@ -59,8 +59,11 @@ class Backoff:
 
 
 class Connector:
-    def __init__(self, config: AmiConfig, router: EventRouter | None = None) -> None:
+    def __init__(
+        self, config: AmiConfig, router: EventRouter | None = None, sweep_seconds: float = 60.0
+    ) -> None:
         self.config = config
+        self.sweep_seconds = sweep_seconds
         self.router = router or EventRouter()
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hotline-journal")
         self.connected = asyncio.Event()
@@ -92,7 +95,11 @@ class Connector:
             backoff.reset()
             await self.resynchronise(client)
             self.connected.set()
-            await self._pump(client, stop)
+            sweeper = asyncio.create_task(self._sweep_records(client), name="records-sweep")
+            try:
+                await self._pump(client, stop)
+            finally:
+                sweeper.cancel()
         finally:
             await client.close()
 
@@ -100,9 +107,25 @@ class Connector:
         """Re-read what changed while no events reached us."""
         members = await client.action_list("QueueStatus")
         channels = await client.action_list("CoreShowChannels")
-        live = {message.get("Linkedid", "") for message in channels}
-        outbox = await self.on_db(recovery.resynchronise, self.router, members, live)
+        outbox = await self.on_db(recovery.resynchronise, self.router, members, channels)
         await notify.deliver(outbox)
+
+    async def _sweep_records(self, client: AmiClient) -> None:
+        """Every so often, merge Asterisk's call records of the last minutes."""
+        while True:
+            await asyncio.sleep(self.sweep_seconds)
+            try:
+                channels = await client.action_list("CoreShowChannels")
+            except (OSError, TimeoutError, AmiError, ConnectionLost):
+                return  # The session is ending; the next one sweeps again.
+            live = {channel.get("Linkedid", "") for channel in channels}
+            try:
+                outbox = await self.on_db(recovery.sweep, self.router, live)
+            except _OUTAGE as error:
+                log.error("Database unavailable for the records sweep: %s", error)
+                await self.on_db(_close_connection)
+                continue
+            await notify.deliver(outbox)
 
     async def _pump(self, client: AmiClient, stop: asyncio.Event) -> None:
         events = client.events()

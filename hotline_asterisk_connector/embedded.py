@@ -40,7 +40,10 @@ def _start(loop: asyncio.AbstractEventLoop) -> None:
     from hotline_asterisk_connector.connector import Connector
 
     stop = asyncio.Event()
-    task = loop.create_task(Connector(AmiConfig.from_settings()).run(stop), name="connector")
+    connector = Connector(
+        AmiConfig.from_settings(), sweep_seconds=settings.HOTLINE_RECORDS_SWEEP_SECONDS
+    )
+    task = loop.create_task(connector.run(stop), name="connector")
     log.info("Embedded connector started")
 
     def shut_down() -> defer.Deferred:

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,6 +27,9 @@ from hotline_asterisk_connector.models import (
 )
 from hotline_crm.models import Client, ClientPhone
 from hotline_crm.phones import normalise
+
+if TYPE_CHECKING:
+    from hotline_asterisk_connector.cdr import RecoveredCall
 
 log = logging.getLogger(__name__)
 
@@ -318,6 +322,84 @@ def end_call(linkedid: str, at: datetime) -> Call | None:
     screenpop.ended(call)
     notify.wallboard_changed()
     return call
+
+
+def recover_call(recovered: "RecoveredCall") -> Call | None:
+    """Merge a call rebuilt from Asterisk's records into the journal.
+
+    Every step is one of the idempotent functions above, so merging a call the
+    events already journaled adds nothing; for a call whose events were missed
+    (the connector was down) it adds what the records know. Returns the call
+    when this merge changed it."""
+    linkedid, at = recovered.linkedid, recovered.started_at
+    before = Call.objects.filter(linkedid=linkedid).values().first()
+    if recovered.direction == CallDirection.OUTBOUND:
+        open_outbound_call(
+            linkedid, at, recovered.consultant_id, recovered.callee_number, recovered.dialled_number
+        )
+        if recovered.answered_at is not None:
+            record_outbound_answered(linkedid, recovered.answered_at)
+    else:
+        caller = Caller.from_asterisk(recovered.caller_number, recovered.caller_name)
+        open_inbound_call(linkedid, linkedid, at, caller, recovered.dialled_number)
+        _recover_legs(linkedid, recovered)
+    for outcome in recovered.outcomes:
+        record_outcome(linkedid, recovered.ended_at, outcome)
+    if recovered.callback_number:
+        record_callback_request(linkedid, recovered.ended_at, recovered.callback_number)
+    if Disposition.VOICEMAIL in recovered.outcomes:
+        _recover_voicemail(linkedid, recovered.ended_at)
+    if recovered.recording:
+        record_recording(linkedid, at, recovered.recording)
+    call = end_call(linkedid, recovered.ended_at)
+    if call is not None and call.talk_seconds is None and call.answered_at is not None:
+        # Ended by the events before the records told who answered.
+        call.talk_seconds = _seconds(call.answered_at, call.ended_at)
+        call.save(update_fields=["talk_seconds", "updated_at"])
+    after = Call.objects.filter(linkedid=linkedid).values().first()
+    changed = {k: v for k, v in (after or {}).items() if k != "updated_at"} != {
+        k: v for k, v in (before or {}).items() if k != "updated_at"
+    }
+    return call if changed else None
+
+
+def _recover_legs(linkedid: str, recovered: "RecoveredCall") -> None:
+    """Legs the events did not journal (one per consultant the records show rung)."""
+    known = set(
+        CallLeg.objects.filter(call__linkedid=linkedid).values_list("consultant_id", flat=True)
+    )
+    for leg in recovered.legs:
+        if leg.consultant_id in known:
+            continue
+        record_leg_rung(linkedid, leg.key, leg.rang_at, "", leg.consultant_id)
+        if leg.answered_at is not None:
+            record_leg_answered(linkedid, leg.key, leg.answered_at, "", leg.consultant_id)
+        record_leg_ended(leg.key, leg.ended_at)
+    first_answer = min(
+        (leg for leg in recovered.legs if leg.answered_at is not None),
+        key=lambda leg: leg.answered_at,
+        default=None,
+    )
+    call = Call.objects.get(linkedid=linkedid)
+    if first_answer is not None and call.answered_at is None:
+        # The answer itself was missed although the leg was journaled.
+        record_leg_answered(
+            linkedid,
+            f"{linkedid}/cdr/answer",
+            first_answer.answered_at,
+            "",
+            first_answer.consultant_id,
+        )
+
+
+def _recover_voicemail(linkedid: str, at: datetime) -> None:
+    """The dialplan names a message after its call:
+    <VOICEMAIL_DIR>/YYYY/MM/DD/<linkedid>-<caller>.wav."""
+    found = sorted(Path(settings.VOICEMAIL_DIR).rglob(f"{linkedid}-*.wav"))
+    if found:
+        size = found[0].stat().st_size
+        # 8 kHz 16-bit WAV: 16000 bytes a second after a 44-byte header.
+        record_voicemail(linkedid, at, str(found[0]), max(0, size - 44) // 16000)
 
 
 def missed_calls() -> QuerySet[Call]:

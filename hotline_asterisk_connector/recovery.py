@@ -1,35 +1,83 @@
 """Catching up after the connector was away (restart, Asterisk restart, lost link).
 
-Queue membership is re-read from QueueStatus; calls the journal still holds
-as live but that Asterisk no longer has are closed.
+After every (re)connection: queue membership is re-read from QueueStatus;
+calls that ended meanwhile are rebuilt from Asterisk's own call records
+(cdr.py) and merged; calls the journal holds as live that Asterisk no longer
+has are closed; calls that began meanwhile and still go on are journaled.
+A periodic sweep merges the records of the last minutes, which completes
+calls adopted half-way (who answered them before the restart).
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
-from hotline_asterisk_connector import journal, notify, presence
+from hotline_asterisk_connector import cdr, journal, notify, presence
 from hotline_asterisk_connector.ami.protocol import Message
 from hotline_asterisk_connector.events import EventRouter
 from hotline_asterisk_connector.models import Call, CallDirection
 
 log = logging.getLogger(__name__)
 
+_MARGIN = timedelta(minutes=10)
+_FIRST_LOOK_BACK = timedelta(days=7)
+_SWEEP_WINDOW = timedelta(minutes=15)
 # A click-to-call row is written just before its Originate; give Asterisk
 # time to create the channel before calling the row an orphan.
 _ORIGINATE_GRACE = timedelta(seconds=30)
+# Inbound calls run in the dialplan's hotline-inbound / hotline-call contexts.
+_INBOUND_CONTEXTS = ("hotline-inbound", "hotline-call")
 
 
 def resynchronise(
-    router: EventRouter, members: list[Message], live_linkedids: set[str]
+    router: EventRouter, members: list[Message], channels: list[Message]
 ) -> list[notify.Outgoing]:
     close_old_connections()
+    live_linkedids = {channel.get("Linkedid", "") for channel in channels}
     with notify.collecting() as outbox:
         sync_queue_members(router, members)
+        recover_ended_calls(router, live_linkedids, _recovery_start())
         close_orphaned_calls(live_linkedids)
+        adopt_live_calls(channels)
     return outbox
+
+
+def sweep(router: EventRouter, live_linkedids: set[str]) -> list[notify.Outgoing]:
+    """The periodic pass over the records of calls that ended in the last minutes."""
+    close_old_connections()
+    with notify.collecting() as outbox:
+        recover_ended_calls(router, live_linkedids, timezone.now() - _SWEEP_WINDOW)
+    return outbox
+
+
+def recover_ended_calls(router: EventRouter, live_linkedids: set[str], since: datetime) -> int:
+    """Merge the calls Asterisk recorded as ended since `since`; return how many changed."""
+    changed = 0
+    for summary in cdr.calls_from_rows(cdr.read_rows(since), router.directory):
+        if summary.linkedid in live_linkedids:
+            continue  # Still going: its events are coming.
+        with transaction.atomic():
+            if journal.recover_call(summary) is not None:
+                changed += 1
+                log.warning("Completed call %s from Asterisk's records", summary.linkedid)
+    return changed
+
+
+def _recovery_start() -> datetime:
+    """Calls missed while away started after the newest journaled call, or are still open."""
+    newest = Call.objects.order_by("-started_at").values_list("started_at", flat=True).first()
+    oldest_open = (
+        Call.objects.filter(ended_at__isnull=True)
+        .order_by("started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    candidates = [moment for moment in (newest, oldest_open) if moment is not None]
+    if not candidates:
+        return timezone.now() - _FIRST_LOOK_BACK
+    return min(candidates) - _MARGIN
 
 
 def sync_queue_members(router: EventRouter, members: list[Message]) -> None:
@@ -49,7 +97,8 @@ def sync_queue_members(router: EventRouter, members: list[Message]) -> None:
 
 
 def close_orphaned_calls(live_linkedids: set[str]) -> None:
-    """Calls the journal thinks are live but Asterisk has no channel for."""
+    """Calls the journal thinks are live but Asterisk has no channel for (and no record
+    of: those were completed just before)."""
     now = timezone.now()
     orphans = (
         Call.objects.filter(ended_at__isnull=True)
@@ -60,3 +109,32 @@ def close_orphaned_calls(live_linkedids: set[str]) -> None:
         log.warning("Call %s ended while the connector was away; closing it now", linkedid)
         with transaction.atomic():
             journal.end_call(linkedid, now)
+
+
+def adopt_live_calls(channels: list[Message]) -> None:
+    """Inbound calls that began while the connector was away and still go on: journal
+    them now, so that their remaining events have a row to land on."""
+    for channel in channels:
+        linkedid = channel.get("Linkedid", "")
+        if not linkedid or channel.get("Uniqueid") != linkedid:
+            continue
+        if channel.get("Context") not in _INBOUND_CONTEXTS:
+            continue
+        if Call.objects.filter(linkedid=linkedid).exists():
+            continue
+        started = timezone.now() - timedelta(seconds=_duration_seconds(channel.get("Duration", "")))
+        caller = journal.Caller.from_asterisk(
+            channel.get("CallerIDNum", ""), channel.get("CallerIDName", "")
+        )
+        with transaction.atomic():
+            journal.open_inbound_call(linkedid, linkedid, started, caller, "")
+        log.warning("Call %s began while the connector was away; journaling it now", linkedid)
+
+
+def _duration_seconds(text: str) -> int:
+    """CoreShowChannels' Duration, HH:MM:SS."""
+    try:
+        hours, minutes, seconds = (int(part) for part in text.split(":"))
+    except ValueError:
+        return 0
+    return hours * 3600 + minutes * 60 + seconds

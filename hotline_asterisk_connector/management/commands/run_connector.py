@@ -3,6 +3,7 @@
 import asyncio
 import signal
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from hotline_asterisk_connector.ami.client import AmiConfig
@@ -20,7 +21,9 @@ class Command(BaseCommand):
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        connector = Connector(AmiConfig.from_settings())
+        connector = Connector(
+            AmiConfig.from_settings(), sweep_seconds=settings.HOTLINE_RECORDS_SWEEP_SECONDS
+        )
         self.stdout.write("Connector started")
         await connector.run(stop)
         self.stdout.write("Connector stopped")

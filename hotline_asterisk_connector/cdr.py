@@ -1,0 +1,162 @@
+"""Asterisk's own call records (cdr_sqlite3_custom, rendered by the PBX templates),
+read back to recover calls that ended while the connector was not listening.
+
+One call (linkedid) has several rows, one per pair of channels Asterisk
+bridged or dialled. The dialplan writes each outcome into `userfield`
+(`off_hours`, `voicemail`, `callback_requested:<number>`…) and the dialled
+hotline number and recording file into `did` and `recording`.
+"""
+
+import contextlib
+import logging
+import re
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.conf import settings
+
+from hotline_asterisk_connector.directory import ConsultantDirectory
+from hotline_asterisk_connector.models import CallDirection, Disposition
+
+log = logging.getLogger(__name__)
+
+_CLID = re.compile(r'^"(?P<name>.*)" <(?P<number>[^>]*)>$')
+_OUTCOMES = {
+    "off_hours": Disposition.OFF_HOURS,
+    "over_limit": Disposition.OVER_LIMIT,
+    "nobody_available": Disposition.NOBODY_AVAILABLE,
+    "voicemail": Disposition.VOICEMAIL,
+    "callback_requested": Disposition.CALLBACK_REQUESTED,
+}
+OUTBOUND_CONTEXT = "hotline-outbound"
+
+
+@dataclass
+class RecoveredLeg:
+    key: str
+    consultant_id: int
+    rang_at: datetime
+    answered_at: datetime | None
+    ended_at: datetime
+
+
+@dataclass
+class RecoveredCall:
+    linkedid: str
+    direction: str
+    started_at: datetime
+    ended_at: datetime
+    caller_number: str = ""
+    caller_name: str = ""
+    dialled_number: str = ""
+    callee_number: str = ""
+    recording: str = ""
+    consultant_id: int | None = None
+    answered_at: datetime | None = None
+    outcomes: list[Disposition] = field(default_factory=list)
+    callback_number: str = ""
+    legs: list[RecoveredLeg] = field(default_factory=list)
+
+
+def database_path() -> Path:
+    return Path(settings.HOTLINE_ASTERISK_DIR) / "log" / "master.db"
+
+
+def read_rows(since: datetime, path: Path | None = None) -> list[dict]:
+    """Rows of calls that ended at or after `since`, oldest first; [] when there is no database."""
+    path = path or database_path()
+    if not path.exists():
+        return []
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        ) as database:
+            database.row_factory = sqlite3.Row
+            rows = database.execute(
+                "SELECT * FROM cdr WHERE CAST(end_epoch AS INTEGER) >= ? ORDER BY AcctId",
+                (int(since.timestamp()),),
+            )
+            return [dict(row) for row in rows]
+    except sqlite3.Error as error:
+        log.error("Could not read Asterisk's call records in %s: %s", path, error)
+        return []
+
+
+def calls_from_rows(rows: list[dict], directory: ConsultantDirectory) -> list[RecoveredCall]:
+    by_call: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        if row.get("linkedid"):
+            by_call[row["linkedid"]].append(row)
+    calls = []
+    for linkedid, call_rows in by_call.items():
+        try:
+            calls.append(_call_from_rows(linkedid, call_rows, directory))
+        except (KeyError, ValueError) as error:
+            log.warning("Skipped unreadable call records of %s: %s", linkedid, error)
+    return calls
+
+
+def _call_from_rows(
+    linkedid: str, rows: list[dict], directory: ConsultantDirectory
+) -> RecoveredCall:
+    first = next((row for row in rows if row["uniqueid"] == linkedid), rows[0])
+    outbound = any(row["dcontext"] == OUTBOUND_CONTEXT for row in rows)
+    call = RecoveredCall(
+        linkedid=linkedid,
+        direction=CallDirection.OUTBOUND if outbound else CallDirection.INBOUND,
+        started_at=min(_time(row["start_epoch"]) for row in rows),
+        ended_at=max(_time(row["end_epoch"]) for row in rows),
+        dialled_number=next((row["did"] for row in rows if row.get("did")), ""),
+        recording=next((row["recording"] for row in rows if row.get("recording")), ""),
+    )
+    for row in rows:
+        outcome, _sep, detail = (row.get("userfield") or "").partition(":")
+        if outcome in _OUTCOMES:
+            call.outcomes.append(_OUTCOMES[outcome])
+            if outcome == "callback_requested":
+                call.callback_number = detail
+    if outbound:
+        call.consultant_id = directory.user_for(first["channel"])
+        dialling = next(row for row in rows if row["dcontext"] == OUTBOUND_CONTEXT)
+        call.callee_number = dialling["dst"]
+        answered = [
+            _time(row["answer_epoch"])
+            for row in rows
+            if row["dstchannel"].startswith("PJSIP/trunk-") and row["disposition"] == "ANSWERED"
+        ]
+        call.answered_at = min(answered, default=None)
+        return call
+    clid = _CLID.match(first.get("clid") or "")
+    call.caller_number = first.get("src") or (clid["number"] if clid else "")
+    call.caller_name = clid["name"] if clid else ""
+    for row in rows:
+        consultant_id = directory.user_for(row["dstchannel"])
+        if consultant_id is None or not row["dstchannel"].startswith("PJSIP/"):
+            continue
+        answered_at = (
+            _time(row["answer_epoch"])
+            if row["disposition"] == "ANSWERED" and row.get("answer_epoch") not in ("", "0")
+            else None
+        )
+        call.legs.append(
+            RecoveredLeg(
+                key=f"{linkedid}/cdr/{row['AcctId']}",
+                consultant_id=consultant_id,
+                rang_at=_time(row["start_epoch"]),
+                answered_at=answered_at,
+                ended_at=_time(row["end_epoch"]),
+            )
+        )
+    answering = [leg for leg in call.legs if leg.answered_at is not None]
+    if answering:
+        first_answer = min(answering, key=lambda leg: leg.answered_at)
+        call.answered_at = first_answer.answered_at
+        call.consultant_id = first_answer.consultant_id
+    return call
+
+
+def _time(epoch: str) -> datetime:
+    return datetime.fromtimestamp(int(float(epoch)), tz=UTC)
