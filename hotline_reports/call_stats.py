@@ -58,8 +58,13 @@ TALKED = Q(
 DAILY_LIMIT_DAYS = 92
 
 
-def call_metrics(threshold: int) -> dict[str, Aggregate]:
-    """Every call figure as an aggregate, so one query gives them for any grouping."""
+def call_metrics(threshold: int, only: set[str] | None = None) -> dict[str, Aggregate]:
+    """Every additive call figure (counts, sums, maxima) as an aggregate.
+
+    Additive so that any grouping can be added up into its total row; the
+    averages and rates are worked out from these sums by `derive`. The
+    median is not additive and is asked for on its own (`TALK_MEDIAN`).
+    """
     metrics: dict[str, Aggregate] = {
         "received": Count("pk", filter=INBOUND),
         "answered": Count("pk", filter=ANSWERED),
@@ -73,23 +78,56 @@ def call_metrics(threshold: int) -> dict[str, Aggregate]:
         "offered": Count("pk", filter=OFFERED),
         "abandoned": Count("pk", filter=OFFERED & Q(disposition=Disposition.ABANDONED)),
         "answered_in_time": Count("pk", filter=OFFERED & ANSWERED & Q(wait_seconds__lte=threshold)),
-        "wait_avg": Avg("wait_seconds", filter=OFFERED),
+        "waited": Count("wait_seconds", filter=OFFERED),
+        "wait_total": Sum("wait_seconds", filter=OFFERED),
         "wait_max": Max("wait_seconds", filter=OFFERED),
-        "answer_wait_avg": Avg("wait_seconds", filter=OFFERED & ANSWERED),
+        "answer_waited": Count("wait_seconds", filter=OFFERED & ANSWERED),
+        "answer_wait_total": Sum("wait_seconds", filter=OFFERED & ANSWERED),
+        "talked": Count("pk", filter=TALKED),
         "talk_total": Sum("talk_seconds", filter=TALKED),
-        "talk_avg": Avg("talk_seconds", filter=TALKED),
-        "talk_median": Median(Case(When(TALKED, then=F("talk_seconds")))),
     }
     for reason in Disposition.missed():
         metrics[f"missed_{reason}"] = Count("pk", filter=INBOUND & Q(disposition=reason))
+    if only is not None:
+        # Fewer aggregates, less work per row: a grouped table asks only for its columns.
+        return {key: value for key, value in metrics.items() if key in only}
     return metrics
 
 
+TALK_MEDIAN = Median(Case(When(TALKED, then=F("talk_seconds"))))
+MAXIMA = {"wait_max"}
+
+
+def _ratio(total: float | None, count: int | None) -> float | None:
+    return total / count if count else None
+
+
+def derive(figures: dict[str, Any]) -> dict[str, Any]:
+    """Averages and rates from the additive figures."""
+    figures["wait_avg"] = _ratio(figures.get("wait_total"), figures.get("waited"))
+    figures["answer_wait_avg"] = _ratio(
+        figures.get("answer_wait_total"), figures.get("answer_waited")
+    )
+    figures["talk_avg"] = _ratio(figures.get("talk_total"), figures.get("talked"))
+    figures["service_level"] = percent(figures.get("answered_in_time"), figures.get("offered"))
+    figures["abandonment_rate"] = percent(figures.get("abandoned"), figures.get("offered"))
+    return figures
+
+
+def combine(groups: list[dict[str, Any]]) -> dict[str, Any]:
+    """The total of a grouped query's rows: sums of sums and counts, maxima of maxima."""
+    total: dict[str, Any] = {}
+    for key in {key for group in groups for key in group}:
+        values = [group[key] for group in groups if group.get(key) is not None]
+        if key in MAXIMA:
+            total[key] = max(values, default=None)
+        else:
+            total[key] = sum(values) if values else None
+    return derive(total)
+
+
 def call_totals(call_filter: CallFilter, threshold: int) -> dict[str, Any]:
-    totals = call_filter.calls().aggregate(**call_metrics(threshold))
-    totals["service_level"] = percent(totals["answered_in_time"], totals["offered"])
-    totals["abandonment_rate"] = percent(totals["abandoned"], totals["offered"])
-    return totals
+    return derive(call_filter.calls().aggregate(**call_metrics(threshold), talk_median=TALK_MEDIAN))
 
 
 def worklist_totals(call_filter: CallFilter) -> dict[str, Any]:
@@ -199,13 +237,37 @@ PER_CONSULTANT_COLUMNS = (
 )
 
 
+PER_CONSULTANT_METRICS = {
+    "answered",
+    "outgoing_answered",
+    "outgoing_not_answered",
+    "talked",
+    "talk_total",
+    "answer_waited",
+    "answer_wait_total",
+}
+TIMELINE_METRICS = {
+    "received",
+    "answered",
+    "missed",
+    "outgoing",
+    "waited",
+    "wait_total",
+    "offered",
+    "answered_in_time",
+}
+
+
 def _per_consultant_figures(call_filter: CallFilter, threshold: int) -> dict[int | None, dict]:
     """Each consultant's figures, keyed by user id; None holds what nobody handled."""
-    wanted = {key for key, _label, _kind in PER_CONSULTANT_COLUMNS}
-    metrics = {k: v for k, v in call_metrics(threshold).items() if k in wanted}
     figures: dict[int | None, dict] = {}
-    for row in call_filter.calls().values("consultant_id").annotate(**metrics):
-        figures.setdefault(row.pop("consultant_id"), {}).update(row)
+    grouped = (
+        call_filter.calls()
+        .values("consultant_id")
+        .annotate(**call_metrics(threshold, PER_CONSULTANT_METRICS), talk_median=TALK_MEDIAN)
+    )
+    for row in grouped:
+        figures[row.pop("consultant_id")] = derive(row)
     missed_rings = (
         call_filter.legs()
         .filter(answered_at__isnull=True, ended_at__isnull=False)
@@ -247,12 +309,9 @@ def per_consultant_table(call_filter: CallFilter, report_settings: ReportSetting
     count_columns = [i + 1 for i, c in enumerate(PER_CONSULTANT_COLUMNS) if c[2] == Kind.COUNT]
     if any(unassigned[i] for i in count_columns):
         rows.append(unassigned)
-    total_figures = call_filter.calls().aggregate(**call_metrics(threshold))
-    total_figures["rang_not_answered"] = sum(
-        f.get("rang_not_answered", 0) for f in figures.values()
-    )
-    for key in ("callbacks_done", "voicemails_done"):
-        total_figures[key] = sum(f.get(key, 0) for f in figures.values())
+    # Every row, "nobody" included, adds up to the total; only the median is asked anew.
+    total_figures = combine(list(figures.values()))
+    total_figures["talk_median"] = call_filter.calls().aggregate(m=TALK_MEDIAN)["m"]
     return Table(
         key="per_consultant",
         title=_("Per consultant"),
@@ -279,21 +338,18 @@ def _grouped(
     call_filter: CallFilter, threshold: int, key: Any, keys: list, label: Callable[[Any], str]
 ) -> tuple[list[list[Any]], list[Any]]:
     """Timeline rows grouped by a database expression, every key present, zeros filled in."""
-    wanted = {"received", "answered", "missed", "outgoing", "wait_avg", "offered"}
-    metrics = {k: v for k, v in call_metrics(threshold).items() if k in wanted}
-    metrics["answered_in_time"] = call_metrics(threshold)["answered_in_time"]
     found = {
-        row.pop("group"): row
-        for row in call_filter.calls().annotate(group=key).values("group").annotate(**metrics)
+        row.pop("group"): derive(row)
+        for row in call_filter.calls()
+        .annotate(group=key)
+        .values("group")
+        .annotate(**call_metrics(threshold, TIMELINE_METRICS))
     }
     rows = [[label(k), *_timeline_cells(found.get(k, {}))] for k in keys]
-    total = call_filter.calls().aggregate(**metrics)
-    return rows, [_("Total"), *_timeline_cells(total)]
+    return rows, [_("Total"), *_timeline_cells(combine(list(found.values())))]
 
 
 def _timeline_cells(figures: dict) -> list[Any]:
-    figures = dict(figures)
-    figures["service_level"] = percent(figures.get("answered_in_time"), figures.get("offered"))
     cells = []
     for key, _label, kind in TIMELINE_COLUMNS:
         value = figures.get(key)

@@ -30,9 +30,8 @@ class CallFilter:
         return calls.order_by()
 
     def legs(self) -> QuerySet[CallLeg]:
-        legs = CallLeg.objects.filter(
-            call__started_at__gte=self.period.start, call__started_at__lt=self.period.end
-        )
+        # By the leg's own ring time: no join with the calls unless a filter needs one.
+        legs = CallLeg.objects.filter(rang_at__gte=self.period.start, rang_at__lt=self.period.end)
         if self.dialled_number:
             legs = legs.filter(call__dialled_number=self.dialled_number)
         if self.consultant_id:

@@ -40,8 +40,11 @@ class Dimension:
     expression: Callable[[str], Expression]
     # The values to show, in order, with their labels, given the values found.
     labels: Callable[[Iterable[Any], str], Labels]
-    # A form may have several values (topics): counts must be DISTINCT.
+    # A form may have several values (topics): cells may add up to more than the total.
     multi_valued: bool = False
+    # A form may meet the same value more than once (two topics of one category),
+    # so counting it needs DISTINCT, unless the topic itself is also a dimension.
+    repeats: bool = False
     # Names people or the line's numbers: never in the donors' export.
     identifying: bool = False
 
@@ -131,6 +134,7 @@ DIMENSIONS: dict[str, Dimension] = {
             lambda _s: F("topics__category"),
             _topic_categories,
             multi_valued=True,
+            repeats=True,
         ),
         Dimension(
             "topic",
@@ -162,7 +166,8 @@ def counts(
 ) -> dict[tuple, int]:
     """Forms per combination of the dimensions' values, in one GROUP BY."""
     expressions = {f"d{i}": d.expression(band_set) for i, d in enumerate(dimensions)}
-    distinct = any(d.multi_valued for d in dimensions)
+    # COUNT(DISTINCT) costs a sort; a join that cannot repeat a form needs none.
+    distinct = any(d.repeats for d in dimensions) and all(d.key != "topic" for d in dimensions)
     grouped = (
         forms.annotate(**expressions)
         .values(*expressions)

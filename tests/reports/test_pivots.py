@@ -184,3 +184,16 @@ def test_form_outside_the_period_is_not_counted(march):
         MARCH.__class__(kyiv(1, 0, month=4).date(), kyiv(30, 0, month=4).date())
     )
     assert list(april.consultations()) == [march.forms["C9"]]
+
+
+def test_pivot_topic_category_by_topic(march):
+    table = pivot_table(
+        ConsultationFilter(MARCH), DIMENSIONS["topic_category"], DIMENSIONS["topic"], SRH
+    )
+    header = [str(column.label) for column in table.columns]
+    ec = header.index(str(march.topics["ec"]))
+    choice = header.index(str(march.topics["choice"]))
+    contraception = next(r for r in table.rows if r[0] == str(march.categories["contraception"]))
+    # C2 asked about both: once in each topic column, once in the row total.
+    assert (contraception[ec], contraception[choice], contraception[-1]) == (5, 3, 7)
+    assert table.total[ec] == 5 and table.total[choice] == 3 and table.total[-1] == 11
