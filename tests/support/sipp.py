@@ -21,6 +21,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.support import pcap
 from tests.support.ami import Ami
 from tests.support.asterisk import AsteriskInstance, free_port
 
@@ -40,6 +41,9 @@ class Sipp:
     keys: dict[str, str] = field(default_factory=dict)
     extra: list[str] = field(default_factory=list)
     port: int = 0
+    # Where the scenario and its captures are: sipp finds talk.pcap and
+    # press-<key>.pcap next to the scenario and in its working directory.
+    media: Path = SCENARIOS
     process: subprocess.Popen | None = None
 
     def start(self) -> "Sipp":
@@ -49,7 +53,7 @@ class Sipp:
             SIPP,
             *([self.remote] if self.remote else []),
             "-sf",
-            str(SCENARIOS / self.scenario),
+            str(self.media / self.scenario),
             "-i",
             self.address,
             "-mi",
@@ -78,6 +82,7 @@ class Sipp:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=(self.log_dir / f"{self.name}-stderr.log").open("wb"),
+            cwd=self.media,
             start_new_session=True,
         )
         return self
@@ -115,6 +120,9 @@ class SippPark:
         self.asterisk = asterisk
         self.log_dir = log_dir
         self.running: list[Sipp] = []
+        self.media = pcap.prepare(asterisk.base_dir / "sipp-media")
+        for scenario in SCENARIOS.glob("*.xml"):
+            shutil.copy2(scenario, self.media / scenario.name)
         self.credentials: dict[str, tuple[str, str, str]] = {}
 
     @property
@@ -122,6 +130,7 @@ class SippPark:
         return f"{self.asterisk.bind}:{self.asterisk.network.sip_port}"
 
     def _start(self, sipp: Sipp) -> Sipp:
+        sipp.media = self.media
         self.running.append(sipp)
         return sipp.start()
 
@@ -156,7 +165,7 @@ class SippPark:
                 keys={"user": user, "ring_ms": str(ring_ms)},
                 extra=[
                     "-oocsf",
-                    str(SCENARIOS / "answer.xml"),
+                    str(self.media / "answer.xml"),
                     "-m",
                     "1",
                     "-au",
