@@ -16,6 +16,10 @@ from hotline_asterisk_connector.models import ConsultantLine, PauseReason, Prese
 from hotline_workspace import availability
 from hotline_workspace.availability import PAUSE_REASONS
 
+# Placeholder ids, replaced by `{call}` and `{client}` in the URL templates the page fills.
+_CALL = 900000001
+_CLIENT = 900000002
+
 
 def line_of(user: AbstractBaseUser) -> ConsultantLine | None:
     return ConsultantLine.objects.filter(user=user, is_active=True).first()
@@ -66,9 +70,9 @@ def config(request: HttpRequest) -> dict:
             "status": reverse("hotline_workspace:status"),
             "dial": reverse("hotline_asterisk_connector:dial"),
             "login": reverse("login"),
-            "attach": reverse("hotline_workspace:attach", args=[0, 0])
-            .replace("/0/", "/{call}/", 1)
-            .replace("/0/", "/{client}/", 1),
+            "attach": reverse("hotline_workspace:attach", args=[_CALL, _CLIENT])
+            .replace(str(_CALL), "{call}")
+            .replace(str(_CLIENT), "{client}"),
             "client": reverse("hotline_crm:client_detail", args=[0]).replace("/0/", "/{client}/"),
             "client_path_pattern": "^"
             + reverse("hotline_crm:client_detail", args=[0]).replace("/0/", r"/(\d+)/")

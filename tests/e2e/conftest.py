@@ -12,9 +12,17 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import BrowserContext, Page, Playwright, expect, sync_playwright
 
+from hotline_asterisk_connector.models import (
+    ConsultantLine,
+    ConsultantState,
+    Operator,
+    PresenceState,
+    Trunk,
+)
 from tests.conftest import PASSWORD
+from tests.e2e import pbx
 from tests.support import browser, webapp
 from tests.support.netns import Bridge, NetworkNamespace
 
@@ -100,6 +108,74 @@ def web(
     )
     yield app
     app.stop()
+
+
+@pytest.fixture
+def telephony(transactional_db, namespace, artefacts, tmp_path, alice):
+    """Asterisk and the web app for a call: the 0-800 line, a mobile line to call
+    out from, and Alice's browser phone."""
+    space, bridge = namespace
+    Trunk.objects.create(
+        name="tollfree",
+        operator=Operator.TOLL_FREE,
+        number=pbx.TOLL_FREE_NUMBER,
+        host=pbx.TOLL_FREE_ADDRESS,
+        port=pbx.CARRIER_PORT,
+        match=pbx.TOLL_FREE_ADDRESS,
+        allow_outbound=False,
+    )
+    Trunk.objects.create(
+        name="kyivstar",
+        operator=Operator.KYIVSTAR,
+        number=pbx.MOBILE_NUMBER,
+        host=pbx.MOBILE_ADDRESS,
+        port=pbx.CARRIER_PORT,
+        match=pbx.MOBILE_ADDRESS,
+        is_default_outbound=True,
+    )
+    ConsultantLine.objects.create(
+        user=alice,
+        extension="1001",
+        webrtc_password="browser-phone-secret",
+        sip_password="smartphone-secret",
+    )
+    asterisk = pbx.start(space, bridge, tmp_path, artefacts)
+    app = start_web(
+        bridge,
+        artefacts,
+        {
+            **pbx.environment(tmp_path),
+            "HOTLINE_ASTERISK_HTTP_PORT": str(pbx.HTTP_PORT),
+            "HOTLINE_AMI_PORT": str(asterisk.ami_port_outside),
+        },
+    )
+    yield space, asterisk, app
+    app.stop()
+    asterisk.stop()
+
+
+def go_available(desk: Page, user: User) -> None:
+    """Register the browser phone, join the queue, and see Asterisk confirm it."""
+    expect(desk.locator("#line-state")).to_have_attribute("data-state", "registered")
+    desk.select_option("#availability", "available")
+    pbx.wait_for(
+        lambda: ConsultantState.objects.filter(user=user, state=PresenceState.AVAILABLE).exists(),
+        f"Asterisk to report {user.username} available",
+    )
+    expect(desk.locator("#queue-state")).to_have_attribute("data-state", "available")
+
+
+def media_flows_both_ways(desk: Page) -> dict:
+    """RTP counted in the browser's WebRTC stats: sent, and received back from sipp's echo."""
+    return pbx.wait_for(
+        lambda: (
+            (counts := desk.evaluate("() => window.hotlineDesk.phone.mediaStats()"))
+            and counts["packetsSent"] > 100
+            and counts["packetsReceived"] > 100
+            and counts
+        ),
+        "RTP both ways in the browser's WebRTC stats",
+    )
 
 
 @pytest.fixture

@@ -92,3 +92,93 @@ def start(namespace: NetworkNamespace, bridge: Bridge, workdir: Path, logs: Path
         time.sleep(0.2)
     pbx.ami_port_outside = bridge.into_namespace(AMI_PORT)
     return pbx
+
+
+SCENARIOS = Path(__file__).parent / "scenarios"
+# The carriers, each on a loopback address of its own inside the namespace.
+TOLL_FREE_ADDRESS = "127.0.0.11"
+TOLL_FREE_NUMBER = "0800500001"
+MOBILE_ADDRESS = "127.0.0.12"
+MOBILE_NUMBER = "0671000000"
+CARRIER_PORT = 5070
+DEADLINE = 60.0
+
+
+def wait_for(check, what: str, seconds: float = DEADLINE):
+    """Poll until `check()` is truthy and return it; fail after a generous deadline."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def sipp(namespace: NetworkNamespace, logs: Path, name: str, arguments: list[str]):
+    """sipp inside the namespace, echoing the audio it gets; its messages kept in `logs`."""
+    return subprocess.Popen(
+        namespace.command(
+            [
+                "sipp",
+                *arguments,
+                "-rtp_echo",
+                "-m",
+                "1",
+                "-nostdin",
+                "-trace_err",
+                "-error_file",
+                str(logs / f"{name}-errors.log"),
+                "-trace_msg",
+                "-message_file",
+                str(logs / f"{name}-messages.log"),
+            ]
+        ),
+        stdout=(logs / f"{name}.log").open("ab"),
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def carrier_call(namespace: NetworkNamespace, logs: Path, caller: str) -> subprocess.Popen:
+    """The 0-800 provider hands over one call from `caller`."""
+    return sipp(
+        namespace,
+        logs,
+        "caller",
+        [
+            f"127.0.0.1:{SIP_PORT}",
+            "-sf",
+            str(SCENARIOS / "carrier_caller.xml"),
+            "-s",
+            TOLL_FREE_NUMBER,
+            "-set",
+            "caller",
+            caller,
+            "-i",
+            TOLL_FREE_ADDRESS,
+            "-p",
+            str(CARRIER_PORT),
+            "-mp",
+            "16000",
+        ],
+    )
+
+
+def callee(namespace: NetworkNamespace, logs: Path) -> subprocess.Popen:
+    """The mobile carrier's side: answers the one call a consultant places."""
+    return sipp(
+        namespace,
+        logs,
+        "callee",
+        [
+            "-sf",
+            str(SCENARIOS / "callee.xml"),
+            "-i",
+            MOBILE_ADDRESS,
+            "-p",
+            str(CARRIER_PORT),
+            "-mp",
+            "17000",
+        ],
+    )
