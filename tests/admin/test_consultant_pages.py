@@ -1,11 +1,14 @@
+import datetime
+import hashlib
 import re
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client as Browser
 from django.urls import reverse
+from django.utils import timezone
 
-from hotline_admin.models import AppliedChange
+from hotline_admin.models import AppliedChange, ProvisioningLink
 from hotline_asterisk_connector.models import ConsultantLine
 from hotline_crm.models import Client, Consultation
 from hotline_crm.roles import is_consultant, is_supervisor
@@ -193,3 +196,40 @@ def test_only_the_administrator_may_open_consultant_pages(persona, request, dave
         assert browser.get(url).status_code == 403, url
     assert browser.post(reverse("hotline_admin:consultant_new"), NEW_CONSULTANT).status_code == 403
     assert not User.objects.filter(username="olena").exists()
+
+
+def provisioning_link(admin_browser) -> tuple[str, User]:
+    response, user = create(admin_browser)
+    text = admin_browser.get(response.url).content.decode()
+    return re.search(r"http://testserver(/settings/provisioning/[\w-]+/)", text).group(1), user
+
+
+def test_a_provisioning_link_expires_after_a_day(admin_browser):
+    link, _user = provisioning_link(admin_browser)
+    ProvisioningLink.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert Browser().get(link).status_code == 404
+
+
+def test_a_provisioning_link_dies_with_new_passwords_or_deactivation(admin_browser):
+    link, user = provisioning_link(admin_browser)
+    admin_browser.post(reverse("hotline_admin:consultant_reset_phones", args=[user.line.pk]))
+    assert Browser().get(link).status_code == 404
+
+    second_link = re.search(
+        r"http://testserver(/settings/provisioning/[\w-]+/)",
+        admin_browser.get(
+            admin_browser.post(
+                reverse("hotline_admin:consultant_reset_phones", args=[user.line.pk])
+            ).url
+        ).content.decode(),
+    ).group(1)
+    admin_browser.post(reverse("hotline_admin:consultant_deactivate", args=[user.line.pk]))
+    assert Browser().get(second_link).status_code == 404
+
+
+def test_only_a_hash_of_the_provisioning_token_is_stored(admin_browser):
+    link, _user = provisioning_link(admin_browser)
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    stored = ProvisioningLink.objects.get()
+    assert token not in stored.token_hash
+    assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
