@@ -67,6 +67,7 @@ class Connector:
         self.router = router or EventRouter()
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hotline-journal")
         self.connected = asyncio.Event()
+        self.sessions = 0  # AMI sessions that reached the caught-up state
         self.events_applied = 0
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -94,7 +95,9 @@ class Connector:
             log.info("Connected to Asterisk AMI at %s:%s", self.config.host, self.config.port)
             backoff.reset()
             await self.resynchronise(client)
+            self.sessions += 1
             self.connected.set()
+            log.info("Caught up with Asterisk; applying its events as they come")
             sweeper = asyncio.create_task(self._sweep_records(client), name="records-sweep")
             try:
                 await self._pump(client, stop)

@@ -1,6 +1,8 @@
 """The connector daemon running beside a synchronous test, on its own thread and loop."""
 
 import asyncio
+import contextlib
+import sqlite3
 import threading
 import time
 
@@ -71,3 +73,12 @@ def wait_for(check, what: str, timeout: float = DEADLINE, every: float = 0.05):
         if time.monotonic() > deadline:
             raise AssertionError(f"waited {timeout:.0f} s for {what}")
         time.sleep(every)
+
+
+def forget_call_records(asterisk) -> None:
+    """Empty the session Asterisk's CDR table, so that the connector's recovery does
+    not bring earlier tests' calls into this test's journal."""
+    database = asterisk.log_dir / "master.db"
+    if database.exists():
+        with contextlib.closing(sqlite3.connect(database, timeout=10)) as db, db:
+            db.execute("DELETE FROM cdr")

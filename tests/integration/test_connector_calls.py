@@ -21,7 +21,7 @@ from hotline_asterisk_connector.models import (
 )
 from hotline_crm.models import Client, ClientPhone
 from hotline_crm.roles import Role
-from tests.connector.running import ConnectorThread, wait_for
+from tests.connector.running import ConnectorThread, forget_call_records, wait_for
 from tests.integration.conftest import CARRIERS
 from tests.support.ami import event, user_event
 
@@ -50,6 +50,7 @@ def bob(role_groups, bob):
 @pytest.fixture
 def connector(pbx):
     """The daemon as production runs it, with the connector's own AMI user."""
+    forget_call_records(pbx.asterisk)
     running = ConnectorThread(replace(pbx.asterisk.connector_ami, heartbeat_seconds=5))
     yield running
     running.stop()
