@@ -1,0 +1,92 @@
+"""Working hours and holidays in Kyiv time decide whether callers reach the queue."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from hotline_asterisk_connector.models import ScheduleException, WorkingHours
+from tests.support.ami import user_event
+
+pytestmark = [pytest.mark.asterisk, pytest.mark.django_db]
+
+ALL_DAY = {"opens_at": datetime.time(0, 0), "closes_at": datetime.time(0, 0)}
+
+
+def kyiv_now() -> datetime.datetime:
+    return timezone.localtime()
+
+
+@pytest.fixture
+def line(pbx, alice):
+    pbx.add_trunks()
+    pbx.add_consultant(alice, "101")
+    return pbx
+
+
+def outcome_of_a_call(pbx, caller: str = "0671234567") -> str:
+    """HotlineOffHours or HotlineMenu: which one Asterisk reports for a new call."""
+    pbx.call("tollfree", caller)
+    linkedid = pbx.inbound(caller)["Linkedid"]
+    found = pbx.ami.wait_for(
+        lambda e: (
+            e.event == "UserEvent"
+            and e.get("Linkedid") == linkedid
+            and e.get("UserEvent") in {"HotlineOffHours", "HotlineMenu"}
+        ),
+        since=pbx.mark,
+        what="off-hours or the menu",
+    )
+    return found["UserEvent"]
+
+
+def test_a_call_outside_working_hours_gets_the_hours_message_and_may_leave_a_callback(line):
+    pbx = line
+    # Open only on the day after tomorrow.
+    WorkingHours.objects.create(weekday=(kyiv_now().weekday() + 2) % 7, **ALL_DAY)
+    pbx.apply()
+
+    assert outcome_of_a_call(pbx) == "HotlineOffHours"
+    channel = pbx.inbound("0671234567")["Channel"]
+    pbx.wait_app(channel, "Playback", "/hours", since=pbx.mark)
+    pbx.wait_app(channel, "Read", "offhours-menu", since=pbx.mark)
+    pbx.press(channel, "2")
+    pbx.wait_app(channel, "Read", "callback-confirm", since=pbx.mark)
+    pbx.press(channel, "1")
+    request = pbx.ami.wait_for(user_event("HotlineCallback", Channel=channel), since=pbx.mark)
+    assert (request["Number"], request["Did"]) == ("0671234567", "+380800500123")
+
+
+def test_a_call_within_working_hours_goes_to_the_queue(line):
+    pbx = line
+    WorkingHours.objects.create(weekday=kyiv_now().weekday(), **ALL_DAY)
+    pbx.apply()
+
+    assert outcome_of_a_call(pbx) == "HotlineMenu"  # the queue, where nobody is logged in
+
+
+def test_a_call_on_a_holiday_gets_the_hours_message(line):
+    pbx = line
+    for weekday in range(7):
+        WorkingHours.objects.create(weekday=weekday, **ALL_DAY)
+    ScheduleException.objects.create(date=kyiv_now().date(), name="День Незалежності")
+    pbx.apply()
+
+    assert outcome_of_a_call(pbx) == "HotlineOffHours"
+
+
+def test_a_short_day_closes_outside_its_own_hours(line):
+    pbx = line
+    for weekday in range(7):
+        WorkingHours.objects.create(weekday=weekday, **ALL_DAY)
+    hours = (
+        (datetime.time(0, 0), datetime.time(1, 0))
+        if kyiv_now().hour >= 2
+        else (datetime.time(12, 0), datetime.time(13, 0))
+    )
+    ScheduleException.objects.create(
+        date=kyiv_now().date(), is_closed=False, opens_at=hours[0], closes_at=hours[1]
+    )
+    pbx.apply()
+
+    assert outcome_of_a_call(pbx) == "HotlineOffHours"
