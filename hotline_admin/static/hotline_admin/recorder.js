@@ -14,6 +14,7 @@
     var save = box.querySelector("[data-action=save]");
     var preview = box.querySelector("[data-role=preview]");
     var error = box.querySelector("[data-role=error]");
+    var elapsed = box.querySelector("[data-role=elapsed]");
     var recorder = null;
     var recording = null;
     box.hidden = false;
@@ -22,8 +23,14 @@
       error.textContent = "";
       navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
         var chunks = [];
+        var started = Date.now();
         recorder = new MediaRecorder(stream);
-        recorder.addEventListener("dataavailable", function (event) { chunks.push(event.data); });
+        recorder.addEventListener("dataavailable", function (event) {
+          chunks.push(event.data);
+          // How long it has recorded so far, for the person speaking (and for tests).
+          box.dataset.recordedMs = String(Date.now() - started);
+          elapsed.textContent = Math.floor((Date.now() - started) / 1000) + " " + messages.seconds;
+        });
         recorder.addEventListener("stop", function () {
           stream.getTracks().forEach(function (track) { track.stop(); });
           recording = new Blob(chunks, { type: recorder.mimeType });
@@ -31,7 +38,7 @@
           preview.hidden = false;
           save.hidden = false;
         });
-        recorder.start();
+        recorder.start(250);
         record.hidden = true;
         stop.hidden = false;
       }).catch(function () { error.textContent = messages.noMicrophone; });

@@ -1,0 +1,66 @@
+"""The administrator records a voice prompt with the browser's microphone."""
+
+import wave
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from hotline_admin.models import Prompt, PromptSource
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import BROWSER_TEST, start_web
+from tests.support import webapp
+
+pytestmark = BROWSER_TEST
+
+
+@pytest.fixture
+def settings_web(transactional_db, namespace, artefacts, tmp_path):
+    """The web app with its own prompt and Asterisk directories, and no Asterisk."""
+    _space, bridge = namespace
+    app = start_web(
+        bridge,
+        artefacts,
+        {
+            "HOTLINE_PROMPTS_DIR": str(tmp_path / "prompts"),
+            "HOTLINE_ASTERISK_DIR": str(tmp_path / "asterisk"),
+            "HOTLINE_RECORDINGS_DIR": str(tmp_path / "recordings"),
+            "HOTLINE_VOICEMAIL_DIR": str(tmp_path / "voicemail"),
+            "HOTLINE_AMI_PORT": str(webapp.free_port()),
+        },
+    )
+    yield app
+    app.stop()
+
+
+def test_a_prompt_recorded_with_the_microphone_replaces_the_default(
+    settings_web, chromium, dave, tmp_path
+):
+    page = chromium.pages[0] if chromium.pages else chromium.new_page()
+    page.goto(f"{settings_web.url}/login/?next=/settings/prompts/")
+    page.fill("input[name=username]", dave.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url("**/settings/prompts/")
+
+    greeting = page.locator("article#prompt-greeting")
+    expect(greeting).to_contain_text("Зараз звучить: стандартне оголошення")
+    recorder = greeting.locator(".recorder")
+    recorder.locator("[data-action=record]").click()
+    # Chromium's fake microphone beeps; record two seconds of it.
+    page.wait_for_function(
+        "box => Number(box.dataset.recordedMs || 0) >= 2000", arg=recorder.element_handle()
+    )
+    recorder.locator("[data-action=stop]").click()
+    recorder.locator("[data-action=save]").click()
+
+    expect(page.locator("article#prompt-greeting")).to_contain_text(
+        "Зараз звучить: власний запис", timeout=30_000
+    )
+    prompt = Prompt.objects.get(name="greeting")
+    assert prompt.source == PromptSource.MICROPHONE
+    assert prompt.uploaded_by == dave
+    with wave.open(str(Path(tmp_path / "prompts" / "greeting.wav"))) as converted:
+        assert converted.getframerate() == 8000
+        assert converted.getnchannels() == 1
+        assert converted.getnframes() / 8000 >= 1.5
