@@ -212,7 +212,9 @@ class AsteriskInstance:
         if modules:
             import asyncio
 
-            refusals = asyncio.run(reload_modules(modules, self.test_ami))
+            # As the connector's user, which every rendering keeps (another suite's
+            # apply_configuration() renders manager.conf from settings alone).
+            refusals = asyncio.run(reload_modules(modules, self.connector_ami))
             assert not refusals, refusals
         return result.changed
 

@@ -219,18 +219,10 @@ class SippPark:
             )
         )
 
-    def registrar(self, name: str, address: str, user: str, port: int) -> Sipp:
+    def registrar(self, name: str, address: str, port: int) -> Sipp:
+        """A carrier's registrar on address:port, for one registration."""
         return self._start(
-            Sipp(
-                name,
-                "registrar.xml",
-                address,
-                None,
-                self.log_dir,
-                keys={"user": user},
-                port=port,
-                extra=["-m", "1"],
-            )
+            Sipp(name, "registrar.xml", address, None, self.log_dir, port=port, extra=["-m", "1"])
         )
 
     def stop_all(self) -> None:
