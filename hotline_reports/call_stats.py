@@ -1,11 +1,17 @@
-"""Call statistics: every figure is one aggregate in the database (conditional COUNTs
-and GROUP BY), never a loop over calls in Python.
+"""Call statistics, counted and summed by the database.
+
+The database groups the period's calls by direction and outcome (and by
+whatever a table is about: consultant, hour, day) and returns per group a
+count, the waits and the talk times (`grouped_calls`). The named figures are
+then added up from those few rows (`fold`): a table's total row is the sum
+of its rows by construction. Medians are not additive and are asked for in
+their own query. No loop ever runs over individual calls in Python.
 
 Definitions (also in docs/reports.md):
 - received: incoming calls; answered + missed + still in progress = received;
 - offered: incoming calls that reached the queue (queued_at is set);
-- service level: answered within the threshold ÷ offered;
-- abandonment rate: abandoned in the queue ÷ offered;
+- service level: offered calls answered within the threshold ÷ offered;
+- abandonment rate: offered calls abandoned in the queue ÷ offered;
 - waits are over offered calls; talk times over answered calls, in and out.
 """
 
@@ -25,6 +31,7 @@ from django.db.models import (
     F,
     Max,
     Q,
+    QuerySet,
     Sum,
     When,
 )
@@ -47,55 +54,94 @@ from hotline_reports.models import ReportSettings
 from hotline_reports.periods import local_zone
 from hotline_reports.tables import Column, Kind, Table, percent, seconds
 
-INBOUND = Q(direction=CallDirection.INBOUND)
-OFFERED = INBOUND & Q(queued_at__isnull=False)
-ANSWERED = INBOUND & Q(disposition=Disposition.ANSWERED)
+QUEUED = Q(queued_at__isnull=False)
 TALKED = Q(
     disposition__in=[Disposition.ANSWERED, Disposition.OUTBOUND_ANSWERED],
     talk_seconds__isnull=False,
 )
+TALK_MEDIAN = Median(Case(When(TALKED, then=F("talk_seconds"))))
 # Days longer than this are drawn and listed per month, not per day.
 DAILY_LIMIT_DAYS = 92
 
 
-def call_metrics(threshold: int, only: set[str] | None = None) -> dict[str, Aggregate]:
-    """Every additive call figure (counts, sums, maxima) as an aggregate.
-
-    Additive so that any grouping can be added up into its total row; the
-    averages and rates are worked out from these sums by `derive`. The
-    median is not additive and is asked for on its own (`TALK_MEDIAN`).
-    """
-    metrics: dict[str, Aggregate] = {
-        "received": Count("pk", filter=INBOUND),
-        "answered": Count("pk", filter=ANSWERED),
-        "missed": Count("pk", filter=INBOUND & Q(disposition__in=Disposition.missed())),
-        "in_progress": Count("pk", filter=INBOUND & Q(disposition=Disposition.IN_PROGRESS)),
-        "outgoing": Count("pk", filter=Q(direction=CallDirection.OUTBOUND)),
-        "outgoing_answered": Count("pk", filter=Q(disposition=Disposition.OUTBOUND_ANSWERED)),
-        "outgoing_not_answered": Count(
-            "pk", filter=Q(disposition=Disposition.OUTBOUND_NOT_ANSWERED)
-        ),
-        "offered": Count("pk", filter=OFFERED),
-        "abandoned": Count("pk", filter=OFFERED & Q(disposition=Disposition.ABANDONED)),
-        "answered_in_time": Count("pk", filter=OFFERED & ANSWERED & Q(wait_seconds__lte=threshold)),
-        "waited": Count("wait_seconds", filter=OFFERED),
-        "wait_total": Sum("wait_seconds", filter=OFFERED),
-        "wait_max": Max("wait_seconds", filter=OFFERED),
-        "answer_waited": Count("wait_seconds", filter=OFFERED & ANSWERED),
-        "answer_wait_total": Sum("wait_seconds", filter=OFFERED & ANSWERED),
-        "talked": Count("pk", filter=TALKED),
-        "talk_total": Sum("talk_seconds", filter=TALKED),
+def group_aggregates(threshold: int) -> dict[str, Aggregate]:
+    """What the database adds up for each (direction, outcome) group of calls."""
+    return {
+        "calls": Count("pk"),
+        "offered": Count("pk", filter=QUEUED),
+        "in_time": Count("pk", filter=QUEUED & Q(wait_seconds__lte=threshold)),
+        "waited": Count("wait_seconds", filter=QUEUED),
+        "wait_total": Sum("wait_seconds", filter=QUEUED),
+        "wait_max": Max("wait_seconds", filter=QUEUED),
+        "talked": Count("talk_seconds"),
+        "talk_total": Sum("talk_seconds"),
     }
-    for reason in Disposition.missed():
-        metrics[f"missed_{reason}"] = Count("pk", filter=INBOUND & Q(disposition=reason))
-    if only is not None:
-        # Fewer aggregates, less work per row: a grouped table asks only for its columns.
-        return {key: value for key, value in metrics.items() if key in only}
-    return metrics
 
 
-TALK_MEDIAN = Median(Case(When(TALKED, then=F("talk_seconds"))))
-MAXIMA = {"wait_max"}
+def grouped_calls(calls: QuerySet, threshold: int, *keys: str) -> list[dict[str, Any]]:
+    """One GROUP BY: per `keys` value, direction and outcome, the group aggregates."""
+    return list(
+        calls.values(*keys, "direction", "disposition").annotate(**group_aggregates(threshold))
+    )
+
+
+FIGURES = [
+    "received",
+    "answered",
+    "missed",
+    "in_progress",
+    "outgoing",
+    "outgoing_answered",
+    "outgoing_not_answered",
+    "offered",
+    "abandoned",
+    "answered_in_time",
+    "waited",
+    "wait_total",
+    "answer_waited",
+    "answer_wait_total",
+    "talked",
+    "talk_total",
+    *(f"missed_{reason}" for reason in Disposition.missed()),
+]
+
+
+def fold(groups: list[dict[str, Any]]) -> dict[str, Any]:
+    """The named figures of a set of (direction, outcome) groups."""
+    f: dict[str, Any] = dict.fromkeys(FIGURES, 0)
+    f["wait_max"] = None
+    missed = set(Disposition.missed())
+    for g in groups:
+        outcome, calls = g["disposition"], g["calls"]
+        if g["direction"] == CallDirection.INBOUND:
+            f["received"] += calls
+            f["offered"] += g["offered"]
+            f["waited"] += g["waited"]
+            f["wait_total"] += g["wait_total"] or 0
+            if g["wait_max"] is not None:
+                f["wait_max"] = max(f["wait_max"] or 0, g["wait_max"])
+            if outcome == Disposition.ANSWERED:
+                f["answered"] += calls
+                f["answered_in_time"] += g["in_time"]
+                f["answer_waited"] += g["waited"]
+                f["answer_wait_total"] += g["wait_total"] or 0
+            elif outcome in missed:
+                f["missed"] += calls
+                f[f"missed_{outcome}"] += calls
+                if outcome == Disposition.ABANDONED:
+                    f["abandoned"] += g["offered"]
+            elif outcome == Disposition.IN_PROGRESS:
+                f["in_progress"] += calls
+        else:
+            f["outgoing"] += calls
+            if outcome == Disposition.OUTBOUND_ANSWERED:
+                f["outgoing_answered"] += calls
+            elif outcome == Disposition.OUTBOUND_NOT_ANSWERED:
+                f["outgoing_not_answered"] += calls
+        if outcome in (Disposition.ANSWERED, Disposition.OUTBOUND_ANSWERED):
+            f["talked"] += g["talked"]
+            f["talk_total"] += g["talk_total"] or 0
+    return derive(f)
 
 
 def _ratio(total: float | None, count: int | None) -> float | None:
@@ -103,31 +149,30 @@ def _ratio(total: float | None, count: int | None) -> float | None:
 
 
 def derive(figures: dict[str, Any]) -> dict[str, Any]:
-    """Averages and rates from the additive figures."""
-    figures["wait_avg"] = _ratio(figures.get("wait_total"), figures.get("waited"))
-    figures["answer_wait_avg"] = _ratio(
-        figures.get("answer_wait_total"), figures.get("answer_waited")
-    )
-    figures["talk_avg"] = _ratio(figures.get("talk_total"), figures.get("talked"))
-    figures["service_level"] = percent(figures.get("answered_in_time"), figures.get("offered"))
-    figures["abandonment_rate"] = percent(figures.get("abandoned"), figures.get("offered"))
+    """Averages and rates from the added-up figures."""
+    figures["wait_avg"] = _ratio(figures["wait_total"], figures["waited"])
+    figures["answer_wait_avg"] = _ratio(figures["answer_wait_total"], figures["answer_waited"])
+    figures["talk_avg"] = _ratio(figures["talk_total"], figures["talked"])
+    if not figures["talked"]:
+        figures["talk_total"] = None
+    figures["service_level"] = percent(figures["answered_in_time"], figures["offered"])
+    figures["abandonment_rate"] = percent(figures["abandoned"], figures["offered"])
     return figures
 
 
-def combine(groups: list[dict[str, Any]]) -> dict[str, Any]:
-    """The total of a grouped query's rows: sums of sums and counts, maxima of maxima."""
-    total: dict[str, Any] = {}
-    for key in {key for group in groups for key in group}:
-        values = [group[key] for group in groups if group.get(key) is not None]
-        if key in MAXIMA:
-            total[key] = max(values, default=None)
-        else:
-            total[key] = sum(values) if values else None
-    return derive(total)
-
-
 def call_totals(call_filter: CallFilter, threshold: int) -> dict[str, Any]:
-    return derive(call_filter.calls().aggregate(**call_metrics(threshold), talk_median=TALK_MEDIAN))
+    calls = call_filter.calls()
+    totals = fold(grouped_calls(calls, threshold))
+    totals["talk_median"] = calls.aggregate(median=TALK_MEDIAN)["median"]
+    return totals
+
+
+def _by_key(groups: list[dict[str, Any]], key: str) -> dict[Any, dict[str, Any]]:
+    """Groups of one grouped_calls() result folded per value of `key`."""
+    split: dict[Any, list[dict[str, Any]]] = {}
+    for group in groups:
+        split.setdefault(group[key], []).append(group)
+    return {value: fold(part) for value, part in split.items()}
 
 
 def worklist_totals(call_filter: CallFilter) -> dict[str, Any]:
@@ -237,55 +282,38 @@ PER_CONSULTANT_COLUMNS = (
 )
 
 
-PER_CONSULTANT_METRICS = {
-    "answered",
-    "outgoing_answered",
-    "outgoing_not_answered",
-    "talked",
-    "talk_total",
-    "answer_waited",
-    "answer_wait_total",
-}
-TIMELINE_METRICS = {
-    "received",
-    "answered",
-    "missed",
-    "outgoing",
-    "waited",
-    "wait_total",
-    "offered",
-    "answered_in_time",
-}
-
-
-def _per_consultant_figures(call_filter: CallFilter, threshold: int) -> dict[int | None, dict]:
-    """Each consultant's figures, keyed by user id; None holds what nobody handled."""
-    figures: dict[int | None, dict] = {}
-    grouped = (
-        call_filter.calls()
-        .values("consultant_id")
-        .annotate(**call_metrics(threshold, PER_CONSULTANT_METRICS), talk_median=TALK_MEDIAN)
-    )
-    for row in grouped:
-        figures[row.pop("consultant_id")] = derive(row)
+def _per_consultant_figures(
+    call_filter: CallFilter, threshold: int
+) -> tuple[dict[int | None, dict], dict[str, Any]]:
+    """Each consultant's figures, keyed by user id (None: what nobody handled), and the total."""
+    calls = call_filter.calls()
+    groups = grouped_calls(calls, threshold, "consultant_id")
+    figures = _by_key(groups, "consultant_id")
+    total = fold(groups)
+    medians = calls.values("consultant_id").annotate(median=TALK_MEDIAN)
+    for row in medians:
+        figures[row["consultant_id"]]["talk_median"] = row["median"]
+    total["talk_median"] = calls.aggregate(median=TALK_MEDIAN)["median"]
     missed_rings = (
         call_filter.legs()
         .filter(answered_at__isnull=True, ended_at__isnull=False)
         .values("consultant_id")
         .annotate(n=Count("pk"))
     )
-    for row in missed_rings:
-        figures.setdefault(row["consultant_id"], {})["rang_not_answered"] = row["n"]
+    extra = {"rang_not_answered": missed_rings}
     for key, model in (("callbacks_done", CallbackRequest), ("voicemails_done", Voicemail)):
-        done = (
+        extra[key] = (
             call_filter.worklist(model)
             .filter(status=WorkStatus.DONE)
-            .values("taken_by_id")
+            .values(consultant_id=F("taken_by_id"))
             .annotate(n=Count("pk"))
         )
-        for row in done:
-            figures.setdefault(row["taken_by_id"], {})[key] = row["n"]
-    return figures
+    for key, rows in extra.items():
+        total[key] = 0
+        for row in rows:
+            figures.setdefault(row["consultant_id"], {})[key] = row["n"]
+            total[key] += row["n"]
+    return figures, total
 
 
 def _consultant_row(name: str, figures: dict) -> list[Any]:
@@ -298,7 +326,7 @@ def _consultant_row(name: str, figures: dict) -> list[Any]:
 
 def per_consultant_table(call_filter: CallFilter, report_settings: ReportSettings) -> Table:
     threshold = report_settings.service_level_seconds
-    figures = _per_consultant_figures(call_filter, threshold)
+    figures, total_figures = _per_consultant_figures(call_filter, threshold)
     names = consultant_names({pk for pk in figures if pk is not None})
     rows = sorted(
         (_consultant_row(names.get(pk, str(pk)), f) for pk, f in figures.items() if pk),
@@ -309,9 +337,6 @@ def per_consultant_table(call_filter: CallFilter, report_settings: ReportSetting
     count_columns = [i + 1 for i, c in enumerate(PER_CONSULTANT_COLUMNS) if c[2] == Kind.COUNT]
     if any(unassigned[i] for i in count_columns):
         rows.append(unassigned)
-    # Every row, "nobody" included, adds up to the total; only the median is asked anew.
-    total_figures = combine(list(figures.values()))
-    total_figures["talk_median"] = call_filter.calls().aggregate(m=TALK_MEDIAN)["m"]
     return Table(
         key="per_consultant",
         title=_("Per consultant"),
@@ -338,15 +363,10 @@ def _grouped(
     call_filter: CallFilter, threshold: int, key: Any, keys: list, label: Callable[[Any], str]
 ) -> tuple[list[list[Any]], list[Any]]:
     """Timeline rows grouped by a database expression, every key present, zeros filled in."""
-    found = {
-        row.pop("group"): derive(row)
-        for row in call_filter.calls()
-        .annotate(group=key)
-        .values("group")
-        .annotate(**call_metrics(threshold, TIMELINE_METRICS))
-    }
+    groups = grouped_calls(call_filter.calls().annotate(group=key), threshold, "group")
+    found = _by_key(groups, "group")
     rows = [[label(k), *_timeline_cells(found.get(k, {}))] for k in keys]
-    return rows, [_("Total"), *_timeline_cells(combine(list(found.values())))]
+    return rows, [_("Total"), *_timeline_cells(fold(groups))]
 
 
 def _timeline_cells(figures: dict) -> list[Any]:
