@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from hotline_asterisk_connector.pbx.prompts import PROMPTS
 from tests.integration.conftest import CARRIERS
 from tests.support.ami import event
 
@@ -72,3 +73,29 @@ def test_a_call_to_each_number_reaches_a_free_consultant_and_is_recorded(pbx, al
         row["disposition"] == "ANSWERED" and row["dstchannel"].startswith("PJSIP/sip101")
         for row in rows
     )
+
+
+def test_the_spoken_ukrainian_prompts_are_played_to_the_caller(pbx, alice):
+    pbx.add_trunks("tollfree")
+    pbx.add_consultant(alice, "101")
+    pbx.apply(spoken_prompts=True)
+    defaults = pbx.asterisk.paths.default_prompts
+    for kind in PROMPTS:
+        for extension in (".wav", ".gsm", ".sln16"):
+            assert (defaults / f"{kind.name}{extension}").stat().st_size > 1000
+        info = subprocess.run(
+            ["soxi", str(defaults / f"{kind.name}.wav")], capture_output=True, text=True
+        ).stdout
+        assert re.search(r"Sample Rate\s+: 8000", info)
+        assert re.search(r"Channels\s+: 1", info)
+    mark = pbx.asterisk.log_mark()
+
+    pbx.call("tollfree", "0671234567")
+    channel = pbx.inbound("0671234567")["Channel"]
+    greeting = pbx.wait_app(channel, "Playback", str(defaults / "greeting"), since=pbx.mark)
+    notice = pbx.wait_app(channel, "Playback", str(defaults / "recording-notice"), since=pbx.mark)
+    # The greeting was heard to its end: the next prompt began one greeting later.
+    played = float(notice["Timestamp"]) - float(greeting["Timestamp"])
+    assert played == pytest.approx(audio_seconds(defaults / "greeting.wav"), abs=0.5)
+    pbx.wait_app(channel, "Read", str(defaults / "busy-menu"), since=pbx.mark)
+    assert " WARNING[" not in pbx.asterisk.log_since(mark)
