@@ -85,8 +85,7 @@ class Connector:
                     log.info("Reconnecting to Asterisk in %.1f s", delay)
                     await _wait(stop, delay)
         finally:
-            await self.on_db(_close_connection)
-            self._db.shutdown(wait=True)
+            await self.aclose()
 
     async def _session(self, stop: asyncio.Event, backoff: Backoff) -> None:
         client = AmiClient(self.config)
@@ -183,6 +182,11 @@ class Connector:
                 self.events_applied += 1
             pending.popleft()
         return outbox, None
+
+    async def aclose(self) -> None:
+        """Close the database thread's connection and the thread itself."""
+        await self.on_db(_close_connection)
+        self._db.shutdown(wait=True)
 
     async def on_db(self, function: Callable[..., T], *args) -> T:
         """Run ORM work on the connector's own database thread, off the event loop."""

@@ -83,6 +83,7 @@ async def test_ringing_consultant_gets_the_identified_client(lines, alice):
     connector = Connector(AmiConfig("127.0.0.1", 1, "x", "y"))
 
     await connector.apply(inbound("0671234567", "Оксана К."))
+    await connector.aclose()
 
     pop = await alice_page.receive_json_from(timeout=DEADLINE)
     assert pop["type"] == "call.ringing"
@@ -104,7 +105,9 @@ async def test_ringing_consultant_gets_the_identified_client(lines, alice):
 @pytest.mark.django_db(transaction=True)
 async def test_unknown_caller_pop_offers_a_new_card_for_the_number(lines, alice):
     alice_page = await connect_as("alice")
-    await Connector(AmiConfig("127.0.0.1", 1, "x", "y")).apply(inbound("+380501112233", ""))
+    connector = Connector(AmiConfig("127.0.0.1", 1, "x", "y"))
+    await connector.apply(inbound("+380501112233", ""))
+    await connector.aclose()
     pop = await alice_page.receive_json_from(timeout=DEADLINE)
     assert pop["call"]["client"] is None
     assert pop["call"]["new_card_number"] == "+380501112233"
