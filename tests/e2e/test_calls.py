@@ -5,7 +5,13 @@ import re
 
 from playwright.sync_api import expect
 
-from hotline_asterisk_connector.models import Call, CallDirection, Disposition
+from hotline_asterisk_connector.models import (
+    Call,
+    CallDirection,
+    ConsultantState,
+    Disposition,
+    PresenceState,
+)
 from hotline_crm.models import Client, ClientPhone, Topic
 from tests.e2e import pbx
 from tests.e2e.conftest import (
@@ -170,3 +176,31 @@ def test_click_to_call_from_a_card_rings_the_browser_then_the_callee(
     assert (call.consultant, call.callee_number, call.client) == (alice, "+380671234567", client)
     assert call.disposition == Disposition.OUTBOUND_ANSWERED
     assert call.dialled_number == "+380671000000"  # the mobile line it went out on
+
+
+def test_status_switch_drives_the_queue_and_closing_the_tab_logs_out(telephony, chromium, alice):
+    _space, _asterisk, app = telephony
+    desk = sign_in(chromium, app, alice)
+    go_available(desk, alice)
+
+    desk.select_option("#availability", "paused:break")
+    pbx.wait_for(
+        lambda: ConsultantState.objects.filter(
+            user=alice, state=PresenceState.PAUSED, pause_reason="break"
+        ).exists(),
+        "Asterisk to report Alice paused for a break",
+    )
+    expect(desk.locator("#queue-state")).to_contain_text("Перерва")
+
+    desk.select_option("#availability", "available")
+    pbx.wait_for(
+        lambda: ConsultantState.objects.filter(user=alice, state=PresenceState.AVAILABLE).exists(),
+        "Asterisk to report Alice available again",
+    )
+
+    # The tab closes without a word; after the grace period she leaves the queue.
+    desk.close()
+    pbx.wait_for(
+        lambda: ConsultantState.objects.filter(user=alice, state=PresenceState.LOGGED_OUT).exists(),
+        "the queue to drop a consultant whose desk closed",
+    )
