@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from hotline_asterisk_connector.models import (
     Call,
     CallDirection,
+    ConsultantLine,
     ConsultantState,
     Disposition,
     PresenceState,
@@ -204,3 +205,14 @@ def test_status_switch_drives_the_queue_and_closing_the_tab_logs_out(telephony, 
         lambda: ConsultantState.objects.filter(user=alice, state=PresenceState.LOGGED_OUT).exists(),
         "the queue to drop a consultant whose desk closed",
     )
+
+
+def test_a_refused_registration_is_reported(telephony, chromium, alice):
+    _space, _asterisk, app = telephony
+    # The running Asterisk still knows the old password: the browser is refused.
+    ConsultantLine.objects.filter(user=alice).update(webrtc_password="changed-meanwhile")
+    desk = sign_in(chromium, app, alice)
+    expect(desk.locator("#line-state")).to_have_attribute(
+        "data-state", "failed", timeout=pbx.DEADLINE * 1000
+    )
+    expect(desk.locator("#phone-messages")).to_contain_text("Телефон не зміг зареєструватися")
