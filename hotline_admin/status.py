@@ -90,6 +90,16 @@ async def _fully_booted(ami: AmiClient) -> Message | None:
     return None
 
 
+async def _listing(ami: AmiClient, action: str) -> list[Message]:
+    try:
+        return await ami.action_list(action)
+    except AmiError as error:
+        # Asterisk refuses to list nothing ("No endpoints found", "No Contacts found").
+        if "found" in str(error).lower():
+            return []
+        raise
+
+
 async def _read(config: AmiConfig) -> AsteriskStatus:
     status = AsteriskStatus(reachable=True)
     async with AmiClient(config, events=True) as ami:
@@ -102,16 +112,16 @@ async def _read(config: AmiConfig) -> AsteriskStatus:
         status.version = settings.get("AsteriskVersion", "")
         core = await ami.action("CoreStatus")
         status.current_calls = _number(core.get("CoreCurrentCalls", ""))
-        for event in await ami.action_list("PJSIPShowRegistrationsOutbound"):
+        for event in await _listing(ami, "PJSIPShowRegistrationsOutbound"):
             if event.event == "OutboundRegistrationDetail":
                 name = event.get("ObjectName", "")
                 status.registrations[name] = Registration(
                     name=name, status=event.get("Status", ""), server=event.get("ServerUri", "")
                 )
-        for event in await ami.action_list("PJSIPShowEndpoints"):
+        for event in await _listing(ami, "PJSIPShowEndpoints"):
             if event.event == "EndpointList":
                 status.endpoint_states[event.get("ObjectName", "")] = event.get("DeviceState", "")
-        for event in await ami.action_list("PJSIPShowContacts"):
+        for event in await _listing(ami, "PJSIPShowContacts"):
             if event.event == "ContactList":
                 roundtrip = event.get("RoundtripUsec", "")
                 contact = Contact(

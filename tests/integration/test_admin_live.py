@@ -246,6 +246,9 @@ def test_an_uploaded_mp3_prompt_is_played_to_a_caller(pbx, admin, tmp_path, sett
     pbx.add_trunks("tollfree")
     pbx.apply()
     save_hours(admin, [kyiv_weekday(2)])  # closed now: callers hear the hours prompt
+    # Nothing registered yet: the status page still reads Asterisk's state.
+    status = admin.get(reverse("hotline_admin:status")).content.decode()
+    assert re.search(r'id="asterisk-version">\s*22\.', status), status
 
     upload = tone_mp3(tmp_path / "години.mp3", 1000, 2.0)
     admin.post(
