@@ -124,7 +124,15 @@ class BulkWriter:
                 marks = ", ".join(["%s"] * len(self.fields))
                 # Names come from the model and are quoted; the values are parameters.
                 insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-                cursor.executemany(insert, self.rows)
+                # Other databases store values their own way (SQLite: UTC text).
+                prepared = [
+                    [
+                        f.get_db_prep_save(v, connection)
+                        for f, v in zip(self.fields, row, strict=True)
+                    ]
+                    for row in self.rows
+                ]
+                cursor.executemany(insert, prepared)
         self.written += len(self.rows)
         self.rows = []
 
