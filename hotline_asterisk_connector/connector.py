@@ -164,23 +164,29 @@ class Connector:
     def _apply_sync(
         self, pending: deque[Message]
     ) -> tuple[list[notify.Outgoing], Exception | None]:
-        """Apply and remove events from the front of `pending` until it is empty or the
-        database fails; return what to send and the failure."""
+        """Apply `pending` in one transaction, each event in its own savepoint, and empty
+        it once committed. Return what to send and, on a database failure, the error:
+        then nothing was committed and `pending` stays as it was, for the retry."""
         close_old_connections()
         outbox: list[notify.Outgoing] = []
-        while pending:
-            message = pending[0]
-            try:
-                with notify.collecting() as produced, transaction.atomic():
-                    self.router.apply(message)
-            except _OUTAGE as error:
-                return outbox, error
-            except Exception:
-                log.exception("Skipped an AMI event that could not be applied: %r", message)
-            else:
-                outbox.extend(produced)
-                self.events_applied += 1
-            pending.popleft()
+        applied = 0
+        try:
+            with transaction.atomic():
+                for message in pending:
+                    try:
+                        with notify.collecting() as produced, transaction.atomic():
+                            self.router.apply(message)
+                    except _OUTAGE:
+                        raise
+                    except Exception:
+                        log.exception("Skipped an AMI event that could not be applied: %r", message)
+                    else:
+                        outbox.extend(produced)
+                        applied += 1
+        except _OUTAGE as error:
+            return [], error
+        pending.clear()
+        self.events_applied += applied
         return outbox, None
 
     async def aclose(self) -> None:

@@ -96,7 +96,13 @@ class EventRouter:
         }
 
     def wants(self, message: Message) -> bool:
-        return message.event in self.handlers
+        """Whether the event means anything to the journal (most of a stream does not)."""
+        name = message.event
+        if name == "VarSet":
+            return message.get("Variable") == RECORDING_VARIABLE
+        if name == "UserEvent":
+            return message.get("UserEvent", "") in self.user_events
+        return name in self.handlers
 
     def apply(self, message: Message) -> None:
         handler = self.handlers.get(message.event)
