@@ -4,6 +4,8 @@ import asyncio
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils import translation
 
 from hotline_asterisk_connector.notify import WALLBOARD_GROUP
 from hotline_crm.roles import is_supervisor
@@ -47,5 +49,15 @@ class WallboardConsumer(AsyncJsonWebsocketConsumer):
     async def _send_fresh_snapshots(self) -> None:
         while self.stale:
             self.stale = False
-            snapshot = await database_sync_to_async(wallboard_snapshot)()
+            snapshot = await database_sync_to_async(self._snapshot)()
             await self.send_json(snapshot)
+
+    def _snapshot(self) -> dict:
+        # Labels in the language the supervisor chose for the pages.
+        with translation.override(self.language()):
+            return wallboard_snapshot()
+
+    def language(self) -> str:
+        chosen = self.scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")
+        known = {code for code, _name in settings.LANGUAGES}
+        return chosen if chosen in known else settings.LANGUAGE_CODE

@@ -36,10 +36,12 @@ def role_groups(transactional_db) -> None:
         Group.objects.get_or_create(name=role.value)
 
 
-def session_headers(user) -> list[tuple[bytes, bytes]]:
+def session_headers(user, language: str = "") -> list[tuple[bytes, bytes]]:
     http = HttpClient()
     http.force_login(user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={http.cookies[settings.SESSION_COOKIE_NAME].value}"
+    if language:
+        cookie += f"; {settings.LANGUAGE_COOKIE_NAME}={language}"
     return [
         (b"cookie", cookie.encode()),
         (b"origin", b"http://127.0.0.1"),
@@ -47,9 +49,11 @@ def session_headers(user) -> list[tuple[bytes, bytes]]:
     ]
 
 
-async def open_wallboard(user=None) -> tuple[WebsocketCommunicator, bool, int | None]:
+async def open_wallboard(user=None, language="") -> tuple[WebsocketCommunicator, bool, int | None]:
     headers = (
-        await sync_to_async(session_headers)(user) if user else [(b"origin", b"http://127.0.0.1")]
+        await sync_to_async(session_headers)(user, language)
+        if user
+        else [(b"origin", b"http://127.0.0.1")]
     )
     communicator = WebsocketCommunicator(application, "/ws/wallboard/", headers=headers)
     connected, code = await communicator.connect(timeout=DEADLINE)
@@ -103,6 +107,15 @@ async def test_supervisor_sees_a_caller_queue_and_a_consultant_take_the_call(
     done = await snapshot_where(communicator, lambda s: s["waiting"]["count"] == 0)
     assert done["today"]["answered"] == 1
     assert done["today"]["service_level"] == 0.0  # waited 30 s, over the 20 s threshold
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_snapshot_speaks_the_supervisors_language(role_groups, carol, alice):
+    communicator, connected, _code = await open_wallboard(carol, language="en")
+    assert connected
+    first = await communicator.receive_json_from(timeout=DEADLINE)
+    assert first["consultants"][0]["state_label"] == "Logged out"
     await communicator.disconnect()
 
 
