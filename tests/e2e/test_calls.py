@@ -216,3 +216,60 @@ def test_a_refused_registration_is_reported(telephony, chromium, alice):
         "data-state", "failed", timeout=pbx.DEADLINE * 1000
     )
     expect(desk.locator("#phone-messages")).to_contain_text("Телефон не зміг зареєструватися")
+
+
+def test_two_calls_in_a_row_keep_two_separate_forms(telephony, chromium, alice, artefacts):
+    space, _asterisk, app = telephony
+    clients = {}
+    for name, number in [("Оксана", "+380671234567"), ("Ірина", "+380931234567")]:
+        clients[name] = Client.objects.create(name=name)
+        ClientPhone.objects.create(client=clients[name], number=number)
+    topic = Topic.objects.filter(category__kind="srh").order_by("pk").first()
+    desk = sign_in(chromium, app, alice)
+    go_available(desk, alice)
+
+    def take_call(number: str, summary: str):
+        caller = pbx.carrier_call(space, artefacts, number)
+        try:
+            expect(desk.locator("#ringing")).to_be_visible(timeout=pbx.DEADLINE * 1000)
+            desk.click("#answer")
+            expect(desk.locator("body")).to_have_attribute("data-phone", "talking")
+            form = desk.frame_locator(f"{CURRENT_CALL} iframe.form")
+            form.locator(f"input[name=topics][value='{topic.pk}']").check()
+            form.locator("select[name=outcome]").select_option("informed")
+            form.locator("textarea[name=summary]").fill(summary)
+            desk.click("#hangup")
+            assert caller.wait(timeout=pbx.DEADLINE) == 0
+        finally:
+            if caller.poll() is None:
+                caller.kill()
+        return form
+
+    # The first form stays open, unsaved, while the second call comes in.
+    take_call("+380671234567", "Перша розмова")
+    expect(desk.locator("#availability")).to_have_value("available")
+    pbx.wait_for(
+        lambda: ConsultantState.objects.filter(user=alice, state=PresenceState.AVAILABLE).exists(),
+        "Alice free again after the first call",
+    )
+    take_call("+380931234567", "Друга розмова")
+    expect(desk.locator("#tabs .call-tab")).to_have_count(2)
+    desk.locator("#tabs .call-tab", has_text="Ірина").click()
+    second = desk.frame_locator(f"{CURRENT_CALL} iframe.form")
+    expect(second.locator("textarea[name=summary]")).to_have_value("Друга розмова")
+    second.get_by_role("button", name="Зберегти консультацію").click()
+
+    desk.locator("#tabs .call-tab", has_text="Оксана").click()
+    first = desk.frame_locator(f"{CURRENT_CALL} iframe.form")
+    expect(first.locator("textarea[name=summary]")).to_have_value("Перша розмова")
+    first.get_by_role("button", name="Зберегти консультацію").click()
+
+    for name, summary in [("Оксана", "Перша розмова"), ("Ірина", "Друга розмова")]:
+        call = pbx.wait_for(
+            lambda name=name: Call.objects.filter(
+                client=clients[name], consultation__isnull=False
+            ).first(),
+            f"{name}'s call linked to its form",
+        )
+        assert call.consultation.client == clients[name]
+        assert call.consultation.summary == summary

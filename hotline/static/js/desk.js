@@ -117,10 +117,11 @@
   function closeTab(callId) {
     const entry = tabs.get(callId);
     if (!entry) return;
+    const wasShown = !entry.panel.hidden;
     entry.tab.remove();
     entry.panel.remove();
     tabs.delete(callId);
-    show("main");
+    if (wasShown) show("main");
   }
 
   /* A page loaded in a frame: numbers become one-click calls, and a card
