@@ -4,7 +4,6 @@ connector reports a change; consultants and strangers are refused."""
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
@@ -36,12 +35,10 @@ def role_groups(transactional_db) -> None:
         Group.objects.get_or_create(name=role.value)
 
 
-def session_headers(user, language: str = "") -> list[tuple[bytes, bytes]]:
+def session_headers(user) -> list[tuple[bytes, bytes]]:
     http = HttpClient()
     http.force_login(user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={http.cookies[settings.SESSION_COOKIE_NAME].value}"
-    if language:
-        cookie += f"; {settings.LANGUAGE_COOKIE_NAME}={language}"
     return [
         (b"cookie", cookie.encode()),
         (b"origin", b"http://127.0.0.1"),
@@ -49,12 +46,20 @@ def session_headers(user, language: str = "") -> list[tuple[bytes, bytes]]:
     ]
 
 
-async def open_wallboard(user=None, language="") -> tuple[WebsocketCommunicator, bool, int | None]:
-    headers = (
-        await sync_to_async(session_headers)(user, language)
-        if user
-        else [(b"origin", b"http://127.0.0.1")]
-    )
+# Headers are made by sync fixtures, before the test's event loop runs, so that
+# no database connection is left open in a worker thread.
+@pytest.fixture
+def carol_headers(role_groups, carol):
+    return session_headers(carol)
+
+
+@pytest.fixture
+def alice_headers(role_groups, alice):
+    return session_headers(alice)
+
+
+async def open_wallboard(headers=None) -> tuple[WebsocketCommunicator, bool, int | None]:
+    headers = headers or [(b"origin", b"http://127.0.0.1")]
     communicator = WebsocketCommunicator(application, "/ws/wallboard/", headers=headers)
     connected, code = await communicator.connect(timeout=DEADLINE)
     return communicator, connected, code
@@ -70,10 +75,8 @@ async def snapshot_where(communicator: WebsocketCommunicator, wanted) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_supervisor_sees_a_caller_queue_and_a_consultant_take_the_call(
-    role_groups, carol, alice
-):
-    communicator, connected, _code = await open_wallboard(carol)
+async def test_supervisor_sees_a_caller_queue_and_a_consultant_take_the_call(carol_headers, alice):
+    communicator, connected, _code = await open_wallboard(carol_headers)
     assert connected
     first = await communicator.receive_json_from(timeout=DEADLINE)
     assert first["waiting"]["count"] == 0
@@ -111,8 +114,17 @@ async def test_supervisor_sees_a_caller_queue_and_a_consultant_take_the_call(
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_snapshot_speaks_the_supervisors_language(role_groups, carol, alice):
-    communicator, connected, _code = await open_wallboard(carol, language="en")
+async def test_snapshot_speaks_the_supervisors_language(carol_headers, alice):
+    english = [
+        (
+            name,
+            value + f"; {settings.LANGUAGE_COOKIE_NAME}=en".encode()
+            if name == b"cookie"
+            else value,
+        )
+        for name, value in carol_headers
+    ]
+    communicator, connected, _code = await open_wallboard(english)
     assert connected
     first = await communicator.receive_json_from(timeout=DEADLINE)
     assert first["consultants"][0]["state_label"] == "Logged out"
@@ -120,8 +132,8 @@ async def test_snapshot_speaks_the_supervisors_language(role_groups, carol, alic
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_consultant_is_refused(role_groups, alice):
-    _communicator, connected, code = await open_wallboard(alice)
+async def test_consultant_is_refused(alice_headers):
+    _communicator, connected, code = await open_wallboard(alice_headers)
     assert not connected
     assert code == CLOSE_NOT_ALLOWED
 
