@@ -194,7 +194,8 @@ def one_dimension_table(
     for (value,), n in found.items():
         key = _normalise(value, labels)
         cells[key] = cells.get(key, 0) + n
-    total = forms.count()
+    # Each form has exactly one value of a single-valued dimension: the rows add up.
+    total = forms.count() if dimension.multi_valued else sum(cells.values())
     rows = [
         [str(label), cells.get(value, 0), percent(cells.get(value, 0), total)]
         for value, label in _visible(labels, cells).items()
@@ -229,8 +230,24 @@ def pivot_table(
     for (row_value, column_value), n in found.items():
         key = (_normalise(row_value, row_labels), _normalise(column_value, column_labels))
         cells[key] = cells.get(key, 0) + n
-    row_totals = _margin(forms, row_dimension, row_labels, band_set)
-    column_totals = _margin(forms, column_dimension, column_labels, band_set)
+    # A margin is the sum of its cells when the other dimension gives each form
+    # one value; across topics a form may count twice, so it is counted anew.
+    row_totals = (
+        _margin(forms, row_dimension, row_labels, band_set)
+        if column_dimension.multi_valued
+        else _sum_by(cells, 0)
+    )
+    column_totals = (
+        _margin(forms, column_dimension, column_labels, band_set)
+        if row_dimension.multi_valued
+        else _sum_by(cells, 1)
+    )
+    if not row_dimension.multi_valued:
+        total = sum(row_totals.values())
+    elif not column_dimension.multi_valued:
+        total = sum(column_totals.values())
+    else:
+        total = forms.count()
     row_labels = _visible(row_labels, row_totals)
     column_labels = _visible(column_labels, column_totals)
     rows = [
@@ -253,7 +270,7 @@ def pivot_table(
         total=[
             _("Total"),
             *(column_totals.get(value, 0) for value in column_labels),
-            forms.count(),
+            total,
         ],
     )
 
@@ -265,6 +282,13 @@ def _visible(labels: Labels, totals: dict) -> Labels:
         for value, label in labels.items()
         if value not in (None, "") or totals.get(value)
     }
+
+
+def _sum_by(cells: dict[tuple, int], position: int) -> dict[Any, int]:
+    totals: dict[Any, int] = {}
+    for key, n in cells.items():
+        totals[key[position]] = totals.get(key[position], 0) + n
+    return totals
 
 
 def _margin(forms: QuerySet, dimension: Dimension, labels: Labels, band_set: str) -> dict:
