@@ -119,6 +119,9 @@ def main() -> None:
     if end is None:
         sys.exit("No calls: run `manage.py generate_demo_dataset` first.")
     settings = ReportSettings.load()
+    print(
+        "Load average (1, 5, 15 min) at the start: {:.1f}, {:.1f}, {:.1f}".format(*os.getloadavg())
+    )
     print(f"Calls: {Call.objects.count():,}; consultation forms: {Consultation.objects.count():,}")
     started = time.perf_counter()
     median, slowest = measure(wallboard_snapshot, args.runs)
@@ -129,6 +132,8 @@ def main() -> None:
             median, slowest = measure(build, args.runs)
             print(f"| {report} | {name} | {median:.0f} | {slowest:.0f} |", flush=True)
     print(f"\nTotal benchmark time: {time.perf_counter() - started:.0f} s")
+    # Other work on the machine shows up in the figures: say how busy it was.
+    print("Load average (1, 5, 15 min) at the end: {:.1f}, {:.1f}, {:.1f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":
