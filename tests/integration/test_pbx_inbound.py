@@ -99,3 +99,18 @@ def test_the_spoken_ukrainian_prompts_are_played_to_the_caller(pbx, alice):
     assert played == pytest.approx(audio_seconds(defaults / "greeting.wav"), abs=0.5)
     pbx.wait_app(channel, "Read", str(defaults / "busy-menu"), since=pbx.mark)
     assert " WARNING[" not in pbx.asterisk.log_since(mark)
+
+
+def test_a_carrier_on_tcp_delivers_calls_too(pbx, alice):
+    pbx.add_trunks("vodafone", transport="tcp")
+    line = pbx.add_consultant(alice, "101")
+    pbx.apply()
+    assert "transport = transport-tcp" in (pbx.asterisk.paths.etc / "pjsip.conf").read_text()
+    pbx.phone(line)
+    pbx.log_in(line)
+
+    vodafone = CARRIERS["vodafone"]
+    pbx.sipp.call("caller-tcp", vodafone.address, vodafone.national, "0951112233", tcp=True)
+    inbound = pbx.inbound("0951112233")
+    assert inbound["Did"] == vodafone.e164
+    pbx.ami.wait_for(event("AgentConnect", Linkedid=inbound["Linkedid"]), since=pbx.mark)

@@ -187,3 +187,41 @@ def test_a_sixth_caller_over_the_limit_of_five_gets_the_busy_message(nobody_logg
     assert not pbx.ami.matching(
         user_event("HotlineMenu", Linkedid=inbound["Linkedid"]), since=pbx.mark
     )
+
+
+def test_pressing_3_keeps_the_caller_waiting_until_a_consultant_comes(pbx, alice):
+    pbx.add_trunks()
+    line = pbx.add_consultant(alice, "101")
+    pbx.settings(wrapup_seconds=0, max_wait_seconds=300)
+    pbx.apply()
+    call = reach_menu(pbx, "0671234567")
+    channel = call["Channel"]
+
+    pbx.press(channel, "3")
+    # Nobody there: music while Asterisk looks every two seconds for someone.
+    pbx.wait_app(channel, "StartMusicOnHold", since=pbx.mark)
+    pbx.wait_app(channel, "Wait", since=pbx.mark)
+    pbx.phone(line)
+    pbx.log_in(line)
+
+    connect = pbx.ami.wait_for(event("AgentConnect", Linkedid=call["Linkedid"]), since=pbx.mark)
+    assert connect["MemberName"] == "alice"
+    assert len(pbx.ami.matching(user_event("HotlineMenu", Linkedid=call["Linkedid"]))) == 1
+
+
+def test_when_the_maximum_wait_runs_out_the_caller_gets_the_menu(pbx, alice):
+    pbx.add_trunks()
+    line = pbx.add_consultant(alice, "101")
+    pbx.settings(wrapup_seconds=0, max_wait_seconds=5)
+    pbx.apply()
+    pbx.phone(line)
+    pbx.log_in(line)
+    pbx.call("tollfree", "0671000001")
+    pbx.ami.wait_for(event("AgentConnect"), since=pbx.mark)
+
+    pbx.call("tollfree", "0671000002")
+    waiting = pbx.inbound("0671000002")["Linkedid"]
+    joined = pbx.ami.wait_for(event("QueueCallerJoin", Linkedid=waiting), since=pbx.mark)
+    menu = pbx.ami.wait_for(user_event("HotlineMenu", Linkedid=waiting), since=pbx.mark)
+    assert menu["Reason"] == "TIMEOUT"
+    assert float(menu["Timestamp"]) - float(joined["Timestamp"]) == pytest.approx(5, abs=1.5)

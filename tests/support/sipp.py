@@ -135,7 +135,13 @@ class SippPark:
         return sipp.start()
 
     def call(
-        self, name: str, carrier_address: str, dialled: str, caller: str, busy: bool = False
+        self,
+        name: str,
+        carrier_address: str,
+        dialled: str,
+        caller: str,
+        busy: bool = False,
+        tcp: bool = False,
     ) -> Sipp:
         """A caller dialling `dialled` from `caller` through the carrier at `carrier_address`."""
         return self._start(
@@ -146,7 +152,7 @@ class SippPark:
                 self.remote,
                 self.log_dir,
                 keys={"caller": caller},
-                extra=["-s", dialled, "-m", "1"],
+                extra=["-s", dialled, "-m", "1", *(["-t", "t1"] if tcp else [])],
             )
         )
 
