@@ -139,3 +139,26 @@ def test_a_consultant_can_call_out_while_callers_wait_in_the_queue(pbx, alice, b
         e for e in pbx.ami.action_list("QueueStatus", Queue="hotline") if e.event == "QueueEntry"
     ]
     assert [entry["Uniqueid"] for entry in entries] == [waiting]
+
+
+@pytest.mark.parametrize(("chosen", "trunk"), [("lifecell", "lifecell"), ("", "vodafone")])
+def test_a_consultant_dials_from_the_smartphone_app_choosing_our_number_or_not(
+    consultant_online, chosen, trunk
+):
+    pbx = consultant_online
+    ours = CARRIERS[trunk]
+    carrier = pbx.sipp.answering(trunk, ours.address, pbx.carrier_ports[trunk])
+
+    pbx.sipp.dial_out("sip101", "sip-101-secret", "127.0.0.31", "+380501234567", trunk=chosen)
+    begin = pbx.ami.wait_for(
+        lambda e: e.event == "DialBegin" and e.get("DestChannel", "").startswith("PJSIP/trunk-"),
+        since=pbx.mark,
+    )
+    assert begin["Channel"].startswith("PJSIP/sip101-")
+    assert begin["DestChannel"].startswith(f"PJSIP/trunk-{trunk}-")
+    pbx.ami.wait_for(
+        event("DialEnd", DestChannel=begin["DestChannel"], DialStatus="ANSWER"), since=pbx.mark
+    )
+    invite = received_invite(carrier)
+    assert invite.startswith("0501234567@")
+    assert re.search(rf"^From: <sip:{ours.national}@", invite, re.MULTILINE)

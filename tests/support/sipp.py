@@ -10,6 +10,7 @@ test. The scenarios live in tests/sipp/:
     phone.xml         a consultant's smartphone app: registers, then answer.xml answers its calls
     unregister.xml    removes a phone's registrations at the end of a test
     registrar.xml     a carrier's registrar challenging our trunk registration
+    dial-out.xml      a consultant's app dialling out, choosing our number by a header
 
 Keys are pressed through Asterisk itself (see `press`): the scenarios turn an
 in-dialog NOTIFY into RFC 4733 DTMF, so the test presses exactly when the
@@ -222,6 +223,22 @@ class SippPark:
                 self.log_dir,
                 keys={"ring_ms": str(ring_ms)},
                 port=port,
+            )
+        )
+
+    def dial_out(
+        self, user: str, password: str, address: str, number: str, trunk: str = ""
+    ) -> Sipp:
+        """A consultant's smartphone app dialling `number`, choosing our `trunk` or not."""
+        return self._start(
+            Sipp(
+                f"dial-out-{user}",
+                "dial-out.xml",
+                address,
+                self.remote,
+                self.log_dir,
+                keys={"user": user, "trunk": trunk},
+                extra=["-s", number, "-m", "1", "-au", user, "-ap", password],
             )
         )
 

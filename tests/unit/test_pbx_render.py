@@ -112,3 +112,27 @@ def test_an_administrators_recording_replaces_the_default_prompt(tmp_path):
     assert prompt_path("greeting", instance, custom) == str(instance / "prompts" / "greeting")
     (custom / "greeting.wav").write_bytes(b"RIFF")
     assert prompt_path("greeting", instance, custom) == str(custom / "greeting")
+
+
+def test_browsers_get_wss_from_asterisk_itself_when_a_certificate_is_configured(dirs, alice):
+    ConsultantLine.objects.create(
+        user=alice, extension="101", webrtc_password="w-secret", sip_password="s-secret"
+    )
+    render_configuration(load_config())
+    etc = dirs / "asterisk" / "etc"
+    assert "tlsenable" not in (etc / "http.conf").read_text()
+    assert "transport = transport-ws\n" in (etc / "pjsip.conf").read_text()
+
+    with override_settings(
+        HOTLINE_ASTERISK_TLS_CERT="/etc/hotline/tls/cert.pem",
+        HOTLINE_ASTERISK_TLS_KEY="/etc/hotline/tls/key.pem",
+        HOTLINE_ASTERISK_HTTPS_PORT=8443,
+    ):
+        render_configuration(load_config())
+    http = (etc / "http.conf").read_text()
+    assert "tlsenable = yes" in http
+    assert "tlsbindaddr = 127.0.0.1:8443" in http
+    assert "tlscertfile = /etc/hotline/tls/cert.pem" in http
+    pjsip = (etc / "pjsip.conf").read_text()
+    assert "[transport-wss]\ntype = transport\nprotocol = wss" in pjsip
+    assert "[web101]\ntype = endpoint\ntransport = transport-wss" in pjsip
