@@ -72,13 +72,13 @@ def test_trunks_consultants_and_secrets_are_rendered(dirs, alice):
 
 def test_a_line_break_in_a_value_is_refused_with_a_clear_message(dirs):
     kyivstar(password="secret\n[evil]\ntype=endpoint")
-    with pytest.raises(ConfigurationError, match="must be on one line"):
+    with pytest.raises(ConfigurationError, match="SIP-пароль: значення має бути в одному рядку"):
         load_config()
 
 
 def test_a_host_that_is_no_host_is_refused(dirs):
     kyivstar(host="sip.example.com; rm -rf")
-    with pytest.raises(ConfigurationError, match="host name or an IP address"):
+    with pytest.raises(ConfigurationError, match="потрібне ім.я вузла або IP-адреса"):
         load_config()
 
 
