@@ -78,7 +78,7 @@ def test_a_line_break_in_a_value_is_refused_with_a_clear_message(dirs):
 
 def test_a_host_that_is_no_host_is_refused(dirs):
     kyivstar(host="sip.example.com; rm -rf")
-    with pytest.raises(ConfigurationError, match="потрібне ім.я вузла або IP-адреса"):
+    with pytest.raises(ConfigurationError, match="потрібне ім'я вузла або IP-адреса"):
         load_config()
 
 
