@@ -1,8 +1,8 @@
 """Time every report on the generated data set (PostgreSQL).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hotline_bench \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hotline_reports_bench \\
         .venv/bin/python manage.py generate_demo_dataset          # once, ~2 minutes
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hotline_bench \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hotline_reports_bench \\
         .venv/bin/python benchmarks/reports.py [--runs 5]
 
 Each report is built as its page builds it (same functions, same queries),

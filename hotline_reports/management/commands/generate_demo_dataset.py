@@ -29,7 +29,7 @@ class Command(BaseCommand):
         if Call.objects.exists():
             raise CommandError(
                 "The database already holds calls; the data set goes into an empty one "
-                "(for example DATABASE_URL=postgres://…/hotline_bench)."
+                "(for example DATABASE_URL=postgres://…/hotline_reports_bench)."
             )
         started = time.perf_counter()
         summary = DemoDataset(
