@@ -2,9 +2,9 @@
 
 Asterisk names consultants by their devices (`PJSIP/web1001-0000002a`,
 `Local/1001@…`); the database knows them by ConsultantLine.extension. The
-map is cached and re-read when an unknown extension turns up, at most once
-every few seconds, so a consultant added a minute ago is found without a
-query per event.
+map is cached and re-read when an unknown extension turns up (at most once every few
+seconds) and once a minute anyway, so a consultant added a minute ago is
+found without a query per event.
 """
 
 import re
@@ -16,6 +16,7 @@ _EXTENSION = re.compile(
     r"^PJSIP/(?:web|sip)(\d+)(?:-|$)|^Local/(\d+)@hotline-consultant(?:-|/|$)|^hint:(\d+)@hotline-hints$"
 )
 _RELOAD_AFTER_SECONDS = 5.0
+_MAX_AGE_SECONDS = 60.0
 
 
 def extension_of(name: str) -> str | None:
@@ -32,6 +33,8 @@ class ConsultantDirectory:
 
     def user_for(self, *names: str) -> int | None:
         """The consultant behind the first of `names` that names a consultant device."""
+        if time.monotonic() - self._loaded_at > _MAX_AGE_SECONDS:
+            self.reload()  # An extension may have moved to another consultant.
         for name in names:
             extension = extension_of(name)
             if extension is None:
