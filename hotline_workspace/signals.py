@@ -8,5 +8,8 @@ from hotline_workspace import worklist
 
 
 @receiver(post_save, sender=Call, dispatch_uid="hotline_workspace.missed_call")
-def call_saved(sender: type[Call], instance: Call, **kwargs) -> None:
+def call_saved(sender: type[Call], instance: Call, raw: bool = False, **kwargs) -> None:
+    # Rows loaded from a backup (raw) bring their own worklist rows with them.
+    if raw:
+        return
     worklist.note_missed_call(instance)
