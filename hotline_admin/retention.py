@@ -21,6 +21,7 @@ from django.utils import timezone
 from hotline_admin.models import MaintenanceSettings
 from hotline_asterisk_connector.models import Call, CallbackRequest, CallComment, Voicemail
 from hotline_crm.models import Client, ClientPhone, Consultation
+from hotline_workspace.models import MissedCall
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +136,9 @@ def anonymise_client(client: Client, now: datetime.datetime) -> int:
         CallbackRequest.objects.filter(call__client=client).update(
             caller_number="", caller_number_raw="", number_to_call="", outcome_note=""
         )
+        MissedCall.objects.filter(call__client=client).update(
+            caller_number="", caller_number_raw="", outcome_note=""
+        )
         stripped = calls.update(
             caller_number="",
             caller_number_raw="",
@@ -164,7 +168,7 @@ def anonymise_old_contacts(months: int, now: datetime.datetime, result: Retentio
         .exclude(caller_number="", caller_number_raw="", caller_name="", callee_number="")
         .update(caller_number="", caller_number_raw="", caller_name="", callee_number="")
     )
-    for model in (Voicemail, CallbackRequest):
+    for model in (Voicemail, CallbackRequest, MissedCall):
         extra = {"number_to_call": ""} if model is CallbackRequest else {}
         model.objects.filter(created_at__lt=cutoff).exclude(
             caller_number="", caller_number_raw=""

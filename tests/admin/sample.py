@@ -32,6 +32,7 @@ class Sample:
     old_call: Call
     recent_call: Call
     unknown_caller_call: Call
+    missed_call: Call
     old_voicemail: Voicemail
 
 
@@ -128,6 +129,17 @@ def build(consultant: User, now: datetime.datetime) -> Sample:
         disposition=Disposition.ANSWERED,
         recording_file="recent.wav",
     )
+    # Missed a year ago: the worklist holds it for a callback, with her number.
+    missed_call = call(
+        "1700000050.4",
+        year_ago,
+        dialled_number="+380800500335",
+        caller_number="+380671234567",
+        client=old_client,
+        ended_at=year_ago + datetime.timedelta(seconds=30),
+        wait_seconds=30,
+        disposition=Disposition.ABANDONED,
+    )
     unknown_caller_call = call(
         "1700000100.2",
         year_ago,
@@ -184,5 +196,6 @@ def build(consultant: User, now: datetime.datetime) -> Sample:
         old_call=old_call,
         recent_call=recent_call,
         unknown_caller_call=unknown_caller_call,
+        missed_call=missed_call,
         old_voicemail=old_voicemail,
     )

@@ -10,6 +10,7 @@ from hotline_admin.models import MaintenanceSettings
 from hotline_admin.retention import apply_retention, months_before
 from hotline_asterisk_connector.models import Call, CallbackRequest, CallComment, Voicemail
 from hotline_crm.models import Client, ClientPhone, Consultation
+from hotline_workspace.models import MissedCall
 from tests.admin import sample
 
 NOW = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
@@ -124,6 +125,7 @@ def test_clients_out_of_contact_are_anonymised_and_statistics_stay_identical(dat
     assert unknown.caller_number == ""
     assert Voicemail.objects.get(pk=data.old_voicemail.pk).caller_number == ""
     assert CallbackRequest.objects.get().number_to_call == ""
+    assert MissedCall.objects.get(call=data.missed_call).caller_number == ""
     # The client in touch last week keeps everything.
     recent = Client.objects.get(pk=data.recent_client.pk)
     assert recent.name == "Іван"
