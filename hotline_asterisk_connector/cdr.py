@@ -159,4 +159,5 @@ def _call_from_rows(
 
 
 def _time(epoch: str) -> datetime:
-    return datetime.fromtimestamp(int(float(epoch)), tz=UTC)
+    """The epoch columns hold Unix seconds with microseconds."""
+    return datetime.fromtimestamp(float(epoch), tz=UTC)
