@@ -82,3 +82,17 @@ def forget_call_records(asterisk) -> None:
     if database.exists():
         with contextlib.closing(sqlite3.connect(database, timeout=10)) as db, db:
             db.execute("DELETE FROM cdr")
+
+
+def connector_environment(asterisk) -> dict[str, str]:
+    """Environment pointing a connector process (or the web app) at the test Asterisk."""
+    return {
+        "HOTLINE_AMI_HOST": asterisk.bind,
+        "HOTLINE_AMI_PORT": str(asterisk.network.ami_port),
+        "HOTLINE_AMI_USERNAME": asterisk.connector_user.name,
+        "HOTLINE_AMI_SECRET": asterisk.connector_user.secret,
+        "HOTLINE_ASTERISK_DIR": str(asterisk.paths.instance),
+        "HOTLINE_RECORDINGS_DIR": str(asterisk.paths.recordings),
+        "HOTLINE_VOICEMAIL_DIR": str(asterisk.paths.voicemail),
+        "HOTLINE_RECORDS_SWEEP_SECONDS": "1",
+    }

@@ -16,7 +16,12 @@ from django.contrib.auth.models import Group
 from hotline_asterisk_connector.models import Call, Disposition
 from hotline_asterisk_connector.pbx.config import load_config
 from hotline_crm.roles import Role
-from tests.connector.running import ConnectorThread, forget_call_records, wait_for
+from tests.connector.running import (
+    ConnectorThread,
+    connector_environment,
+    forget_call_records,
+    wait_for,
+)
 from tests.support.ami import event
 from tests.support.webapp import database_url
 
@@ -42,7 +47,6 @@ class Daemon:
     """`manage.py run_connector` as production runs it, on the test database."""
 
     def __init__(self, pbx, log: Path) -> None:
-        asterisk = pbx.asterisk
         self.log = log
         self.env = {
             **os.environ,
@@ -50,14 +54,7 @@ class Daemon:
             "DJANGO_SETTINGS_MODULE": "hotline.settings",
             "PYTHONUNBUFFERED": "1",
             "HOTLINE_EMBEDDED_CONNECTOR": "0",
-            "HOTLINE_AMI_HOST": asterisk.bind,
-            "HOTLINE_AMI_PORT": str(asterisk.network.ami_port),
-            "HOTLINE_AMI_USERNAME": asterisk.connector_user.name,
-            "HOTLINE_AMI_SECRET": asterisk.connector_user.secret,
-            "HOTLINE_ASTERISK_DIR": str(asterisk.paths.instance),
-            "HOTLINE_RECORDINGS_DIR": str(asterisk.paths.recordings),
-            "HOTLINE_VOICEMAIL_DIR": str(asterisk.paths.voicemail),
-            "HOTLINE_RECORDS_SWEEP_SECONDS": "1",
+            **connector_environment(pbx.asterisk),
         }
         self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.process: subprocess.Popen | None = None
