@@ -25,6 +25,7 @@ from hotline_asterisk_connector.models import (
     PbxSettings,
     Trunk,
 )
+from hotline_asterisk_connector.pbx.operators import operator_of
 from hotline_crm.phones import normalise
 
 
@@ -51,7 +52,7 @@ def place_call(consultant: AbstractBaseUser, number: str, trunk_id: int | None =
     line = ConsultantLine.objects.filter(user=consultant, is_active=True).first()
     if line is None:
         raise ClickToCallError(_("You have no phone line on the PBX; ask the administrator."))
-    trunk = _choose_trunk(trunk_id)
+    trunk = _choose_trunk(trunk_id, phone.value)
     linkedid = f"out-{uuid.uuid4().hex}"
     with transaction.atomic():
         call = Call.objects.create(
@@ -93,10 +94,15 @@ def place_call(consultant: AbstractBaseUser, number: str, trunk_id: int | None =
     return call
 
 
-def _choose_trunk(trunk_id: int | None) -> Trunk:
+def _choose_trunk(trunk_id: int | None, number: str = "") -> Trunk:
     trunks = outbound_trunks()
     if trunk_id is not None:
         trunks = [trunk for trunk in trunks if trunk.pk == trunk_id]
+    else:
+        # No choice made: a line of the callee's own operator first (cheaper, and
+        # more likely to be answered), then the default one.
+        operator = operator_of(number)
+        trunks.sort(key=lambda trunk: trunk.operator != operator)
     if not trunks:
         raise ClickToCallError(_("No line is open for outgoing calls."))
     return trunks[0]
