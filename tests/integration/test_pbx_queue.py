@@ -28,6 +28,7 @@ def test_two_consultants_three_callers_the_third_waits_and_is_answered_when_one_
     answered = {connect["Linkedid"] for connect in connects}
     assert {connect["MemberName"] for connect in connects} == {"alice", "bob"}
     (waiting,) = set(linkedids.values()) - answered
+    pbx.ami.wait_for(event("QueueCallerJoin", Linkedid=waiting), since=pbx.mark)
     # The third caller is in the queue, and nobody has answered them.
     entries = [
         e for e in pbx.ami.action_list("QueueStatus", Queue="hotline") if e.event == "QueueEntry"
@@ -74,7 +75,7 @@ def test_a_consultant_reached_on_a_mobile_number_through_a_trunk_answers_a_queue
     connect = pbx.ami.wait_for(event("AgentConnect", Linkedid=linkedid), since=pbx.mark)
     assert connect["Interface"] == "Local/101@hotline-consultant"
     assert connect["MemberName"] == "alice"
-    invite = mobile.messages().split("INVITE sip:", 1)[1]
+    invite = pbx.asterisk.wait_until(mobile.first_invite, "the INVITE to the mobile")
     assert invite.startswith("0677654321@")
     assert "From: <sip:0671110011@" in invite
     # Asterisk's own record of the call: the mobile leg went out through Kyivstar.

@@ -109,6 +109,12 @@ class Sipp:
         path = self.log_dir / f"{self.name}-messages.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
+    def first_invite(self) -> str:
+        """Request line and headers of the first INVITE in the log, once fully written."""
+        rest = self.messages().partition("INVITE sip:")[2]
+        head, blank, _body = rest.partition("\n\n")
+        return head if blank else ""
+
     def errors(self) -> str:
         path = self.log_dir / f"{self.name}-errors.log"
         return path.read_text(errors="replace") if path.exists() else ""
