@@ -9,9 +9,10 @@
     instance.stop()
 
 The pytest fixtures `asterisk` (session) and `pbx` (per test) in
-tests/integration/conftest.py wrap this. Other suites reuse the same class:
-a browser test starts its own instance inside a network namespace with
-`command_prefix=netns.command([])[:-0]`-style prefixes and another `bind`.
+tests/integration/conftest.py wrap this. Other suites reuse the class: a
+browser test can start its own instance inside a network namespace, with
+`command_prefix=("nsenter", f"--net={path}", "--")` and `bind` set to the
+namespace's own address.
 
 Everything Asterisk writes (config, logs, CDR database, recordings, voice
 messages) lives under the instance's base directory; `collect_artefacts()`
