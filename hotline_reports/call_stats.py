@@ -23,7 +23,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import (
     Aggregate,
     Avg,
-    Case,
     Count,
     DateField,
     DurationField,
@@ -33,7 +32,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
-    When,
 )
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate, TruncMonth
 from django.utils.formats import date_format
@@ -59,7 +57,7 @@ TALKED = Q(
     disposition__in=[Disposition.ANSWERED, Disposition.OUTBOUND_ANSWERED],
     talk_seconds__isnull=False,
 )
-TALK_MEDIAN = Median(Case(When(TALKED, then=F("talk_seconds"))))
+TALK_MEDIAN = Median("talk_seconds")  # over calls.filter(TALKED): a WHERE, not a CASE, is cheap
 # Days longer than this are drawn and listed per month, not per day.
 DAILY_LIMIT_DAYS = 92
 
@@ -163,7 +161,7 @@ def derive(figures: dict[str, Any]) -> dict[str, Any]:
 def call_totals(call_filter: CallFilter, threshold: int) -> dict[str, Any]:
     calls = call_filter.calls()
     totals = fold(grouped_calls(calls, threshold))
-    totals["talk_median"] = calls.aggregate(median=TALK_MEDIAN)["median"]
+    totals["talk_median"] = calls.filter(TALKED).aggregate(median=TALK_MEDIAN)["median"]
     return totals
 
 
@@ -290,10 +288,10 @@ def _per_consultant_figures(
     groups = grouped_calls(calls, threshold, "consultant_id")
     figures = _by_key(groups, "consultant_id")
     total = fold(groups)
-    medians = calls.values("consultant_id").annotate(median=TALK_MEDIAN)
-    for row in medians:
+    talked = calls.filter(TALKED)
+    for row in talked.values("consultant_id").annotate(median=TALK_MEDIAN):
         figures[row["consultant_id"]]["talk_median"] = row["median"]
-    total["talk_median"] = calls.aggregate(median=TALK_MEDIAN)["median"]
+    total["talk_median"] = talked.aggregate(median=TALK_MEDIAN)["median"]
     missed_rings = (
         call_filter.legs()
         .filter(answered_at__isnull=True, ended_at__isnull=False)
