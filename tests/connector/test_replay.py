@@ -17,6 +17,7 @@ from hotline_asterisk_connector.models import (
     ConsultantLine,
     Disposition,
     PresenceState,
+    Voicemail,
 )
 from hotline_crm.models import Client, ClientPhone
 from tests.connector.recording import load, replay
@@ -197,3 +198,72 @@ def test_a_call_dialled_out_is_journaled_even_without_a_click(lines, alice):
         "+380501112233",
     )
     assert call.talk_seconds == 6
+
+
+# Recorded by tests/integration/test_connector_calls.py (HOTLINE_RECORD_FIXTURES=1):
+# the caller is 0671234567 unless said otherwise, consultant line 101.
+
+
+def test_outside_working_hours(db):
+    replay(load("a_call_outside_working_hours"))
+    call = Call.objects.get()
+    assert (call.disposition, call.dialled_number, call.caller_number) == (
+        Disposition.OFF_HOURS,
+        "+380800500123",
+        "+380671234567",
+    )
+    assert (call.queued_at, call.wait_seconds, call.talk_seconds) == (None, None, None)
+    assert call.recording_file.endswith(f"{call.linkedid}.wav")
+    assert list(journal.missed_calls()) == [call]
+
+
+def test_over_the_channel_limit_while_another_caller_waits_at_the_menu(db):
+    replay(load("a_call_over_the_channel_limit"))
+    outcomes = dict(Call.objects.values_list("caller_number", "disposition"))
+    assert outcomes == {
+        "+380501000001": Disposition.NOBODY_AVAILABLE,
+        "+380501000002": Disposition.OVER_LIMIT,
+    }
+    refused = Call.objects.get(caller_number="+380501000002")
+    assert (refused.queued_at, refused.recording_file) == (None, "")
+
+
+def test_nobody_available_then_a_voice_message(db):
+    replay(load("nobody_available_and_the_caller_leaves_a_voice_message"))
+    call = Call.objects.get()
+    assert call.disposition == Disposition.VOICEMAIL
+    voicemail = Voicemail.objects.get(call=call)
+    assert voicemail.audio_file.endswith(f"{call.linkedid}-0671234567.wav")
+    assert (voicemail.caller_number, voicemail.dialled_number) == ("+380671234567", "+380671110011")
+    assert voicemail.duration_seconds == 0  # the test caller said nothing
+
+
+def test_nobody_available_and_the_caller_hangs_up_at_the_menu(db):
+    replay(load("nobody_available_and_the_caller_hangs_up_at_the_menu"))
+    call = Call.objects.get()
+    assert call.disposition == Disposition.NOBODY_AVAILABLE
+    assert call.wait_seconds == 0  # the queue had nobody: the caller left it at once
+
+
+def test_click_to_call_when_the_consultants_phone_is_off(alice):
+    ConsultantLine.objects.create(
+        user=alice, extension="101", webrtc_password="a", sip_password="b"
+    )
+    events = load("click_to_call_when_the_consultants_phone_is_off")
+    linkedid = next(m["Uniqueid"] for m in events if m.event == "OriginateResponse")
+    Call.objects.create(
+        linkedid=linkedid,
+        uniqueid=linkedid,
+        direction=CallDirection.OUTBOUND,
+        consultant=alice,
+        callee_number="+380501112233",
+        started_at=event_time(next(m for m in events if "Timestamp" in m)),
+    )
+    replay(events)
+    call = Call.objects.get()
+    assert (call.disposition, call.answered_at, call.talk_seconds) == (
+        Disposition.OUTBOUND_NOT_ANSWERED,
+        None,
+        None,
+    )
+    assert call.ended_at is not None

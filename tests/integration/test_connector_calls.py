@@ -2,6 +2,8 @@
 supervisor expects. sipp plays the carriers, callers and consultants' phones;
 expected times are Asterisk's own event timestamps."""
 
+import asyncio
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,15 +19,21 @@ from hotline_asterisk_connector.models import (
     CallDirection,
     Disposition,
     ScheduleException,
+    Trunk,
     Voicemail,
 )
 from hotline_crm.models import Client, ClientPhone
 from hotline_crm.roles import Role
+from tests.connector.recording import AmiRecorder
 from tests.connector.running import ConnectorThread, forget_call_records, wait_for
 from tests.integration.conftest import CARRIERS
 from tests.support.ami import event, user_event
 
 pytestmark = [pytest.mark.asterisk, pytest.mark.django_db(transaction=True)]
+
+# The recorders' event loop, on a thread of its own for the whole module.
+recording_loop = asyncio.new_event_loop()
+threading.Thread(target=recording_loop.run_forever, name="ami-recorder", daemon=True).start()
 
 CALLER = "0671234567"
 
@@ -48,12 +56,18 @@ def bob(role_groups, bob):
 
 
 @pytest.fixture
-def connector(pbx):
-    """The daemon as production runs it, with the connector's own AMI user."""
+def connector(pbx, request):
+    """The daemon as production runs it, with the connector's own AMI user. What it
+    hears is recorded too: HOTLINE_RECORD_FIXTURES=1 saves it as a replay fixture."""
     forget_call_records(pbx.asterisk)
-    running = ConnectorThread(replace(pbx.asterisk.connector_ami, heartbeat_seconds=5))
+    config = replace(pbx.asterisk.connector_ami, heartbeat_seconds=5)
+    recorder = asyncio.run_coroutine_threadsafe(AmiRecorder(config).start(), recording_loop)
+    recorder = recorder.result(30)
+    running = ConnectorThread(config)
     yield running
     running.stop()
+    asyncio.run_coroutine_threadsafe(recorder.stop(), recording_loop).result(30)
+    recorder.save(request.node.name.removeprefix("test_"))
 
 
 def when(message) -> datetime:
@@ -244,7 +258,8 @@ def test_click_to_call_rings_the_consultant_then_the_number(pbx, connector, alic
     pbx.sipp.answering("callee", kyivstar.address, pbx.carrier_ports["kyivstar"])
     connector.start()
 
-    call = clicktocall.place_call(alice, "050 111 22 33", trunk_id=None)
+    chosen = next(trunk for trunk in Trunk.objects.all() if trunk.name == "kyivstar")
+    call = clicktocall.place_call(alice, "050 111 22 33", trunk_id=chosen.pk)
     outbound = pbx.ami.wait_for(
         user_event("HotlineOutbound", Linkedid=call.linkedid), since=pbx.mark
     )
@@ -269,7 +284,8 @@ def test_click_to_call_rings_the_consultant_then_the_number(pbx, connector, alic
         alice,
     )
     assert call.callee_number == "+380501112233"
-    assert call.dialled_number == CARRIERS[outbound["Trunk"]].e164
+    assert outbound["Trunk"] == "kyivstar"  # the line the consultant chose
+    assert call.dialled_number == CARRIERS["kyivstar"].e164
     assert abs(call.talk_seconds - (when(hangup) - when(answered)).total_seconds()) <= 1
     assert (Path(settings.RECORDINGS_DIR) / call.recording_file).is_file()
     assert Call.objects.count() == 1
