@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, Permission, User
 
 from hotline_admin.models import MaintenanceSettings, Prompt, PromptSource
 from hotline_asterisk_connector.models import (
@@ -187,6 +187,11 @@ def build(consultant: User, now: datetime.datetime) -> Sample:
     Prompt.objects.create(
         name="welcome", source=PromptSource.UPLOAD, original_name="привіт.mp3", duration_seconds=3
     )
+    # Permissions travel by natural key: their ids differ on every installation.
+    Group.objects.get(name="supervisor").permissions.add(
+        Permission.objects.get(codename="view_client")
+    )
+    consultant.user_permissions.add(Permission.objects.get(codename="add_consultation"))
     maintenance = MaintenanceSettings.load()
     maintenance.backups_keep = 3
     maintenance.save()
