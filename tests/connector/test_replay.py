@@ -12,6 +12,7 @@ from hotline_asterisk_connector import journal
 from hotline_asterisk_connector.events import event_time
 from hotline_asterisk_connector.models import (
     Call,
+    CallbackRequest,
     CallDirection,
     CallLeg,
     ConsultantLine,
@@ -267,3 +268,14 @@ def test_click_to_call_when_the_consultants_phone_is_off(alice):
         None,
     )
     assert call.ended_at is not None
+
+
+def test_nobody_available_then_a_callback_number_confirmed(db):
+    replay(load("nobody_available_and_the_caller_asks_to_be_called_back"))
+    call = Call.objects.get()
+    assert (call.disposition, call.dialled_number) == (
+        Disposition.CALLBACK_REQUESTED,
+        "+380631110033",
+    )
+    request = CallbackRequest.objects.get(call=call)
+    assert (request.number_to_call, request.status) == ("+380671234567", "pending")

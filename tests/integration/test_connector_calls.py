@@ -16,6 +16,7 @@ from django.utils import timezone
 from hotline_asterisk_connector import clicktocall, journal
 from hotline_asterisk_connector.models import (
     Call,
+    CallbackRequest,
     CallDirection,
     Disposition,
     ScheduleException,
@@ -191,6 +192,32 @@ def test_nobody_available_and_the_caller_leaves_a_voice_message(pbx, connector):
     )
     assert (Path(settings.VOICEMAIL_DIR) / voicemail.audio_file) == message_file
     assert voicemail.duration_seconds == int(saved["Duration"])
+    assert list(journal.missed_calls()) == [call]
+
+
+def test_nobody_available_and_the_caller_asks_to_be_called_back(pbx, connector):
+    pbx.add_trunks()
+    pbx.apply()
+    connector.start()
+
+    pbx.call("lifecell", CALLER)
+    inbound = pbx.inbound(CALLER)
+    channel, linkedid = inbound["Channel"], inbound["Linkedid"]
+    pbx.ami.wait_for(user_event("HotlineMenu", Linkedid=linkedid), since=pbx.mark)
+    pbx.wait_app(channel, "Read", since=pbx.mark)
+    pbx.press(channel, "2")
+    pbx.wait_app(channel, "Read", "callback-confirm", since=pbx.mark)
+    pbx.press(channel, "1")
+    pbx.ami.wait_for(user_event("HotlineCallback", Linkedid=linkedid), since=pbx.mark)
+
+    call = ended_call(linkedid)  # Asterisk thanks the caller and hangs up
+    assert call.disposition == Disposition.CALLBACK_REQUESTED
+    request = CallbackRequest.objects.get(call=call)
+    assert (request.number_to_call, request.dialled_number, request.caller_number) == (
+        "+380671234567",
+        CARRIERS["lifecell"].e164,
+        "+380671234567",
+    )
     assert list(journal.missed_calls()) == [call]
 
 
