@@ -62,7 +62,3 @@ def log_out_everyone_except(user_ids: set[int], at: datetime) -> None:
     )
     for user_id in stale.values_list("user_id", flat=True):
         set_state(user_id, PresenceState.LOGGED_OUT, at)
-
-
-def current_states() -> dict[int, ConsultantState]:
-    return {state.user_id: state for state in ConsultantState.objects.select_related("user")}
