@@ -10,6 +10,7 @@ import asyncio
 import logging
 import os
 import sys
+from pathlib import Path
 
 from django.conf import settings
 
@@ -21,16 +22,25 @@ def start_if_serving() -> None:
     if not settings.HOTLINE_EMBEDDED_CONNECTOR:
         return
     daphne_server = sys.modules.get("daphne.server")
-    if daphne_server is None:
+    if daphne_server is None or not _serves_http():
         return
-    if "runserver" in sys.argv[1:2] and "--noreload" not in sys.argv and not _is_reloaded_child():
-        return  # The autoreloader's watcher process serves nothing.
     loop: asyncio.AbstractEventLoop = daphne_server.twisted_loop
     loop.call_soon(_start, loop)
 
 
-def _is_reloaded_child() -> bool:
-    return os.environ.get("RUN_MAIN") == "true"
+def _serves_http() -> bool:
+    """`daphne …` or `python -m daphne …`, or `manage.py runserver` (Daphne's) in the
+    process that serves, not in the autoreloader's watcher. Every other Django
+    process (migrate, run_connector, tests) imports daphne.server too, via the
+    daphne app, but never runs its loop."""
+    program = Path(sys.argv[0])
+    if program.name == "daphne" or (
+        program.name == "__main__.py" and program.parent.name == "daphne"
+    ):
+        return True
+    if sys.argv[1:2] == ["runserver"]:
+        return "--noreload" in sys.argv or os.environ.get("RUN_MAIN") == "true"
+    return False
 
 
 def _start(loop: asyncio.AbstractEventLoop) -> None:
