@@ -53,20 +53,29 @@ CONNECTOR_USER = "hotline-connector"
 TEST_USER = "hotline-test"
 
 
+# Ports for test servers: below Asterisk's RTP blocks (free_rtp_range) and
+# the kernel's ephemeral range (32768+), which connections everywhere on the
+# machine take and give back all the time; tests of several suites run at once.
+_SERVER_PORTS = range(10000, 20000)
+
+
+def _can_bind(host: str, port: int, kind: int) -> bool:
+    with socket.socket(socket.AF_INET, kind) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
 def free_port(host: str = "127.0.0.1", both: bool = False) -> int:
     """A port free on `host` now (TCP, and UDP too when `both`)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-            tcp.bind((host, 0))
-            port = tcp.getsockname()[1]
-            if not both:
-                return port
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-                try:
-                    udp.bind((host, port))
-                except OSError:
-                    continue
-                return port
+    for _ in range(200):
+        port = random.choice(_SERVER_PORTS)
+        if _can_bind(host, port, socket.SOCK_STREAM) and (
+            not both or _can_bind(host, port, socket.SOCK_DGRAM)
+        ):
+            return port
     raise RuntimeError("no free port")
 
 

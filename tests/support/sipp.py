@@ -17,8 +17,10 @@ in-dialog NOTIFY into RFC 4733 DTMF, so the test presses exactly when the
 dialplan listens instead of guessing a delay.
 """
 
+import ipaddress
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +30,17 @@ from tests.support.asterisk import AsteriskInstance, free_port
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "sipp"
 SIPP = shutil.which("sipp") or "/usr/bin/sipp"
+
+
+def _bound(address: str, port: int) -> bool:
+    """Whether some socket is bound to address:port (UDP or TCP), from /proc/net."""
+    packed = int(ipaddress.IPv4Address(address)).to_bytes(4, "little").hex().upper()
+    wanted = f"{packed}:{port:04X}"
+    for table in ("/proc/net/udp", "/proc/net/tcp"):
+        with open(table) as lines:
+            if any(line.split()[1] == wanted for line in lines.readlines()[1:]):
+                return True
+    return False
 
 
 @dataclass
@@ -48,8 +61,18 @@ class Sipp:
     process: subprocess.Popen | None = None
 
     def start(self) -> "Sipp":
-        self.port = self.port or free_port(self.address, both=True)
+        """Start sipp; if another process took its ports meanwhile, start again on others."""
+        fixed_port = self.port
+        for _attempt in range(5):
+            self.port = fixed_port or free_port(self.address, both=True)
+            self._launch()
+            if self._listening() or fixed_port or "Unable to bind" not in self.errors():
+                return self
+        raise RuntimeError(f"sipp {self.name} found no free port: {self.errors()[-500:]}")
+
+    def _launch(self) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        (self.log_dir / f"{self.name}-errors.log").unlink(missing_ok=True)
         argv = [
             SIPP,
             *([self.remote] if self.remote else []),
@@ -86,7 +109,18 @@ class Sipp:
             cwd=self.media,
             start_new_session=True,
         )
-        return self
+
+    def _listening(self, timeout: float = 10.0) -> bool:
+        """Whether sipp bound its SIP port; False if it exited (e.g. the port was taken)."""
+        assert self.process is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return False
+            if _bound(self.address, self.port):
+                return True
+            time.sleep(0.01)
+        return self.process.poll() is None
 
     def wait(self, timeout: float = 60.0) -> int:
         assert self.process is not None
