@@ -67,7 +67,10 @@ def periods(end) -> dict[str, Period]:
 
 
 def reports(period: Period, settings: ReportSettings) -> dict[str, Callable[[], object]]:
-    calls = CallFilter(period)
+    # A fresh filter each run: a filter keeps its page's query results (one request).
+    def calls() -> CallFilter:
+        return CallFilter(period)
+
     forms = ConsultationFilter(period)
     band_set = settings.age_band_set
     consultant = Call.objects.filter(consultant__isnull=False).values_list("consultant", flat=True)[
@@ -77,14 +80,14 @@ def reports(period: Period, settings: ReportSettings) -> dict[str, Callable[[], 
     contraception = TopicCategory.objects.get(code="contraception").pk
     found: dict[str, Callable[[], object]] = {}
     for key, build in CALL_TABLES.items():
-        found[f"calls: {key}"] = lambda build=build: build(calls, settings)
+        found[f"calls: {key}"] = lambda build=build: build(calls(), settings)
     found["calls: summary, one consultant"] = lambda: CALL_TABLES["summary"](
         CallFilter(period, consultant_id=consultant), settings
     )
     found["calls: summary, one number"] = lambda: CALL_TABLES["summary"](
         CallFilter(period, dialled_number=number), settings
     )
-    found["calls: whole page (6 tables)"] = lambda: calls_page(calls, settings).build()
+    found["calls: whole page (6 tables)"] = lambda: calls_page(calls(), settings).build()
     found["forms: pivot age × topic category"] = lambda: pivot_table(
         forms, DIMENSIONS["age_band"], DIMENSIONS["topic_category"], band_set
     )

@@ -24,7 +24,6 @@ from django.db.models import (
     Aggregate,
     Avg,
     Count,
-    DateField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -33,7 +32,7 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate, TruncMonth
+from django.db.models.functions import ExtractHour, TruncDate
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -158,10 +157,33 @@ def derive(figures: dict[str, Any]) -> dict[str, Any]:
     return figures
 
 
+def consultant_groups(call_filter: CallFilter, threshold: int) -> list[dict[str, Any]]:
+    """The period's calls grouped by consultant, direction and outcome (shared by a page)."""
+    return call_filter.remember(
+        f"consultants-{threshold}",
+        lambda: grouped_calls(call_filter.calls(), threshold, "consultant_id"),
+    )
+
+
+def day_groups(call_filter: CallFilter, threshold: int) -> list[dict[str, Any]]:
+    """The period's calls grouped by Kyiv date, direction and outcome (shared by a page)."""
+    day = TruncDate("started_at", tzinfo=local_zone())
+    return call_filter.remember(
+        f"days-{threshold}",
+        lambda: grouped_calls(call_filter.calls().annotate(day=day), threshold, "day"),
+    )
+
+
+def talk_median(call_filter: CallFilter) -> float | None:
+    return call_filter.remember(
+        "median",
+        lambda: call_filter.calls().filter(TALKED).aggregate(median=TALK_MEDIAN)["median"],
+    )
+
+
 def call_totals(call_filter: CallFilter, threshold: int) -> dict[str, Any]:
-    calls = call_filter.calls()
-    totals = fold(grouped_calls(calls, threshold))
-    totals["talk_median"] = calls.filter(TALKED).aggregate(median=TALK_MEDIAN)["median"]
+    totals = fold(consultant_groups(call_filter, threshold))
+    totals["talk_median"] = talk_median(call_filter)
     return totals
 
 
@@ -284,14 +306,13 @@ def _per_consultant_figures(
     call_filter: CallFilter, threshold: int
 ) -> tuple[dict[int | None, dict], dict[str, Any]]:
     """Each consultant's figures, keyed by user id (None: what nobody handled), and the total."""
-    calls = call_filter.calls()
-    groups = grouped_calls(calls, threshold, "consultant_id")
+    groups = consultant_groups(call_filter, threshold)
     figures = _by_key(groups, "consultant_id")
     total = fold(groups)
-    talked = calls.filter(TALKED)
+    talked = call_filter.calls().filter(TALKED)
     for row in talked.values("consultant_id").annotate(median=TALK_MEDIAN):
         figures[row["consultant_id"]]["talk_median"] = row["median"]
-    total["talk_median"] = talked.aggregate(median=TALK_MEDIAN)["median"]
+    total["talk_median"] = talk_median(call_filter)
     missed_rings = (
         call_filter.legs()
         .filter(answered_at__isnull=True, ended_at__isnull=False)
@@ -357,14 +378,17 @@ TIMELINE_COLUMNS = (
 )
 
 
-def _grouped(
-    call_filter: CallFilter, threshold: int, key: Any, keys: list, label: Callable[[Any], str]
+def _timeline(
+    groups: list[dict[str, Any]], keys: list, label: Callable[[Any], str]
 ) -> tuple[list[list[Any]], list[Any]]:
-    """Timeline rows grouped by a database expression, every key present, zeros filled in."""
-    groups = grouped_calls(call_filter.calls().annotate(group=key), threshold, "group")
-    found = _by_key(groups, "group")
+    """Rows for every key (zeros filled in) from groups carrying a "key"; the total row."""
+    found = _by_key(groups, "key")
     rows = [[label(k), *_timeline_cells(found.get(k, {}))] for k in keys]
     return rows, [_("Total"), *_timeline_cells(fold(groups))]
+
+
+def _rekeyed(groups: list[dict[str, Any]], key: Callable[[Any], Any]) -> list[dict[str, Any]]:
+    return [{**group, "key": key(group)} for group in groups]
 
 
 def _timeline_cells(figures: dict) -> list[Any]:
@@ -392,28 +416,21 @@ def _timeline_table(key: str, title: str, first: str, rows_total: tuple) -> Tabl
 
 
 def by_hour_table(call_filter: CallFilter, report_settings: ReportSettings) -> Table:
+    threshold = report_settings.service_level_seconds
     hour = ExtractHour("started_at", tzinfo=local_zone())
-    grouped = _grouped(
-        call_filter,
-        report_settings.service_level_seconds,
-        hour,
-        list(range(24)),
-        lambda h: f"{h:02d}:00–{h:02d}:59",
-    )
-    return _timeline_table("by_hour", _("By hour of day"), _("Hour"), grouped)
+    groups = grouped_calls(call_filter.calls().annotate(key=hour), threshold, "key")
+    rows_total = _timeline(groups, list(range(24)), lambda h: f"{h:02d}:00–{h:02d}:59")
+    return _timeline_table("by_hour", _("By hour of day"), _("Hour"), rows_total)
 
 
 def by_weekday_table(call_filter: CallFilter, report_settings: ReportSettings) -> Table:
-    # ISO weekday 1..7 is Monday..Sunday; Weekday choices are 0..6.
-    weekday = ExtractIsoWeekDay("started_at", tzinfo=local_zone())
-    grouped = _grouped(
-        call_filter,
-        report_settings.service_level_seconds,
-        weekday,
-        list(range(1, 8)),
-        lambda d: str(Weekday(d - 1).label),
+    # Per Kyiv date from the database, then the dates of each weekday added up.
+    groups = _rekeyed(
+        day_groups(call_filter, report_settings.service_level_seconds),
+        lambda group: group["day"].weekday(),
     )
-    return _timeline_table("by_weekday", _("By day of week"), _("Day"), grouped)
+    rows_total = _timeline(groups, list(range(7)), lambda d: str(Weekday(d).label))
+    return _timeline_table("by_weekday", _("By day of week"), _("Day"), rows_total)
 
 
 def _months(first: date, last: date) -> list[date]:
@@ -427,23 +444,21 @@ def _months(first: date, last: date) -> list[date]:
 def timeline_table(call_filter: CallFilter, report_settings: ReportSettings) -> Table:
     """Per day, or per month when the period is long."""
     period = call_filter.period
-    threshold = report_settings.service_level_seconds
+    days = day_groups(call_filter, report_settings.service_level_seconds)
     if period.days <= DAILY_LIMIT_DAYS:
-        days = [period.first_day + timedelta(days=n) for n in range(period.days)]
-        key = TruncDate("started_at", tzinfo=local_zone())
-        grouped = _grouped(
-            call_filter, threshold, key, days, lambda d: date_format(d, "SHORT_DATE_FORMAT")
+        dates = [period.first_day + timedelta(days=n) for n in range(period.days)]
+        rows_total = _timeline(
+            _rekeyed(days, lambda group: group["day"]),
+            dates,
+            lambda d: date_format(d, "SHORT_DATE_FORMAT"),
         )
-        return _timeline_table("timeline", _("Per day"), _("Date"), grouped)
-    month = TruncMonth("started_at", tzinfo=local_zone(), output_field=DateField())
-    grouped = _grouped(
-        call_filter,
-        threshold,
-        month,
+        return _timeline_table("timeline", _("Per day"), _("Date"), rows_total)
+    rows_total = _timeline(
+        _rekeyed(days, lambda group: group["day"].replace(day=1)),
         _months(period.first_day, period.last_day),
         lambda d: date_format(d, "YEAR_MONTH_FORMAT"),
     )
-    return _timeline_table("timeline", _("Per month"), _("Month"), grouped)
+    return _timeline_table("timeline", _("Per month"), _("Month"), rows_total)
 
 
 CALL_TABLES: dict[str, Callable[[CallFilter, ReportSettings], Table]] = {

@@ -1,6 +1,8 @@
 """What a report is narrowed to, and the querysets that apply it."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -15,6 +17,13 @@ class CallFilter:
     dialled_number: str = ""
     consultant_id: int | None = None
     direction: str = ""
+    # Query results shared by the tables of one page: a filter lives for one request.
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def remember(self, key: str, compute: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def calls(self) -> QuerySet[Call]:
         calls = Call.objects.filter(
