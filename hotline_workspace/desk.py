@@ -103,6 +103,7 @@ def config(request: HttpRequest) -> dict:
             "moved_to_other_tab": _(
                 "The phone is now open in another tab; this tab no longer rings."
             ),
+            "transfer_failed": _("The transfer did not go through; the caller is still with you."),
             "no_line": _("You have no browser phone line; ask the administrator for one."),
             "default_device": _("System default"),
             "device": _("Device"),

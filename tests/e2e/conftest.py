@@ -111,9 +111,9 @@ def web(
 
 
 @pytest.fixture
-def telephony(transactional_db, namespace, artefacts, tmp_path, alice):
+def telephony(transactional_db, namespace, artefacts, tmp_path, alice, bob):
     """Asterisk and the web app for a call: the 0-800 line, a mobile line to call
-    out from, and Alice's browser phone."""
+    out from, and Alice's and Bob's browser phones."""
     space, bridge = namespace
     Trunk.objects.create(
         name="tollfree",
@@ -133,12 +133,13 @@ def telephony(transactional_db, namespace, artefacts, tmp_path, alice):
         match=pbx.MOBILE_ADDRESS,
         is_default_outbound=True,
     )
-    ConsultantLine.objects.create(
-        user=alice,
-        extension="1001",
-        webrtc_password="browser-phone-secret",
-        sip_password="smartphone-secret",
-    )
+    for user, extension in [(alice, "1001"), (bob, "1002")]:
+        ConsultantLine.objects.create(
+            user=user,
+            extension=extension,
+            webrtc_password=f"browser-phone-secret-{extension}",
+            sip_password=f"smartphone-secret-{extension}",
+        )
     asterisk = pbx.start(space, bridge, tmp_path, artefacts)
     app = start_web(
         bridge,

@@ -273,3 +273,34 @@ def test_two_calls_in_a_row_keep_two_separate_forms(telephony, chromium, alice, 
         )
         assert call.consultation.client == clients[name]
         assert call.consultation.summary == summary
+
+
+def test_blind_transfer_to_a_colleague(telephony, chromium, second_chromium, alice, bob, artefacts):
+    space, _asterisk, app = telephony
+    alices_desk = sign_in(chromium, app, alice)
+    go_available(alices_desk, alice)
+    bobs_desk = sign_in(second_chromium, app, bob)
+    expect(bobs_desk.locator("#line-state")).to_have_attribute("data-state", "registered")
+
+    caller = pbx.carrier_call(space, artefacts, "+380671234567")
+    try:
+        expect(alices_desk.locator("#ringing")).to_be_visible(timeout=pbx.DEADLINE * 1000)
+        alices_desk.click("#answer")
+        expect(alices_desk.locator("body")).to_have_attribute("data-phone", "talking")
+        alices_desk.select_option("#transfer-to", "1002")
+        alices_desk.click("#transfer")
+
+        expect(bobs_desk.locator("#ringing")).to_be_visible(timeout=pbx.DEADLINE * 1000)
+        # Alice's part is over once the transfer is done.
+        expect(alices_desk.locator("body")).to_have_attribute(
+            "data-phone", "idle", timeout=pbx.DEADLINE * 1000
+        )
+        bobs_desk.click("#answer")
+        expect(bobs_desk.locator("body")).to_have_attribute("data-phone", "talking")
+        # The caller now talks with Bob: his browser sends and gets sipp's echo back.
+        media_flows_both_ways(bobs_desk)
+        bobs_desk.click("#hangup")
+        assert caller.wait(timeout=pbx.DEADLINE) == 0, "the caller did not get Bob's hang-up"
+    finally:
+        if caller.poll() is None:
+            caller.kill()

@@ -340,6 +340,7 @@
       else if (detail.state === "registered") say("line", "");
     });
     phone.addEventListener("mic", () => say("mic", text.microphone_blocked));
+    phone.addEventListener("transfer", () => say("transfer", text.transfer_failed));
     phone.addEventListener("incoming", ({ detail }) => {
       const known = lastRing && lastRing.caller_number && lastRing.caller_number.endsWith(detail.number.slice(-9));
       $("ring-number").textContent = known ? $("ring-number").textContent || detail.number : detail.number;

@@ -6,6 +6,7 @@
  *   "incoming"  {number, name}           a call rings
  *   "call"      {state: ringing|connecting|talking|ended|failed, cause, number, name}
  *   "mic"       {error}                  the microphone cannot be used
+ *   "transfer"  {ok: false}              Asterisk refused a transfer
  */
 (function () {
   "use strict";
@@ -136,7 +137,13 @@
     transfer(extension) {
       if (!this.session || !this.session.isEstablished()) return;
       const domain = this.sip.uri.split("@")[1];
-      this.session.refer(`sip:${extension}@${domain}`);
+      const session = this.session;
+      const transfer = session.refer(`sip:${extension}@${domain}`);
+      // Blind: once Asterisk reports the transfer done, this leg has nothing left to do.
+      transfer.on("accepted", () => {
+        if (!session.isEnded()) session.terminate();
+      });
+      transfer.on("failed", () => this._emit("transfer", { ok: false }));
     }
 
     dtmf(tone) {
