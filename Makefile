@@ -62,6 +62,7 @@ migrate: venv
 
 demo: venv
 	$(MANAGE) load_demo_data
+	$(MANAGE) load_demo_desk
 
 serve: venv
 	HOTLINE_DAILY_JOBS=$${HOTLINE_DAILY_JOBS:-1} $(VENV)/bin/daphne -b $(HOST) -p $(PORT) hotline.asgi:application
