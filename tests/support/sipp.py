@@ -19,6 +19,7 @@ dialplan listens instead of guessing a delay.
 
 import ipaddress
 import shutil
+import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -43,6 +44,25 @@ def _bound(address: str, port: int) -> bool:
     return False
 
 
+def _free_media_ports(address: str) -> int:
+    """An even port with the next three free too: sipp's audio and video RTP and RTCP."""
+    for _ in range(200):
+        port = free_port(address, both=False) & ~1
+        probes = []
+        try:
+            for offset in range(4):
+                probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                probes.append(probe)
+                probe.bind((address, port + offset))
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
+        return port
+    raise RuntimeError("no free media ports")
+
+
 @dataclass
 class Sipp:
     """One sipp process; `returncode` 0 means every call went as the scenario says."""
@@ -55,6 +75,7 @@ class Sipp:
     keys: dict[str, str] = field(default_factory=dict)
     extra: list[str] = field(default_factory=list)
     port: int = 0
+    media_port: int = 0
     # Where the scenario and its captures are: sipp finds talk.pcap and
     # press-<key>.pcap next to the scenario and in its working directory.
     media: Path = SCENARIOS
@@ -65,6 +86,7 @@ class Sipp:
         fixed_port = self.port
         for _attempt in range(5):
             self.port = fixed_port or free_port(self.address, both=True)
+            self.media_port = _free_media_ports(self.address)
             self._launch()
             if self._listening() or fixed_port or "Unable to bind" not in self.errors():
                 return self
@@ -85,7 +107,7 @@ class Sipp:
             "-p",
             str(self.port),
             "-mp",
-            str(free_port(self.address, both=True)),
+            str(self.media_port),
             "-nostdin",
             "-trace_msg",
             "-message_file",
@@ -117,7 +139,8 @@ class Sipp:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 return False
-            if _bound(self.address, self.port):
+            # sipp binds its SIP port, then audio and video RTP (media port + 2).
+            if _bound(self.address, self.port) and _bound(self.address, self.media_port + 2):
                 return True
             time.sleep(0.01)
         return self.process.poll() is None
