@@ -57,7 +57,7 @@ TALKED = Q(
     talk_seconds__isnull=False,
 )
 TALK_MEDIAN = Median("talk_seconds")  # over calls.filter(TALKED): a WHERE, not a CASE, is cheap
-# Days longer than this are drawn and listed per month, not per day.
+# Periods longer than this many days are drawn and listed per month, not per day.
 DAILY_LIMIT_DAYS = 92
 
 
