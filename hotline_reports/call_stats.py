@@ -35,7 +35,7 @@ from django.db.models import (
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from hotline_asterisk_connector.models import (
     CallbackRequest,
@@ -369,10 +369,10 @@ def per_consultant_table(call_filter: CallFilter, report_settings: ReportSetting
 
 
 TIMELINE_COLUMNS = (
-    ("received", gettext_lazy("Incoming"), Kind.COUNT),
+    ("received", pgettext_lazy("calls, plural", "Incoming"), Kind.COUNT),
     ("answered", gettext_lazy("Answered"), Kind.COUNT),
-    ("missed", gettext_lazy("Missed"), Kind.COUNT),
-    ("outgoing", gettext_lazy("Outgoing"), Kind.COUNT),
+    ("missed", pgettext_lazy("calls, plural", "Missed"), Kind.COUNT),
+    ("outgoing", pgettext_lazy("calls, plural", "Outgoing"), Kind.COUNT),
     ("wait_avg", gettext_lazy("Average wait"), Kind.SECONDS),
     ("service_level", gettext_lazy("Service level"), Kind.PERCENT),
 )

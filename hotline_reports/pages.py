@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hotline_reports import call_stats
 from hotline_reports.charts import Chart, Series, horizontal_bars, stacked_columns
@@ -58,8 +59,8 @@ def dimension_builders(
 
 def _call_charts(tables: dict[str, Table]) -> dict[str, Chart]:
     answered = Series(_("Answered"), "answered", 2)
-    missed = Series(_("Missed"), "missed", 3)
-    outgoing = Series(_("Outgoing"), "outgoing", 4)
+    missed = Series(pgettext("calls, plural", "Missed"), "missed", 3)
+    outgoing = Series(pgettext("calls, plural", "Outgoing"), "outgoing", 4)
     found: dict[str, Chart] = {}
     if "timeline" in tables:
         timeline = tables["timeline"]
