@@ -32,9 +32,23 @@ FLAGS = [
 
 @contextlib.contextmanager
 def chromium(
-    playwright: Playwright, namespace: NetworkNamespace, workdir: Path
+    playwright: Playwright,
+    namespace: NetworkNamespace,
+    workdir: Path,
+    *,
+    microphone_blocked: bool = False,
 ) -> Iterator[BrowserContext]:
-    """A fresh browser profile; its console is kept in workdir/console.log."""
+    """A fresh browser profile; its console is kept in workdir/console.log.
+
+    `microphone_blocked`: the person said no to the microphone (every
+    permission prompt is refused), as when it is blocked for the site.
+    """
+    args = FLAGS
+    if microphone_blocked:
+        args = [
+            *(flag for flag in FLAGS if flag != "--use-fake-ui-for-media-stream"),
+            "--deny-permission-prompts",
+        ]
     workdir.mkdir(parents=True, exist_ok=True)
     executable = namespace.wrapper_script(workdir, CHROMIUM)
     console = (workdir / "console.log").open("a", encoding="utf-8")
@@ -42,7 +56,7 @@ def chromium(
         str(workdir / "profile"),
         executable_path=str(executable),
         headless=True,
-        args=FLAGS,
+        args=args,
         locale="uk-UA",
         timezone_id="Europe/Kyiv",
         viewport={"width": 1440, "height": 900},
