@@ -9,10 +9,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PresenceState(models.TextChoices):
-    LOGGED_OUT = "logged_out", _("Logged out")
+    # Django's own catalogue has "Logged out" (of the site): a context keeps them apart.
+    LOGGED_OUT = "logged_out", pgettext_lazy("queue state", "Logged out")
     AVAILABLE = "available", _("Available")
     RINGING = "ringing", _("Ringing")
     ON_CALL = "on_call", _("On a call")
