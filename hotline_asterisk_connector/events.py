@@ -5,7 +5,6 @@ rest (the great majority of a real stream) are dropped at once. Event names
 and the dialplan's UserEvents are described in docs/ami-events.md.
 """
 
-import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -15,8 +14,6 @@ from hotline_asterisk_connector import journal, presence
 from hotline_asterisk_connector.ami.protocol import Message
 from hotline_asterisk_connector.directory import ConsultantDirectory
 from hotline_asterisk_connector.models import Call, CallDirection, Disposition, PresenceState
-
-log = logging.getLogger(__name__)
 
 # Our own UserEvents' extra headers (the dialplan's names).
 DIALLED_NUMBER = "Did"

@@ -6,7 +6,6 @@ an outcome to a stronger one, so the same event applied twice, or events that
 arrive out of order, leave the same rows behind.
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePath
@@ -30,8 +29,6 @@ from hotline_crm.phones import normalise
 
 if TYPE_CHECKING:
     from hotline_asterisk_connector.cdr import RecoveredCall
-
-log = logging.getLogger(__name__)
 
 # A later event may only move a call to an outcome that says more about it:
 # a caller who reached the menu and then left a message is a voicemail, and
