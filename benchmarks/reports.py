@@ -6,8 +6,8 @@
         .venv/bin/python benchmarks/reports.py [--runs 5]
 
 Each report is built as its page builds it (same functions, same queries),
-once to warm the caches and then --runs times; the median and the slowest
-and fastest runs are printed as a Markdown table for docs/benchmarks-reports.md.
+once to warm the caches and then --runs times; the fastest, median and
+slowest runs are printed as a Markdown table for docs/benchmarks-reports.md.
 """
 
 import argparse
