@@ -3,6 +3,7 @@ import datetime
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.db import connections
 
 from hotline_admin import backup
 from hotline_admin.models import DailyJob, MaintenanceSettings
@@ -19,8 +20,15 @@ def finished_jobs() -> set[str]:
     return set(DailyJob.objects.filter(finished_at__isnull=False).values_list("name", flat=True))
 
 
+@pytest.fixture
+async def close_thread_connections():
+    """The test's own ORM calls run in asgiref's worker thread: close its connection after."""
+    yield
+    await sync_to_async(connections.close_all)()
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-async def test_the_scheduler_runs_todays_jobs_once_and_stops_when_asked():
+async def test_the_scheduler_runs_todays_jobs_once_and_stops_when_asked(close_thread_connections):
     await sync_to_async(due_at_midnight)()
     stop = asyncio.Event()
     task = asyncio.create_task(run_forever(stop, interval=0.05))
