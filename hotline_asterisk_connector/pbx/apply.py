@@ -49,8 +49,13 @@ def reload_plan(changed: tuple[str, ...]) -> tuple[list[str], bool]:
     """The modules to reload for these changed files, and whether a restart is needed too."""
     modules: list[str] = []
     needs_restart = False
-    for name in sorted(changed, key=lambda name: list(RELOADS).index(name)):
-        reload = RELOADS[name]
+    order = list(RELOADS)
+    # A file with no module listed (acl.conf, cel.conf…) never changes with the
+    # database; when it does change (a first render, an upgrade) a restart applies it.
+    for name in sorted(
+        changed, key=lambda name: order.index(name) if name in order else len(order)
+    ):
+        reload = RELOADS.get(name)
         if reload is None:
             needs_restart = True
             continue
