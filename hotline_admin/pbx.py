@@ -20,8 +20,12 @@ def apply_changes(user: AbstractBaseUser | None, what: str) -> AppliedChange:
         outcome = apply_configuration()
         accepted, message = outcome.accepted, outcome.message
     except Exception as error:
+        # A fault of ours, not Asterisk's answer: say so, keep the details short.
         logger.exception("Applying the PBX configuration failed")
-        accepted, message = False, str(error)
+        accepted = False
+        message = _(
+            "an error in hotline itself stopped it (%(error)s); the server log has the details"
+        ) % {"error": type(error).__name__}
     return AppliedChange.objects.create(
         user=user if user is not None and user.is_authenticated else None,
         what=what[:200],
