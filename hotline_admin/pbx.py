@@ -43,7 +43,7 @@ def apply_and_report(request: HttpRequest, what: str) -> AppliedChange:
     else:
         messages.error(
             request,
-            _("Saved, but Asterisk did not accept the change: %(reason)s")
+            _("Saved, but not in effect yet: %(reason)s")
             % {"reason": change.message or _("no answer from Asterisk")},
         )
     return change

@@ -42,7 +42,9 @@ def test_a_number_is_saved_in_e164_and_applied(admin_browser):
     assert "+380670001122" in change.what
     # No Asterisk runs in unit tests: the page says so in plain words.
     assert not change.accepted
-    assert "Збережено, але Asterisk не прийняв зміну" in response.content.decode()
+    assert "Збережено, але ще не діє: Налаштування збережено, але Asterisk недоступний" in (
+        response.content.decode()
+    )
 
 
 def test_choosing_a_default_outgoing_number_unsets_the_previous_one(admin_browser):
