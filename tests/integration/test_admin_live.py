@@ -25,6 +25,7 @@ from hotline_admin.models import AppliedChange
 from hotline_asterisk_connector import membership
 from hotline_asterisk_connector.pbx import apply as pbx_apply
 from hotline_asterisk_connector.pbx.config import load_config, status_ami_user
+from tests.integration.conftest import CARRIERS
 from tests.support.ami import event, user_event
 
 pytestmark = [pytest.mark.asterisk, pytest.mark.django_db]
@@ -283,3 +284,40 @@ def test_an_uploaded_mp3_prompt_is_played_to_a_caller(pbx, admin, tmp_path, sett
         "the recording to hold the uploaded prompt",
     )
     assert seconds_of_tone(path, 1000) <= 2.25
+
+
+def test_a_number_added_in_the_page_registers_and_the_page_says_so(pbx, admin):
+    pbx.apply()
+    carrier = CARRIERS["kyivstar"]
+    registrar = pbx.sipp.registrar("registrar", carrier.address, pbx.carrier_ports["kyivstar"])
+
+    admin.post(
+        reverse("hotline_admin:number_new"),
+        {
+            "name": "kyivstar",
+            "operator": carrier.operator,
+            "number": carrier.number,
+            "host": carrier.address,
+            "port": str(pbx.carrier_ports["kyivstar"]),
+            "transport": "udp",
+            "username": carrier.national,
+            "password": "carrier;secret#1",
+            "register": "on",
+            "match": carrier.address,
+            "channel_limit": "10",
+            "allow_outbound": "on",
+            "is_active": "on",
+            "order": "0",
+        },
+    )
+    accepted_change()
+    pbx.ami.wait_for(
+        lambda e: e.event == "Registry" and e.get("Status") == "Registered",
+        since=pbx.mark,
+        what="the number registered with its carrier",
+    )
+    assert registrar.wait(timeout=30) == 0, registrar.errors()
+
+    page = admin.get(reverse("hotline_admin:numbers")).content.decode()
+    row = re.search(rf"{re.escape(carrier.e164)}.*?</tr>", page, re.S).group(0)
+    assert '<span class="ok">зареєстровано</span>' in row
