@@ -4,7 +4,8 @@ retried without losing events, and a graceful stop that applies what was receive
 import asyncio
 
 import pytest
-from django.db import OperationalError
+from asgiref.sync import sync_to_async
+from django.db import OperationalError, connections
 
 from hotline_asterisk_connector.connector import Backoff, Connector
 from hotline_asterisk_connector.events import EventRouter
@@ -48,6 +49,8 @@ async def ami():
     server = await ScriptedAmi().start()
     yield server
     await server.stop()
+    # The test's own ORM calls ran on asgiref's thread: close its connection too.
+    await sync_to_async(connections.close_all)()
 
 
 @pytest.mark.django_db(transaction=True)

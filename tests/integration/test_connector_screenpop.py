@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import Group
+from django.db import connections
 
 from hotline_asterisk_connector.connector import Connector
 from hotline_crm.models import Client, ClientPhone
@@ -72,3 +73,4 @@ async def test_a_real_call_pops_up_on_the_ringing_consultants_page(pbx, lines, a
         await alice_page.disconnect()
         await bob_page.disconnect()
     assert await sync_to_async(lambda: alice.calls.get().disposition)() == "answered"
+    await sync_to_async(connections.close_all)()  # the connection of asgiref's thread
