@@ -89,7 +89,6 @@ class BulkWriter:
         self.fields = model._meta.concrete_fields
         self.batch = batch
         self.rows: list[tuple] = []
-        self.written = 0
         moment = timezone.now()
         self.defaults: dict[str, Any] = {}  # in the order of self.fields
         for field in self.fields:
@@ -133,7 +132,6 @@ class BulkWriter:
                     for row in self.rows
                 ]
                 cursor.executemany(insert, prepared)
-        self.written += len(self.rows)
         self.rows = []
 
 

@@ -34,9 +34,6 @@ class Table:
     # For a list of measures (one label and one value a row): each row's kind.
     row_kinds: list[str] | None = None
 
-    def column_values(self, index: int) -> list[Any]:
-        return [row[index] for row in self.rows]
-
     def kind_of(self, row_index: int, column_index: int) -> str:
         kind = self.columns[column_index].kind
         if self.row_kinds is not None and kind != Kind.TEXT:
