@@ -12,6 +12,7 @@ from hotline_reports.call_stats import call_totals, per_consultant_table
 from hotline_reports.filters import CallFilter
 from hotline_reports.models import ReportSettings
 from hotline_reports.periods import Period, local_zone
+from tests.reports.conftest import build_topics
 
 pytestmark = pytest.mark.django_db
 END = date(2025, 6, 30)
@@ -19,6 +20,8 @@ END = date(2025, 6, 30)
 
 @pytest.fixture
 def dataset(db):
+    # The seeded topics, even after a transactional test's flush removed them.
+    build_topics()
     call_command("generate_demo_dataset", calls=3000, consultations=800, years=0.5, end=END)
 
 
