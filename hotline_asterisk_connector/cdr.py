@@ -132,6 +132,7 @@ def _call_from_rows(
     clid = _CLID.match(first.get("clid") or "")
     call.caller_number = first.get("src") or (clid["number"] if clid else "")
     call.caller_name = clid["name"] if clid else ""
+    legs: dict[int, RecoveredLeg] = {}
     for row in rows:
         consultant_id = directory.user_for(row["dstchannel"])
         if consultant_id is None or not row["dstchannel"].startswith("PJSIP/"):
@@ -141,15 +142,24 @@ def _call_from_rows(
             if row["disposition"] == "ANSWERED" and row.get("answer_epoch") not in ("", "0")
             else None
         )
-        call.legs.append(
-            RecoveredLeg(
-                key=f"{linkedid}/cdr/{row['AcctId']}",
-                consultant_id=consultant_id,
-                rang_at=_time(row["start_epoch"]),
-                answered_at=answered_at,
-                ended_at=_time(row["end_epoch"]),
-            )
+        leg = RecoveredLeg(
+            key=f"{linkedid}/cdr/{row['AcctId']}",
+            consultant_id=consultant_id,
+            rang_at=_time(row["start_epoch"]),
+            answered_at=answered_at,
+            ended_at=_time(row["end_epoch"]),
         )
+        # Asterisk splits one ring-and-talk into several rows when it optimises the
+        # Local channel away: one leg per consultant, from first ring to last end.
+        known = legs.get(consultant_id)
+        if known is None:
+            legs[consultant_id] = leg
+            continue
+        known.rang_at = min(known.rang_at, leg.rang_at)
+        known.ended_at = max(known.ended_at, leg.ended_at)
+        answers = [moment for moment in (known.answered_at, leg.answered_at) if moment]
+        known.answered_at = min(answers, default=None)
+    call.legs = list(legs.values())
     answering = [leg for leg in call.legs if leg.answered_at is not None]
     if answering:
         first_answer = min(answering, key=lambda leg: leg.answered_at)

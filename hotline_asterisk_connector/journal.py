@@ -328,8 +328,10 @@ def recover_call(recovered: "RecoveredCall") -> Call | None:
     events already journaled adds nothing; for a call whose events were missed
     (the connector was down) it adds what the records know. Returns the call
     when this merge changed it."""
-    linkedid, at = recovered.linkedid, recovered.started_at
+    linkedid = recovered.linkedid
     before = Call.objects.filter(linkedid=linkedid).values().first()
+    # A call the events opened keeps their start (the record's is the channel's).
+    at = before["started_at"] if before else recovered.started_at
     if recovered.direction == CallDirection.OUTBOUND:
         open_outbound_call(
             linkedid, at, recovered.consultant_id, recovered.callee_number, recovered.dialled_number

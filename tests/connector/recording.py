@@ -6,6 +6,7 @@ which is how the replay fixtures were made (see fixtures/README.md).
 """
 
 import asyncio
+import json
 import os
 from pathlib import Path
 
@@ -36,10 +37,15 @@ class AmiRecorder:
             await asyncio.gather(self._task, return_exceptions=True)
         return self.messages
 
-    def save(self, name: str) -> None:
-        if os.environ.get("HOTLINE_RECORD_FIXTURES") == "1":
-            FIXTURES.mkdir(exist_ok=True)
-            (FIXTURES / f"{name}.ami").write_bytes(b"".join(dump(m) for m in self.messages))
+    def save(self, name: str, call_records: list[dict] | None = None) -> None:
+        """Keep the stream (and Asterisk's call records of it) as replay fixtures."""
+        if os.environ.get("HOTLINE_RECORD_FIXTURES") != "1":
+            return
+        FIXTURES.mkdir(exist_ok=True)
+        (FIXTURES / f"{name}.ami").write_bytes(b"".join(dump(m) for m in self.messages))
+        if call_records:
+            text = json.dumps(call_records, ensure_ascii=False, indent=1)
+            (FIXTURES / f"{name}.cdr.json").write_text(text + "\n", encoding="utf-8")
 
     async def _record(self) -> None:
         try:
@@ -51,6 +57,10 @@ class AmiRecorder:
 
 def load(name: str) -> list[Message]:
     return list(iter_messages((FIXTURES / f"{name}.ami").read_bytes()))
+
+
+def load_call_records(name: str) -> list[dict]:
+    return json.loads((FIXTURES / f"{name}.cdr.json").read_text(encoding="utf-8"))
 
 
 def replay(messages: list[Message], router: EventRouter | None = None) -> list[notify.Outgoing]:

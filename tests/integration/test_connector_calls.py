@@ -68,7 +68,7 @@ def connector(pbx, request):
     yield running
     running.stop()
     asyncio.run_coroutine_threadsafe(recorder.stop(), recording_loop).result(30)
-    recorder.save(request.node.name.removeprefix("test_"))
+    recorder.save(request.node.name.removeprefix("test_"), pbx.asterisk.cdr())
 
 
 def when(message) -> datetime:
