@@ -7,6 +7,7 @@ through the connector, and the page shows the state Asterisk then reports.
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hotline_asterisk_connector import membership
 from hotline_asterisk_connector.models import ConsultantState, PauseReason, PresenceState
@@ -17,7 +18,8 @@ MembershipError = membership.MembershipError
 class Choice(models.TextChoices):
     AVAILABLE = "available", _("Available")
     PAUSED = "paused", _("Paused")
-    LOGGED_OUT = "logged_out", _("Logged out")
+    # Django's own catalogue has "Logged out" (of the site): a context keeps them apart.
+    LOGGED_OUT = "logged_out", pgettext_lazy("queue state", "Logged out")
 
 
 # The reasons a consultant picks from; "other" stays for the smartphone and the admin.
