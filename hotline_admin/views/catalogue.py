@@ -1,6 +1,7 @@
 """Topics and report settings: plain data, nothing to apply to Asterisk."""
 
 from django.contrib import messages
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,14 +22,8 @@ def topic_list(request: HttpRequest) -> HttpResponse:
 def category_edit(request: HttpRequest, category_id: int | None = None) -> HttpResponse:
     category = get_object_or_404(TopicCategory, pk=category_id) if category_id else None
     form = TopicCategoryForm(request.POST or None, instance=category)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Saved."))
-        return redirect("hotline_admin:topics")
-    return render(
-        request,
-        "hotline_admin/simple_form.html",
-        {"form": form, "title": _("Topic category"), "back": "hotline_admin:topics"},
+    return _save_simple_form(
+        request, form, _("Topic category"), done="hotline_admin:topics", back="hotline_admin:topics"
     )
 
 
@@ -37,26 +32,27 @@ def topic_edit(request: HttpRequest, topic_id: int | None = None) -> HttpRespons
     topic = get_object_or_404(Topic, pk=topic_id) if topic_id else None
     initial = {"category": request.GET.get("category")} if topic is None else None
     form = TopicForm(request.POST or None, instance=topic, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Saved."))
-        return redirect("hotline_admin:topics")
-    return render(
-        request,
-        "hotline_admin/simple_form.html",
-        {"form": form, "title": _("Topic"), "back": "hotline_admin:topics"},
+    return _save_simple_form(
+        request, form, _("Topic"), done="hotline_admin:topics", back="hotline_admin:topics"
     )
 
 
 @administrator_required
 def report_settings(request: HttpRequest) -> HttpResponse:
     form = ReportSettingsForm(request.POST or None, instance=ReportSettings.load())
+    return _save_simple_form(
+        request, form, _("Age bands and service level"), done="hotline_admin:reports", back=None
+    )
+
+
+def _save_simple_form(
+    request: HttpRequest, form: ModelForm, title: str, done: str, back: str | None
+) -> HttpResponse:
+    """Save a one-model form and go to `done`, or show it again with its errors."""
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Saved."))
-        return redirect("hotline_admin:reports")
+        return redirect(done)
     return render(
-        request,
-        "hotline_admin/simple_form.html",
-        {"form": form, "title": _("Age bands and service level"), "back": None},
+        request, "hotline_admin/simple_form.html", {"form": form, "title": title, "back": back}
     )
