@@ -6,6 +6,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def webrtc_endpoint_name(extension: str) -> str:
+    """The PJSIP endpoint of a consultant's browser phone."""
+    return f"web{extension}"
+
+
+def sip_endpoint_name(extension: str) -> str:
+    """The PJSIP endpoint of a consultant's smartphone app."""
+    return f"sip{extension}"
+
+
 class Operator(models.TextChoices):
     TOLL_FREE = "toll_free", _("0-800 provider")
     KYIVSTAR = "kyivstar", _("Kyivstar")
@@ -86,11 +96,11 @@ class ConsultantLine(models.Model):
 
     @property
     def webrtc_endpoint(self) -> str:
-        return f"web{self.extension}"
+        return webrtc_endpoint_name(self.extension)
 
     @property
     def sip_endpoint(self) -> str:
-        return f"sip{self.extension}"
+        return sip_endpoint_name(self.extension)
 
 
 class Weekday(models.IntegerChoices):

@@ -22,6 +22,7 @@ from hotline_asterisk_connector.models import (
     Trunk,
     WorkingHours,
 )
+from hotline_asterisk_connector.models.pbx import sip_endpoint_name, webrtc_endpoint_name
 from hotline_asterisk_connector.pbx import dialplan, prompts
 from hotline_asterisk_connector.pbx.operators import OPERATOR_CODES, national
 from hotline_crm.phones import normalise
@@ -115,11 +116,11 @@ class ConsultantConfig:
 
     @property
     def webrtc_endpoint(self) -> str:
-        return f"web{self.extension}"
+        return webrtc_endpoint_name(self.extension)
 
     @property
     def sip_endpoint(self) -> str:
-        return f"sip{self.extension}"
+        return sip_endpoint_name(self.extension)
 
     @property
     def rings_mobile(self) -> bool:
