@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "hotline_reports",
     "hotline_admin",
     "hotline_workspace",
+    "hotline_audit",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +189,10 @@ HOTLINE_ASTERISK_TLS_KEY = env_str("HOTLINE_ASTERISK_TLS_KEY")
 # Where browsers reach Asterisk's SIP WebSocket; empty: the page's own host on
 # HOTLINE_ASTERISK_HTTP_PORT (ws://) or HOTLINE_ASTERISK_HTTPS_PORT (wss://).
 HOTLINE_WEBRTC_WS_URL = env_str("HOTLINE_WEBRTC_WS_URL")
+
+# Reverse proxies whose X-Forwarded-For the audit trail believes (Caddy on
+# the same host in production).
+HOTLINE_TRUSTED_PROXIES = env_list("HOTLINE_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
