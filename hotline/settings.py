@@ -190,6 +190,8 @@ HOTLINE_ASTERISK_TLS_KEY = env_str("HOTLINE_ASTERISK_TLS_KEY")
 # HOTLINE_ASTERISK_HTTP_PORT (ws://) or HOTLINE_ASTERISK_HTTPS_PORT (wss://).
 HOTLINE_WEBRTC_WS_URL = env_str("HOTLINE_WEBRTC_WS_URL")
 
+# How long a card opened by break-glass stays open to the consultant.
+HOTLINE_BREAK_GLASS_HOURS = env_int("HOTLINE_BREAK_GLASS_HOURS", 12)
 # Reverse proxies whose X-Forwarded-For the audit trail believes (Caddy on
 # the same host in production).
 HOTLINE_TRUSTED_PROXIES = env_list("HOTLINE_TRUSTED_PROXIES", ["127.0.0.1", "::1"])

@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     CARD_VIEW = "card_view", _("card opened")
     CARD_EDIT = "card_edit", _("card changed")
     FORM_VIEW = "form_view", _("form opened")
+    FORM_EDIT = "form_edit", _("form saved")
     CALL_VIEW = "call_view", _("call opened")
     RECORDING_PLAY = "recording_play", _("recording played")
     VOICEMAIL_PLAY = "voicemail_play", _("voice message played")

@@ -2,25 +2,41 @@
 
 Supervisors and administrators see everything. A consultant sees every form
 they wrote and the cards of clients they serve: cards they created, wrote a
-form for, were rung for or answered a call from, or found by the exact
-phone number. Other consultants' forms on such a card show only that they
-exist, never their text.
-Views fetch objects only through these functions, so an object outside the
-user's reach is a 404, exactly like one that does not exist.
+form for, were rung for or answered a call from, or took a callback for.
+Any other card opens only by break-glass (its exact number and a stated
+reason, see `services.break_glass`): read-only, for BREAK_GLASS_HOURS, until
+the consultant acts on it by writing a form, which makes them serve it.
+Other consultants' forms on a card show only that they exist, never their
+text. Views fetch objects only through these functions, so an object
+outside the user's reach is a 404, exactly like one that does not exist.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from hotline_crm.models import Client, ClientAccess, Consultation
+from hotline_crm.models import AccessReason, BreakGlass, Client, ClientAccess, Consultation
 from hotline_crm.roles import User, is_staff_member, is_supervisor
+
+SERVING_REASONS = [AccessReason.CREATED, AccessReason.CALL, AccessReason.CALLBACK]
 
 
 def clients_for(user: User) -> QuerySet[Client]:
+    """The cards the user may read: those they serve, and those opened by break-glass."""
+    if is_supervisor(user):
+        return Client.objects.all()
+    return served_clients_for(user) | Client.objects.filter(
+        pk__in=active_break_glass(user).values("client_id")
+    )
+
+
+def served_clients_for(user: User) -> QuerySet[Client]:
+    """The cards the user may change: those they serve."""
     if is_supervisor(user):
         return Client.objects.all()
     if not is_staff_member(user):
@@ -33,8 +49,24 @@ def clients_for(user: User) -> QuerySet[Client]:
             .filter(Q(consultant=user) | Q(legs__consultant=user))
             .values("client_id")
         )
-        | Q(pk__in=ClientAccess.objects.filter(user=user).values("client_id"))
+        | Q(
+            pk__in=ClientAccess.objects.filter(user=user, reason__in=SERVING_REASONS).values(
+                "client_id"
+            )
+        )
     )
+
+
+def active_break_glass(user: User) -> QuerySet[BreakGlass]:
+    if not is_staff_member(user):
+        return BreakGlass.objects.none()
+    since = timezone.now() - timedelta(hours=settings.HOTLINE_BREAK_GLASS_HOURS)
+    return BreakGlass.objects.filter(user=user, at__gte=since)
+
+
+def opened_by_break_glass(user: User, client: Client) -> bool:
+    """Read-only for the user: reached by break-glass, not served."""
+    return not served_clients_for(user).filter(pk=client.pk).exists()
 
 
 def consultations_for(user: User) -> QuerySet[Consultation]:
@@ -48,6 +80,10 @@ def consultations_for(user: User) -> QuerySet[Consultation]:
 
 def client_or_404(user: User, pk: int) -> Client:
     return _get_or_404(clients_for(user), pk)
+
+
+def served_client_or_404(user: User, pk: int) -> Client:
+    return _get_or_404(served_clients_for(user), pk)
 
 
 def consultation_or_404(user: User, pk: int) -> Consultation:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from hotline_crm.access import may_see_client
 from hotline_crm.models import (
     AgeStatus,
+    BreakGlassReason,
     Client,
     ClientPhone,
     Consultation,
@@ -235,3 +236,29 @@ class ConsultationForm(forms.ModelForm):
                 groups.append((category, []))
             groups[-1][1].append(checkbox)
         return groups
+
+
+class BreakGlassForm(forms.Form):
+    """Opening a card one does not serve: the exact number, and why."""
+
+    number = forms.CharField(label=_("Phone number"), max_length=40)
+    reason = forms.ChoiceField(
+        label=_("Why do you need this card?"), choices=BreakGlassReason.choices
+    )
+    explanation = forms.CharField(
+        label=_("Explain in a few words"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_number(self) -> str:
+        number = self.cleaned_data["number"].strip()
+        if not normalise(number).is_e164:
+            raise ValidationError(_("Type the client's full phone number."))
+        return number
+
+    def clean_explanation(self) -> str:
+        text = self.cleaned_data["explanation"].strip()
+        if len(text) < 5:
+            raise ValidationError(_("Say why in a few words: supervisors read every opening."))
+        return text

@@ -165,8 +165,11 @@ class ClientPhone(models.Model):
 
 class AccessReason(models.TextChoices):
     CREATED = "created", _("Created the card")
+    # No longer granted: an exact number now opens a card only by break-glass.
+    # Old rows stay as the record they were, but open nothing.
     PHONE_LOOKUP = "phone_lookup", _("Found it by the exact phone number")
     CALL = "call", _("Was serving the client's call")
+    CALLBACK = "callback", _("Took the client's callback")
 
 
 class ClientAccess(models.Model):
@@ -195,6 +198,44 @@ class ClientAccess(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "client"], name="client_access_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.client}"
+
+
+class BreakGlassReason(models.TextChoices):
+    CALLER_ON_LINE = "caller_on_line", _("The client is on the line now")
+    CALLING_BACK = "calling_back", _("I am calling the client back")
+    SAFETY = "safety", _("The client's safety is at risk")
+    COLLEAGUE = "colleague", _("A colleague asked me to take over")
+    OTHER = "other", _("Other")
+
+
+class BreakGlass(models.Model):
+    """A consultant opened a card they do not serve, by its exact number, with a reason.
+
+    The card stays open to them, read-only, for BREAK_GLASS_HOURS; acting on
+    it (writing a form, calling the client back) makes them serve it. Every
+    row is also on the audit trail and shown to supervisors.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="break_glasses"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=BreakGlassReason.choices)
+    explanation = models.TextField(_("explanation"), max_length=1000)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("break-glass opening")
+        verbose_name_plural = _("break-glass openings")
+        ordering = ["-at"]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.client}"

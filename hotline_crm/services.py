@@ -8,9 +8,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from hotline_audit.trail import Kind, record
 from hotline_crm.access import clients_for
 from hotline_crm.models import (
     AccessReason,
+    BreakGlass,
+    BreakGlassReason,
     Client,
     ClientAccess,
     ClientPhone,
@@ -42,6 +45,8 @@ class ClientSearch:
     by_phone: bool = False
     number: str = ""
     clients: list[Client] = field(default_factory=list)
+    # The number is on a card the user does not serve: it opens only by break-glass.
+    behind_glass: bool = False
 
 
 def grant_card_access(user: User, client: Client, reason: AccessReason) -> None:
@@ -55,14 +60,23 @@ def grant_card_access(user: User, client: Client, reason: AccessReason) -> None:
 
 
 def find_clients(user: User, query: str) -> ClientSearch:
-    """A phone number finds its card exactly, whoever served it; a name only among the user's."""
+    """Cards by exact phone number or by name, among those the user may read.
+
+    A number on a card the user may not read is reported as `behind_glass`,
+    nothing more: neither the card's number nor anything on it.
+    """
     text = query.strip()
     if looks_like_phone(text):
         number = lookup_key(text)
-        clients = list(Client.objects.filter(phones__number=number).prefetch_related("phones"))
-        for client in clients:
-            grant_card_access(user, client, AccessReason.PHONE_LOOKUP)
-        return ClientSearch(query=text, by_phone=True, number=number, clients=clients)
+        on_number = Client.objects.filter(phones__number=number)
+        clients = list(clients_for(user).filter(pk__in=on_number).prefetch_related("phones"))
+        return ClientSearch(
+            query=text,
+            by_phone=True,
+            number=number,
+            clients=clients,
+            behind_glass=not clients and on_number.exists(),
+        )
     if not text:
         return ClientSearch(query=text)
     matches = (
@@ -72,6 +86,31 @@ def find_clients(user: User, query: str) -> ClientSearch:
         .order_by("name_key", "pk")[:SEARCH_LIMIT]
     )
     return ClientSearch(query=text, clients=list(matches))
+
+
+def break_glass(
+    request, *, number: str, reason: BreakGlassReason, explanation: str
+) -> Client | None:
+    """Open the card with this exact number for a consultant who does not serve it.
+
+    The card becomes readable (not editable) for BREAK_GLASS_HOURS; the
+    opening, with its reason, goes on the audit trail for supervisors.
+    None when no card has the number.
+    """
+    client = Client.objects.filter(phones__number=lookup_key(number)).first()
+    if client is None:
+        return None
+    BreakGlass.objects.create(
+        user=request.user, client=client, reason=reason, explanation=explanation
+    )
+    record(
+        Kind.BREAK_GLASS,
+        request=request,
+        obj=client,
+        client=client,
+        detail=f"{BreakGlassReason(reason).label}: {explanation}",
+    )
+    return client
 
 
 def looks_like_phone(text: str) -> bool:
@@ -90,12 +129,15 @@ def create_client(*, by: User, client: Client, phones: Iterable[ClientPhone]) ->
 @transaction.atomic
 def update_client(
     *,
+    by: User,
     client: Client,
     phones: Iterable[ClientPhone],
     removed: Iterable[ClientPhone] = (),
+    request=None,
 ) -> Client:
     client.save()
     _save_phones(client, phones, removed)
+    record(Kind.CARD_EDIT, request=request, user=by, obj=client, client=client)
     return client
 
 
@@ -116,6 +158,7 @@ def record_consultation(
     consultation.take_snapshot()
     consultation.save()
     consultation.topics.set(topics)
+    record(Kind.FORM_EDIT, user=by, obj=consultation, client=client, detail="created")
     if call is not None:
         # Two forms may race for the same call: only the first one gets it.
         type(call).objects.filter(pk=call.pk, consultation__isnull=True).update(
@@ -125,10 +168,13 @@ def record_consultation(
 
 
 @transaction.atomic
-def update_consultation(*, consultation: Consultation, topics: Iterable[Topic]) -> Consultation:
+def update_consultation(
+    *, by: User, consultation: Consultation, topics: Iterable[Topic]
+) -> Consultation:
     """Correct a form; its demographic snapshot stays as it was at the time of the contact."""
     consultation.save()
     consultation.topics.set(topics)
+    record(Kind.FORM_EDIT, user=by, obj=consultation, client=consultation.client_id)
     return consultation
 
 

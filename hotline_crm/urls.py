@@ -7,6 +7,7 @@ app_name = "hotline_crm"
 urlpatterns = [
     path("", views.workspace, name="workspace"),
     path("clients/new/", views.client_create, name="client_create"),
+    path("clients/break-glass/", views.break_glass, name="break_glass"),
     path("clients/<int:pk>/", views.client_detail, name="client_detail"),
     path("clients/<int:pk>/edit/", views.client_edit, name="client_edit"),
     path(

@@ -9,9 +9,17 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from hotline_audit.trail import Kind, record
 from hotline_crm import access, services
-from hotline_crm.forms import ClientForm, ClientPhoneFormSet, ConsultationForm, DemographicsForm
+from hotline_crm.forms import (
+    BreakGlassForm,
+    ClientForm,
+    ClientPhoneFormSet,
+    ConsultationForm,
+    DemographicsForm,
+)
 from hotline_crm.models import Client
 from hotline_crm.roles import is_staff_member, is_supervisor, require
 
@@ -43,10 +51,33 @@ def workspace(request: HttpRequest) -> HttpResponse:
         .select_related("client")
         .prefetch_related("topics")[:RECENT]
     )
+    glass = (
+        BreakGlassForm(initial={"number": search.number})
+        if search and search.behind_glass
+        else None
+    )
     return render(
         request,
         "hotline_crm/workspace.html",
-        {"query": query, "search": search, "recent_consultations": recent},
+        {"query": query, "search": search, "recent_consultations": recent, "glass": glass},
+    )
+
+
+@staff_required
+@require_POST
+def break_glass(request: HttpRequest) -> HttpResponse:
+    """Open a card one does not serve: its exact number and a stated reason."""
+    form = BreakGlassForm(request.POST)
+    if form.is_valid():
+        client = services.break_glass(request, **form.cleaned_data)
+        if client is not None:
+            return redirect("hotline_crm:client_detail", client.pk)
+        form.add_error("number", _("No card has this number."))
+    return render(
+        request,
+        "hotline_crm/workspace.html",
+        {"query": request.POST.get("number", ""), "search": None, "glass": form},
+        status=400,
     )
 
 
@@ -82,27 +113,42 @@ def client_create(request: HttpRequest) -> HttpResponse:
 @staff_required
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = access.client_or_404(request.user, pk)
+    read_only = access.opened_by_break_glass(request.user, client)
+    record(
+        Kind.CARD_VIEW,
+        request=request,
+        obj=client,
+        client=client,
+        detail="break-glass" if read_only else "",
+    )
     return render(
         request,
         "hotline_crm/client_detail.html",
-        {"client": client, "history": access.client_history(request.user, client)},
+        {
+            "client": client,
+            "history": access.client_history(request.user, client),
+            "read_only": read_only,
+        },
     )
 
 
 @staff_required
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    client = access.client_or_404(request.user, pk)
+    # A card opened by break-glass is read-only: only those who serve it edit it.
+    client = access.served_client_or_404(request.user, pk)
     if request.method == "POST":
         form, phones = _card_forms(request, client)
         if _all_valid(form, phones):
             try:
                 services.update_client(
+                    by=request.user,
+                    request=request,
                     client=form.save(commit=False),
                     phones=phones.save(commit=False),
                     removed=phones.deleted_objects,
                 )
             except services.PhoneNumberTaken as taken:
-                fresh = access.client_or_404(request.user, pk)
+                fresh = access.served_client_or_404(request.user, pk)
                 form, phones = _after_phone_race(request, fresh, taken)
             else:
                 messages.success(request, _("The card is saved."))
@@ -149,6 +195,7 @@ def consultation_create(request: HttpRequest, client_pk: int) -> HttpResponse:
 @staff_required
 def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = access.consultation_or_404(request.user, pk)
+    record(Kind.FORM_VIEW, request=request, obj=consultation, client=consultation.client_id)
     return render(request, "hotline_crm/consultation_detail.html", {"consultation": consultation})
 
 
@@ -160,7 +207,9 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = ConsultationForm(request.POST, instance=consultation)
         if form.is_valid():
             services.update_consultation(
-                consultation=form.save(commit=False), topics=form.cleaned_data["topics"]
+                by=request.user,
+                consultation=form.save(commit=False),
+                topics=form.cleaned_data["topics"],
             )
             messages.success(request, _("The consultation is saved."))
             return redirect("hotline_crm:consultation_detail", consultation.pk)

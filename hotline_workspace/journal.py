@@ -1,9 +1,7 @@
 """The call journal: who may see which call, the filters, and comments.
 
-Consultants see the calls they handled or placed; supervisors and
-administrators see every call. The narrowing happens in `visible_calls`, so
-a view cannot forget it: a call outside it is a 404, never a 403 that would
-confirm it exists.
+Who sees which call is `hotline_workspace.access`'s rule; `visible_calls`
+adds what the journal shows with each call.
 """
 
 import datetime
@@ -19,19 +17,18 @@ from django.utils.translation import gettext_lazy as _
 from hotline_asterisk_connector.models.calls import Call, CallComment, CallDirection, Disposition
 from hotline_crm.phones import normalise
 from hotline_crm.roles import Role, is_supervisor
+from hotline_workspace import access
 
 COMMENT_MAX_LENGTH = 2000
 
 
 def visible_calls(user: AbstractBaseUser) -> QuerySet[Call]:
-    calls = (
-        Call.objects.select_related("client", "consultant", "consultation")
+    return (
+        access.calls_for(user)
+        .select_related("client", "consultant", "consultation")
         .annotate(comment_count=Count("comments"))
         .order_by("-started_at", "-pk")
     )
-    if is_supervisor(user):
-        return calls
-    return calls.filter(consultant=user)
 
 
 class JournalFilter(forms.Form):

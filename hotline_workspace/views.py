@@ -1,18 +1,17 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hotline_asterisk_connector.models.calls import Call, Voicemail
-from hotline_crm import access
+from hotline_audit.trail import Kind, record
+from hotline_crm import access as card_access
 from hotline_crm.roles import is_staff_member, require
-from hotline_workspace import audio, availability, calls, desk, journal, worklist
+from hotline_workspace import access, availability, calls, desk, journal, playback, worklist
 
 JOURNAL_PAGE_SIZE = 50
 
@@ -38,11 +37,12 @@ def journal_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     require(is_staff_member, request.user)
-    call = get_object_or_404(journal.visible_calls(request.user), pk=call_id)
+    call = access.call_or_404(request.user, call_id)
     form = journal.CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         journal.add_comment(call, request.user, form.cleaned_data["text"])
         return redirect(reverse("hotline_workspace:call", args=[call.pk]) + "#comments")
+    record(Kind.CALL_VIEW, request=request, obj=call, client=call.client_id)
     comments = call.comments.select_related("author")
     return render(
         request,
@@ -55,9 +55,7 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
 @require_GET
 def call_recording(request: HttpRequest, call_id: int) -> HttpResponse:
     require(is_staff_member, request.user)
-    call = get_object_or_404(journal.visible_calls(request.user), pk=call_id)
-    path = audio.resolve(settings.RECORDINGS_DIR, call.recording_file)
-    return audio.stream(request, path)
+    return playback.play_recording(request, access.recording_or_404(request.user, call_id))
 
 
 @login_required
@@ -68,7 +66,11 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "hotline_workspace/worklist.html",
-        {"entries": entries},
+        {
+            "entries": entries,
+            # Unclaimed voice messages show their number, never their audio.
+            "playable": set(access.voicemails_for(request.user).values_list("pk", flat=True)),
+        },
     )
 
 
@@ -107,9 +109,7 @@ def worklist_outcome(request: HttpRequest, kind: str, item_id: int) -> HttpRespo
 @require_GET
 def voicemail_audio(request: HttpRequest, item_id: int) -> HttpResponse:
     require(is_staff_member, request.user)
-    voicemail = get_object_or_404(Voicemail, pk=item_id)
-    path = audio.resolve(settings.VOICEMAIL_DIR, voicemail.audio_file)
-    return audio.stream(request, path)
+    return playback.play_voicemail(request, access.voicemail_or_404(request.user, item_id))
 
 
 def _entry_or_404(kind: str, item_id: int) -> worklist.Entry:
@@ -152,8 +152,8 @@ def desk_status(request: HttpRequest) -> JsonResponse:
 @require_POST
 def attach_client(request: HttpRequest, call_id: int, client_id: int) -> JsonResponse:
     require(is_staff_member, request.user)
-    call = get_object_or_404(Call, pk=call_id)
-    client = access.client_or_404(request.user, client_id)
+    call = access.call_or_404(request.user, call_id)
+    client = card_access.client_or_404(request.user, client_id)
     if not calls.attach_client(request.user, call, client):
         return JsonResponse(
             {"ok": False, "error": _("This call already belongs to another card.")}, status=400

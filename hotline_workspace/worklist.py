@@ -25,6 +25,8 @@ from hotline_asterisk_connector.models.calls import (
     WorklistItem,
     WorkStatus,
 )
+from hotline_crm.models import AccessReason, Client
+from hotline_crm.services import grant_card_access
 from hotline_workspace.models import MissedCall
 
 # A consultant who took an item and then left (shift over, browser closed)
@@ -144,7 +146,13 @@ def take(kind: str, pk: int, consultant: AbstractBaseUser) -> bool:
         status=WorkStatus.TAKEN, taken_by=consultant, taken_at=now
     )
     # Nothing got updated: another consultant got there first, or it is done.
-    return updated == 1
+    if updated != 1:
+        return False
+    # Whoever calls the client back serves them: the card opens for them.
+    client = Client.objects.filter(calls__pk=model.objects.get(pk=pk).call_id).first()
+    if client is not None:
+        grant_card_access(consultant, client, AccessReason.CALLBACK)
+    return True
 
 
 def record_attempt(

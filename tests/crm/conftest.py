@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client as Browser
+from django.urls import reverse
 
 from hotline_crm import services
 from hotline_crm.models import (
@@ -32,6 +33,14 @@ def browser_for(user: User | None) -> Browser:
     if user is not None:
         browser.force_login(user)
     return browser
+
+
+def break_glass(browser: Browser, number: str, explanation: str = "Клієнтка на лінії, плаче"):
+    """Open a card one does not serve, as a consultant does: number, reason, text."""
+    return browser.post(
+        reverse("hotline_crm:break_glass"),
+        {"number": number, "reason": "caller_on_line", "explanation": explanation},
+    )
 
 
 def topic(code: str) -> Topic:

@@ -17,6 +17,7 @@ from hotline_crm.models import Client, ClientAccess
 from tests.crm.conftest import (
     ALICES_NUMBER,
     SECRET_SUMMARY,
+    break_glass,
     browser_for,
     new_client,
     new_consultation,
@@ -75,14 +76,14 @@ def test_form_pages_by_role(request, alices_form, persona, expected, name):
     assert browser_for(user).get(url).status_code == expected
 
 
-def test_consultant_cannot_open_another_consultants_form_even_after_finding_the_card(
+def test_consultant_cannot_open_another_consultants_form_even_after_breaking_the_glass(
     bob, alices_client, alices_form
 ):
     browser = browser_for(bob)
-    found = browser.get(reverse("hotline_crm:workspace"), {"q": "067 123 45 67"})
-    assert found["Location"] == reverse("hotline_crm:client_detail", args=[alices_client.pk])
+    opened = break_glass(browser, "067 123 45 67")
+    assert opened["Location"] == reverse("hotline_crm:client_detail", args=[alices_client.pk])
 
-    assert browser.get(found["Location"]).status_code == 200
+    assert browser.get(opened["Location"]).status_code == 200
     for name in ["consultation_detail", "consultation_edit"]:
         url = reverse(f"hotline_crm:{name}", args=[alices_form.pk])
         assert browser.get(url).status_code == 404
@@ -91,7 +92,7 @@ def test_consultant_cannot_open_another_consultants_form_even_after_finding_the_
 def test_consultant_sees_that_another_consultants_form_exists_but_not_its_text(
     bob, alices_client, alices_form
 ):
-    ClientAccess.objects.create(user=bob, client=alices_client, reason="phone_lookup")
+    ClientAccess.objects.create(user=bob, client=alices_client, reason="call")
     page = browser_for(bob).get(reverse("hotline_crm:client_detail", args=[alices_client.pk]))
     text = page.content.decode()
     assert page.status_code == 200
@@ -174,18 +175,24 @@ def test_search_by_name_finds_only_cards_the_consultant_served(alice, bob, carol
         assert (link in page.content.decode()) is found, user.username
 
 
-def test_exact_phone_search_opens_the_card_for_any_consultant_and_is_recorded(bob, alices_client):
+def test_exact_phone_search_alone_opens_nothing_and_offers_break_glass(bob, alices_client):
     browser = browser_for(bob)
     url = reverse("hotline_crm:client_detail", args=[alices_client.pk])
-    assert browser.get(url).status_code == 404
 
     found = browser.get(reverse("hotline_crm:workspace"), {"q": "(067) 123-45-67"})
 
-    assert found.status_code == 302
-    assert found["Location"] == url
-    assert browser.get(url).status_code == 200
-    access = ClientAccess.objects.get(user=bob, client=alices_client)
-    assert access.reason == "phone_lookup"
+    assert found.status_code == 200
+    text = found.content.decode()
+    assert url not in text and "Марія" not in text
+    assert reverse("hotline_crm:break_glass") in text
+    assert browser.get(url).status_code == 404
+    assert not ClientAccess.objects.filter(user=bob).exists()
+
+
+def test_old_exact_number_accesses_open_nothing_any_more(bob, alices_client):
+    ClientAccess.objects.create(user=bob, client=alices_client, reason="phone_lookup")
+    url = reverse("hotline_crm:client_detail", args=[alices_client.pk])
+    assert browser_for(bob).get(url).status_code == 404
 
 
 def test_part_of_a_number_finds_nothing_and_opens_nothing(bob, alices_client):

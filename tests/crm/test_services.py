@@ -26,7 +26,7 @@ def test_an_edit_losing_the_race_for_a_number_changes_nothing(alice, alices_clie
     other = new_client(alice, "+380501112233", name="Інша")
     other.name = "Змінена"
     with pytest.raises(services.PhoneNumberTaken):
-        services.update_client(client=other, phones=[ClientPhone(number=ALICES_NUMBER)])
+        services.update_client(by=alice, client=other, phones=[ClientPhone(number=ALICES_NUMBER)])
     other.refresh_from_db()
     assert other.name == "Інша"
     assert list(other.phones.values_list("number", flat=True)) == ["+380501112233"]
@@ -35,6 +35,7 @@ def test_an_edit_losing_the_race_for_a_number_changes_nothing(alice, alices_clie
 def test_a_number_can_move_between_rows_of_one_card_in_one_save(alice, alices_client):
     old = alices_client.phones.get()
     services.update_client(
+        by=alice,
         client=alices_client,
         phones=[ClientPhone(number=ALICES_NUMBER, label="новий рядок")],
         removed=[old],

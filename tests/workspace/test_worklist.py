@@ -146,12 +146,18 @@ def test_unknown_kind_is_404(client, alice):
     assert client.post(reverse("hotline_workspace:take", args=["nonsense", 1])).status_code == 404
 
 
-def test_voicemail_audio_streams_to_consultants(client, alice, settings, tmp_path):
+def test_voicemail_audio_streams_to_the_consultant_who_took_it(client, alice, settings, tmp_path):
     settings.VOICEMAIL_DIR = tmp_path
     (tmp_path / "msg.wav").write_bytes(b"RIFF0123456789")
     voicemail = Voicemail.objects.create(caller_number="+380672222222", audio_file="msg.wav")
     client.login(username=alice.username, password=PASSWORD)
     url = reverse("hotline_workspace:voicemail_audio", args=[voicemail.pk])
+    # Unclaimed, it shows its number only: neither the page nor the URL plays it.
+    assert url not in client.get(reverse("hotline_workspace:worklist")).content.decode()
+    assert client.get(url).status_code == 404
+
+    client.post(reverse("hotline_workspace:take", args=["voicemail", voicemail.pk]))
+    assert url in client.get(reverse("hotline_workspace:worklist")).content.decode()
     response = client.get(url, headers={"Range": "bytes=4-7"})
     assert response.status_code == 206
     assert b"".join(response.streaming_content) == b"0123"
