@@ -24,13 +24,13 @@ from django.db import (
     InterfaceError,
     OperationalError,
     close_old_connections,
-    connection,
     transaction,
 )
 
 from hotline_asterisk_connector import notify, recovery
 from hotline_asterisk_connector.ami.client import AmiClient, AmiConfig, AmiError, ConnectionLost
 from hotline_asterisk_connector.ami.protocol import Message
+from hotline_asterisk_connector.database import close_connection, keep_connection
 from hotline_asterisk_connector.events import EventRouter
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,10 @@ class Connector:
         self.config = config
         self.sweep_seconds = sweep_seconds
         self.router = router or EventRouter()
-        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hotline-journal")
+        # One thread, one persistent connection for every batch (see database.py).
+        self._db = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="hotline-journal", initializer=keep_connection
+        )
         self.connected = asyncio.Event()
         self.sessions = 0  # AMI sessions that reached the caught-up state
         self.events_applied = 0
@@ -125,7 +128,7 @@ class Connector:
                 outbox = await self.on_db(recovery.sweep, self.router, live)
             except _OUTAGE as error:
                 log.error("Database unavailable for the records sweep: %s", error)
-                await self.on_db(_close_connection)
+                await self.on_db(close_connection)
                 continue
             await notify.deliver(outbox)
 
@@ -158,7 +161,7 @@ class Connector:
                 return
             delay = backoff.next_delay()
             log.error("Database unavailable (%s); retrying in %.1f s", outage, delay)
-            await self.on_db(_close_connection)
+            await self.on_db(close_connection)
             await asyncio.sleep(delay)
 
     def _apply_sync(
@@ -167,7 +170,6 @@ class Connector:
         """Apply `pending` in one transaction, each event in its own savepoint, and empty
         it once committed. Return what to send and, on a database failure, the error:
         then nothing was committed and `pending` stays as it was, for the retry."""
-        close_old_connections()
         outbox: list[notify.Outgoing] = []
         applied = 0
         try:
@@ -191,17 +193,19 @@ class Connector:
 
     async def aclose(self) -> None:
         """Close the database thread's connection and the thread itself."""
-        await self.on_db(_close_connection)
+        await self.on_db(close_connection)
         self._db.shutdown(wait=True)
 
     async def on_db(self, function: Callable[..., T], *args) -> T:
         """Run ORM work on the connector's own database thread, off the event loop."""
-        return await asyncio.get_running_loop().run_in_executor(self._db, function, *args)
+        return await asyncio.get_running_loop().run_in_executor(self._db, _checked, function, args)
 
 
-def _close_connection() -> None:
-    # Resolved here, on the database thread: `connection` is per thread.
-    connection.close()
+def _checked(function: Callable[..., T], args: tuple) -> T:
+    # The connection is persistent: this makes its first query check that the
+    # server still has it (and reopen it if not), and drops one left broken.
+    close_old_connections()
+    return function(*args)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:
