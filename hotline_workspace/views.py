@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,8 +12,6 @@ from hotline_crm import access as card_access
 from hotline_crm.roles import is_staff_member, require
 from hotline_workspace import access, availability, calls, desk, journal, playback, worklist
 
-JOURNAL_PAGE_SIZE = 50
-
 
 @login_required
 @require_GET
@@ -24,9 +21,10 @@ def journal_list(request: HttpRequest) -> HttpResponse:
     calls = journal.visible_calls(request.user)
     if form.is_bound:
         calls = form.apply(calls)
-    page = Paginator(calls, JOURNAL_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = journal.journal_page(calls, request.GET.get("older"), request.GET.get("newer"))
     query = request.GET.copy()
-    query.pop("page", None)
+    for position in ("older", "newer", "page"):
+        query.pop(position, None)
     return render(
         request,
         "hotline_workspace/journal.html",
