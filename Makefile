@@ -1,18 +1,33 @@
 # hotline — the two commands a newcomer needs are `make run` and `make test`.
 SHELL := /bin/bash
 VENV := .venv
+# The newest Python on the machine, tested beside the distribution's own.
+VENV_NEWEST := .venv-newest
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format system-deps venv messages static asterisk asterisk-start \
+.PHONY: run test test-newest lint format system-deps venv messages static asterisk asterisk-start \
 	asterisk-stop migrate demo serve call
 
 run: system-deps venv messages static asterisk migrate demo asterisk-start serve
 
 test: system-deps venv messages static asterisk lint
 	$(VENV)/bin/pytest
+	$(MAKE) test-newest
+
+# The suite without Asterisk and the browser on the newest Python, when it
+# differs from the distribution's (the whole suite already ran on that one).
+test-newest: venv
+	@newest=$$(scripts/find-python.sh --newest); \
+	if [ "$$($$newest -c 'import sys; print(sys.version_info[:2])')" = \
+	     "$$($(PY) -c 'import sys; print(sys.version_info[:2])')" ]; then \
+		echo "test-newest: $(PY) is already the newest Python"; \
+	else \
+		$(MAKE) $(VENV_NEWEST)/.installed && \
+		$(VENV_NEWEST)/bin/pytest -m "not asterisk and not browser"; \
+	fi
 
 lint: venv
 	$(VENV)/bin/ruff format --check .
@@ -27,14 +42,21 @@ system-deps:
 
 venv: $(VENV)/.installed
 
+# --clear: a virtual environment left by another interpreter is made afresh.
 $(VENV)/.installed: pyproject.toml
-	$$(scripts/find-python.sh) -m venv $(VENV)
+	$$(scripts/find-python.sh) -m venv --clear $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $@
 
+$(VENV_NEWEST)/.installed: pyproject.toml
+	$$(scripts/find-python.sh --newest) -m venv --clear $(VENV_NEWEST)
+	$(VENV_NEWEST)/bin/pip install --quiet --upgrade pip
+	$(VENV_NEWEST)/bin/pip install --quiet -e '.[test]'
+	touch $@
+
 messages: venv
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(MANAGE) compilemessages --ignore=.venv --ignore=.venv-newest --ignore=node_modules -v 0
 
 # JsSIP from npm ships no browser bundle: esbuild makes one into the
 # git-ignored hotline/static/vendor/ before collectstatic.

@@ -16,17 +16,18 @@ SQLITE_MEDIAN = "hotline_median"
 class Median(Aggregate):
     name = "Median"
     function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
+    # Django 5.2 appends a FILTER (WHERE ...) clause to the whole template, which
+    # both databases accept after an ordered-set or a user-defined aggregate.
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler,
-            connection,
-            function=SQLITE_MEDIAN,
-            template="%(function)s(%(expressions)s)%(filter)s",
-            **extra_context,
-        )
+        # A copy, not template= and function= arguments: with a filter, Django
+        # passes its own template beside them.
+        median = self.copy()
+        median.function = SQLITE_MEDIAN
+        median.template = "%(function)s(%(expressions)s)"
+        return median.as_sql(compiler, connection, **extra_context)
 
 
 class SqliteMedian:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages hotline needs, only those missing.
+#   python3-venv the distribution's Python makes the virtual environment (ensurepip)
 #   gettext      compiles the Ukrainian and English translations
 #   debootstrap  builds the Asterisk root where the distribution has no asterisk
 #   sip-tester   sipp, which plays carriers and callers in tests and `make call`
@@ -9,7 +10,7 @@
 #   nodejs, npm  bundle JsSIP from npm into the static files (npm only when none
 #                is on PATH: NodeSource's nodejs already carries its own npm)
 set -euo pipefail
-packages=(gettext debootstrap sip-tester espeak-ng sox libsox-fmt-all ffmpeg chromium iproute2 ca-certificates)
+packages=(python3-venv gettext debootstrap sip-tester espeak-ng sox libsox-fmt-all ffmpeg chromium iproute2 ca-certificates)
 missing=()
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)

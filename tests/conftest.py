@@ -8,6 +8,10 @@ from hotline_crm.roles import Role
 
 PASSWORD = "correct-horse-battery"
 PERSONAS = {"alice", "bob", "carol", "dave"}
+# A test that uses one of these fixtures needs the real Asterisk or Chromium,
+# whatever its module declares: `pytest -m "not asterisk and not browser"` (CI on
+# the newest Python) relies on the marks.
+MARK_BY_FIXTURE = {"asterisk": "asterisk", "pbx": "asterisk", "namespace": "browser"}
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -23,6 +27,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         picks_persona = PERSONAS & {value for value in params.values() if isinstance(value, str)}
         if picks_persona and not item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.django_db)
+        for fixture in getattr(item, "fixturenames", ()):
+            mark = MARK_BY_FIXTURE.get(fixture)
+            if mark and not item.get_closest_marker(mark):
+                item.add_marker(getattr(pytest.mark, mark))
 
 
 @pytest.fixture(autouse=True)

@@ -191,3 +191,22 @@ def test_restore_adds_no_rows_the_backup_did_not_have(alice):
     backup.empty_database()
     backup.restore_backup(archive)
     assert not MissedCall.objects.exists()
+
+
+def test_the_dump_refers_to_users_by_id_and_to_permissions_by_natural_key(alice, tmp_path):
+    sample_data = sample.build(alice, timezone.now())
+    rows = [json.loads(line) for line in database_dump(tmp_path)]
+    call = next(
+        row
+        for row in rows
+        if row["model"] == "hotline_asterisk_connector.call"
+        and row["pk"] == sample_data.old_call.pk
+    )
+    assert call["fields"]["consultant"] == alice.pk
+    group = next(
+        row for row in rows if row["model"] == "auth.group" and row["fields"]["permissions"]
+    )
+    # Permissions travel as [codename, app label, model], never as this database's ids.
+    assert all(len(permission) == 3 for permission in group["fields"]["permissions"])
+    user = next(row for row in rows if row["model"] == "auth.user" and row["pk"] == alice.pk)
+    assert user["fields"]["groups"] == list(alice.groups.values_list("pk", flat=True))

@@ -1,9 +1,11 @@
 """Every call figure of March (tests/reports/conftest.py), worked out by hand."""
 
 import pytest
+from django.db.models import Q
 from django.utils.translation import gettext
 
 from hotline_asterisk_connector.models import CallDirection, Weekday
+from hotline_reports.aggregates import Median
 from hotline_reports.call_stats import (
     by_hour_table,
     by_weekday_table,
@@ -190,3 +192,10 @@ def test_summary_table_lists_every_measure(march):
     assert values[13:16] == [10, 30.0, 10.0]
     assert table.row_kinds[14:16] == ["percent", "percent"]
     assert values[16:] == [28.3, 60.0, 20.0, 1500.0, 250.0, 210.0]
+
+
+def test_median_takes_a_filter_on_this_database(march):
+    # Incoming talk only: 60, 120, 180, 300, 600 → 180 (the outgoing 240 is left out).
+    incoming = Q(direction=CallDirection.INBOUND)
+    row = CallFilter(MARCH).calls().aggregate(median=Median("talk_seconds", filter=incoming))
+    assert row["median"] == pytest.approx(180.0)
