@@ -148,12 +148,19 @@ HOTLINE_AMI_USERNAME = env_str("HOTLINE_AMI_USERNAME", "hotline")
 HOTLINE_AMI_SECRET = (
     env_str("HOTLINE_AMI_SECRET") or hashlib.sha256(f"{SECRET_KEY}:ami".encode()).hexdigest()[:32]
 )
-# The settings pages' status view logs in as a user of its own: it may list
-# PJSIP endpoints and registrations (the `system` class) but places no calls.
+# The settings pages' status view logs in as a user of its own that may only
+# read (the `reporting` class): no calls, no configuration, no CLI.
 HOTLINE_AMI_STATUS_USERNAME = env_str("HOTLINE_AMI_STATUS_USERNAME", "hotline-status")
 HOTLINE_AMI_STATUS_SECRET = (
     env_str("HOTLINE_AMI_STATUS_SECRET")
     or hashlib.sha256(f"{SECRET_KEY}:ami-status".encode()).hexdigest()[:32]
+)
+# Applying saved settings (Reload) is the only use of the `config` class,
+# with a user of its own (docs/ami-users.md).
+HOTLINE_AMI_APPLY_USERNAME = env_str("HOTLINE_AMI_APPLY_USERNAME", "hotline-apply")
+HOTLINE_AMI_APPLY_SECRET = (
+    env_str("HOTLINE_AMI_APPLY_SECRET")
+    or hashlib.sha256(f"{SECRET_KEY}:ami-apply".encode()).hexdigest()[:32]
 )
 # The web process runs the connector itself unless a separate
 # `manage.py run_connector` does (production, with Redis between them).

@@ -4,8 +4,6 @@ One short AMI session per page view: version, uptime, outbound
 registrations, endpoints and their contacts.
 """
 
-import asyncio
-import contextlib
 import datetime
 import logging
 from dataclasses import dataclass, field
@@ -19,8 +17,6 @@ from hotline_asterisk_connector.ami.client import AmiClient, AmiConfig, AmiError
 from hotline_asterisk_connector.ami.protocol import Message
 
 logger = logging.getLogger(__name__)
-
-GREETING_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -77,17 +73,18 @@ def _number(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-async def _fully_booted(ami: AmiClient) -> Message | None:
-    """The FullyBooted event Asterisk greets every manager session with.
-
-    It carries the uptime and the time since the last reload in seconds,
-    which no action gives without the shell-like `command` privilege the
-    connector's user deliberately lacks.
-    """
-    async for message in ami.events():
-        if message.event == "FullyBooted":
-            return message
-    return None
+# DEVICE_STATE()'s values, in the words PJSIPShowEndpoints used to give.
+DEVICE_STATES = {
+    "NOT_INUSE": "Not in use",
+    "INUSE": "In use",
+    "BUSY": "Busy",
+    "INVALID": "Invalid",
+    "UNAVAILABLE": "Unavailable",
+    "RINGING": "Ringing",
+    "RINGINUSE": "Ring, in use",
+    "UNKNOWN": "Unknown",
+    "ONHOLD": "On hold",
+}
 
 
 async def _listing(ami: AmiClient, action: str) -> list[Message]:
@@ -100,43 +97,75 @@ async def _listing(ami: AmiClient, action: str) -> list[Message]:
         raise
 
 
-async def _read(config: AmiConfig) -> AsteriskStatus:
+async def _value(ami: AmiClient, expression: str) -> str:
+    """A dialplan function's value (Getvar without a channel: the `reporting` class)."""
+    response = await ami.action("Getvar", Variable=expression)
+    return response.get("Value", "") if response.is_success else ""
+
+
+async def _seconds_since(ami: AmiClient, date: str, time: str) -> int | None:
+    """Seconds since Asterisk's local date and time, read in Asterisk's own time zone."""
+    if not date or not time:
+        return None
+    then = await _value(ami, f"STRPTIME({date} {time},,%Y-%m-%d %H:%M:%S)")
+    now = await _value(ami, "EPOCH")
+    if not then.isdigit() or not now.isdigit():
+        return None
+    return max(0, int(now) - int(then))
+
+
+async def _contacts(ami: AmiClient, endpoint: str) -> list[Contact]:
+    # Every consultant endpoint has an AOR of the same name (pjsip.conf).
+    names = await _value(ami, f"PJSIP_AOR({endpoint},contact)")
+    contacts = []
+    for name in filter(None, names.split(",")):
+        fields = {
+            field: await _value(ami, f"PJSIP_CONTACT({name},{field})")
+            for field in ("uri", "status", "user_agent", "rtt")
+        }
+        contacts.append(
+            Contact(
+                endpoint=endpoint,
+                uri=fields["uri"],
+                status=fields["status"],
+                user_agent=fields["user_agent"],
+                roundtrip_ms=int(fields["rtt"]) / 1000 if fields["rtt"].isdigit() else None,
+            )
+        )
+    return contacts
+
+
+async def _read(config: AmiConfig, endpoints: tuple[str, ...]) -> AsteriskStatus:
+    """Only read-only actions: the status user has no `system`, `config` or `command`."""
     status = AsteriskStatus(reachable=True)
-    async with AmiClient(config, events=True) as ami:
-        with contextlib.suppress(TimeoutError):
-            booted = await asyncio.wait_for(_fully_booted(ami), GREETING_SECONDS)
-            if booted is not None:
-                status.uptime_seconds = _number(booted.get("Uptime", ""))
-                status.reload_seconds = _number(booted.get("LastReload", ""))
+    async with AmiClient(config, events=False) as ami:
         settings = await ami.action("CoreSettings")
         status.version = settings.get("AsteriskVersion", "")
         core = await ami.action("CoreStatus")
         status.current_calls = _number(core.get("CoreCurrentCalls", ""))
+        status.uptime_seconds = await _seconds_since(
+            ami, core.get("CoreStartupDate", ""), core.get("CoreStartupTime", "")
+        )
+        status.reload_seconds = await _seconds_since(
+            ami, core.get("CoreReloadDate", ""), core.get("CoreReloadTime", "")
+        )
         for event in await _listing(ami, "PJSIPShowRegistrationsOutbound"):
             if event.event == "OutboundRegistrationDetail":
                 name = event.get("ObjectName", "")
                 status.registrations[name] = Registration(
                     name=name, status=event.get("Status", ""), server=event.get("ServerUri", "")
                 )
-        for event in await _listing(ami, "PJSIPShowEndpoints"):
-            if event.event == "EndpointList":
-                status.endpoint_states[event.get("ObjectName", "")] = event.get("DeviceState", "")
-        for event in await _listing(ami, "PJSIPShowContacts"):
-            if event.event == "ContactList":
-                roundtrip = event.get("RoundtripUsec", "")
-                contact = Contact(
-                    endpoint=event.get("Endpoint", ""),
-                    uri=event.get("Uri", ""),
-                    status=event.get("Status", ""),
-                    user_agent=event.get("UserAgent", ""),
-                    roundtrip_ms=int(roundtrip) / 1000 if roundtrip.isdigit() else None,
-                )
-                status.contacts.setdefault(contact.endpoint, []).append(contact)
+        for endpoint in endpoints:
+            state = await _value(ami, f"DEVICE_STATE(PJSIP/{endpoint})")
+            status.endpoint_states[endpoint] = DEVICE_STATES.get(state, state)
+            found = await _contacts(ami, endpoint)
+            if found:
+                status.contacts[endpoint] = found
     return status
 
 
 def status_ami_config() -> AmiConfig:
-    """The status view's own AMI user: it may list PJSIP objects but places no calls."""
+    """The status view's own AMI user: it reads and places no calls (the `reporting` class)."""
     return AmiConfig(
         host=settings.HOTLINE_AMI_HOST,
         port=settings.HOTLINE_AMI_PORT,
@@ -146,11 +175,14 @@ def status_ami_config() -> AmiConfig:
     )
 
 
-def read_status(config: AmiConfig | None = None) -> AsteriskStatus:
-    """Asterisk's state now; an unreachable Asterisk gives a status saying why, never an error."""
+def read_status(config: AmiConfig | None = None, endpoints: tuple[str, ...] = ()) -> AsteriskStatus:
+    """Asterisk's state now, with the devices registered for `endpoints`.
+
+    An unreachable Asterisk gives a status saying why, never an error.
+    """
     config = config or status_ami_config()
     try:
-        return async_to_sync(_read)(config)
+        return async_to_sync(_read)(config, endpoints)
     except (OSError, TimeoutError) as error:
         logger.info("Asterisk status unavailable: %s", error)
         return AsteriskStatus(

@@ -11,7 +11,11 @@ from hotline_asterisk_connector.models import ConsultantLine, Trunk
 @administrator_required
 @require_GET
 def status_page(request: HttpRequest) -> HttpResponse:
-    asterisk = status.read_status()
+    active_lines = list(ConsultantLine.objects.filter(is_active=True).select_related("user"))
+    endpoints = tuple(
+        endpoint for line in active_lines for endpoint in (line.webrtc_endpoint, line.sip_endpoint)
+    )
+    asterisk = status.read_status(endpoints=endpoints)
     trunks = [
         (trunk, status.registration_for(asterisk, trunk.name)) for trunk in Trunk.objects.all()
     ]
@@ -27,7 +31,7 @@ def status_page(request: HttpRequest) -> HttpResponse:
                 for endpoint in (line.webrtc_endpoint, line.sip_endpoint)
             ],
         )
-        for line in ConsultantLine.objects.filter(is_active=True).select_related("user")
+        for line in active_lines
     ]
     return render(
         request,

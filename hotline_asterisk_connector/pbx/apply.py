@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from asgiref.sync import async_to_sync
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from hotline_asterisk_connector.ami.client import AmiClient, AmiConfig, AmiError, ConnectionLost
@@ -74,6 +75,17 @@ async def reload_modules(modules: list[str], ami: AmiConfig) -> list[str]:
     return refusals
 
 
+def apply_ami_config() -> AmiConfig:
+    """The AMI user that may reload (and nothing else the application does)."""
+    return AmiConfig(
+        host=settings.HOTLINE_AMI_HOST,
+        port=settings.HOTLINE_AMI_PORT,
+        username=settings.HOTLINE_AMI_APPLY_USERNAME,
+        secret=settings.HOTLINE_AMI_APPLY_SECRET,
+        heartbeat_seconds=0,
+    )
+
+
 def apply_configuration(
     config: PbxConfig | None = None, ami: AmiConfig | None = None
 ) -> ApplyOutcome:
@@ -82,7 +94,7 @@ def apply_configuration(
     if not result.changed:
         return ApplyOutcome(True, _("Nothing changed in the PBX configuration."))
     modules, needs_restart = reload_plan(result.changed)
-    ami = ami or AmiConfig.from_settings()
+    ami = ami or apply_ami_config()
     try:
         refusals = async_to_sync(reload_modules)(
             modules, AmiConfig(ami.host, ami.port, ami.username, ami.secret, heartbeat_seconds=0)

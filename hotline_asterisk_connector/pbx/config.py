@@ -69,16 +69,27 @@ class AmiUser:
     write: str
 
 
-# The connector (and the web process) read call, queue and our own events and
-# place calls, pause consultants and reload the configuration; no shell-like
-# `command` and no arbitrary `system` actions.
-CONNECTOR_READ = "system,call,agent,user,cdr,reporting,dialplan"
-CONNECTOR_WRITE = "call,originate,agent,reporting,config"
-# The settings pages' status view: PJSIPShowEndpoints, -Contacts and
-# -RegistrationsOutbound are `system` actions. Without `originate` it cannot
-# start the System() application, and it has no `config` or `command`.
-STATUS_READ = "system,reporting"
-STATUS_WRITE = "system,reporting"
+# Each AMI user gets only the classes its actions need (docs/ami-users.md).
+# Nothing the connector or the status page uses has `config` (UpdateConfig
+# could put System() into the dialplan), `system` (GetConfig reads every SIP
+# password, ModuleLoad) or `command` (the whole CLI).
+#
+# The connector and the web requests: call, queue, dialplan (the recording's
+# VarSet) and our own UserEvents to read; Originate (click-to-call), QueueAdd,
+# -Remove, -Pause (agent) and CoreShowChannels (reporting) to write.
+CONNECTOR_READ = "call,agent,user,cdr,reporting,dialplan"
+CONNECTOR_WRITE = "originate,agent,reporting"
+# The status page: CoreSettings, CoreStatus, PJSIPShowRegistrationsOutbound,
+# and Getvar of DEVICE_STATE, PJSIP_AOR and PJSIP_CONTACT are all `reporting`.
+STATUS_READ = "reporting"
+STATUS_WRITE = "reporting"
+# Applying saved settings: Asterisk's Reload action needs `config` or
+# `system`, nothing less. `config` is the narrower one (no ModuleLoad, no
+# PJSIP actions, no Hangup); this user is only ever used by the code that
+# writes the very files it reloads, so it can do nothing through AMI that
+# that code could not do already (docs/decisions/0013-ami-least-privilege.md).
+APPLY_READ = ""
+APPLY_WRITE = "config"
 
 
 @dataclass(frozen=True)
@@ -356,6 +367,19 @@ def status_ami_user() -> AmiUser:
     )
 
 
+def apply_ami_user() -> AmiUser:
+    return AmiUser(
+        name=checked(settings.HOTLINE_AMI_APPLY_USERNAME, "HOTLINE_AMI_APPLY_USERNAME"),
+        secret=secret(settings.HOTLINE_AMI_APPLY_SECRET, "HOTLINE_AMI_APPLY_SECRET"),
+        read=APPLY_READ,
+        write=APPLY_WRITE,
+    )
+
+
+def ami_users_from_settings() -> tuple[AmiUser, ...]:
+    return (connector_ami_user(), status_ami_user(), apply_ami_user())
+
+
 def load_config(today: datetime.date | None = None) -> PbxConfig:
     """The whole configuration as the database and settings say now."""
     pbx = PbxSettings.load()
@@ -363,7 +387,7 @@ def load_config(today: datetime.date | None = None) -> PbxConfig:
     return PbxConfig(
         paths=paths_from_settings(),
         network=network_from_settings(),
-        ami_users=(connector_ami_user(), status_ami_user()),
+        ami_users=ami_users_from_settings(),
         trunks=tuple(trunk_config(trunk) for trunk in Trunk.objects.filter(is_active=True)),
         consultants=tuple(
             consultant_config(line)

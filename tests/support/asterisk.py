@@ -34,6 +34,8 @@ from django.conf import settings
 from hotline_asterisk_connector.ami.client import AmiConfig
 from hotline_asterisk_connector.pbx.apply import reload_modules, reload_plan
 from hotline_asterisk_connector.pbx.config import (
+    APPLY_READ,
+    APPLY_WRITE,
     CONNECTOR_READ,
     CONNECTOR_WRITE,
     AmiUser,
@@ -50,6 +52,7 @@ ARTEFACTS = REPOSITORY / "test-artifacts"
 START_DEADLINE = 60.0
 
 CONNECTOR_USER = "hotline-connector"
+APPLY_USER = "hotline-apply"
 TEST_USER = "hotline-test"
 
 
@@ -121,11 +124,12 @@ class AsteriskInstance:
             voicemail=base_dir / "voicemail",
             custom_prompts=base_dir / "prompts",
         )
-        # The connector's user with production privileges, and one for the
-        # tests that also runs CLI commands and sends test NOTIFYs.
+        # The connector's and the reloading user with production privileges,
+        # and one for the tests that also runs CLI commands and sends test NOTIFYs.
         self.connector_user = AmiUser(
             CONNECTOR_USER, "connector-secret", CONNECTOR_READ, CONNECTOR_WRITE
         )
+        self.apply_user = AmiUser(APPLY_USER, "apply-secret", APPLY_READ, APPLY_WRITE)
         self.test_user = AmiUser(TEST_USER, "test-secret", "all", "all")
         self.process: subprocess.Popen | None = None
         self.ami: Ami | None = None
@@ -138,7 +142,7 @@ class AsteriskInstance:
         base = PbxConfig(
             paths=self.paths,
             network=self.network,
-            ami_users=(self.connector_user, self.test_user),
+            ami_users=(self.connector_user, self.apply_user, self.test_user),
         )
         return replace(base, **changes)
 
@@ -160,6 +164,8 @@ class AsteriskInstance:
             "HOTLINE_AMI_PORT": self.network.ami_port,
             "HOTLINE_AMI_USERNAME": self.connector_user.name,
             "HOTLINE_AMI_SECRET": self.connector_user.secret,
+            "HOTLINE_AMI_APPLY_USERNAME": self.apply_user.name,
+            "HOTLINE_AMI_APPLY_SECRET": self.apply_user.secret,
             "HOTLINE_ASTERISK_DIR": self.paths.instance,
             "RECORDINGS_DIR": self.paths.recordings,
             "VOICEMAIL_DIR": self.paths.voicemail,
@@ -222,11 +228,17 @@ class AsteriskInstance:
         if modules:
             import asyncio
 
-            # As the connector's user, which every rendering keeps (another suite's
+            # As the reloading user, which every rendering keeps (another suite's
             # apply_configuration() renders manager.conf from settings alone).
-            refusals = asyncio.run(reload_modules(modules, self.connector_ami))
+            refusals = asyncio.run(reload_modules(modules, self.apply_ami))
             assert not refusals, refusals
         return result.changed
+
+    @property
+    def apply_ami(self) -> AmiConfig:
+        return replace(
+            self.connector_ami, username=self.apply_user.name, secret=self.apply_user.secret
+        )
 
     @property
     def test_ami(self) -> AmiConfig:

@@ -59,7 +59,10 @@ def test_trunks_consultants_and_secrets_are_rendered(dirs, alice):
     assert "bindaddr = 127.0.0.1" in manager
     assert "secret = ami\\;secret" in manager
     assert "permit = 127.0.0.0/255.0.0.0" in manager
-    assert "write = call,originate,agent,reporting,config" in manager
+    # Three users: the connector, the status page and the one that reloads.
+    assert manager.count("\nwrite = ") == 3
+    assert "write = originate,agent,reporting\n" in manager
+    assert "write = config\n" in manager and "config" not in manager.split("write = config")[0]
     for secret_file in ("pjsip.conf", "manager.conf"):
         assert stat.S_IMODE((etc / secret_file).stat().st_mode) == 0o600
     assert (dirs / "asterisk" / "dirs").read_text().splitlines() == [
