@@ -112,7 +112,8 @@ class Connector:
         """Re-read what changed while no events reached us."""
         members = await client.action_list("QueueStatus")
         channels = await client.action_list("CoreShowChannels")
-        outbox = await self.on_db(recovery.resynchronise, self.router, members, channels)
+        devices = await client.action_list("DeviceStateList")
+        outbox = await self.on_db(recovery.resynchronise, self.router, members, channels, devices)
         await notify.deliver(outbox)
 
     async def _sweep_records(self, client: AmiClient) -> None:

@@ -9,6 +9,8 @@ from hotline_asterisk_connector.models import ConsultantLine, Trunk
 QUEUE = "hotline"
 # Rings every device of one consultant (browser, smartphone, mobile).
 CONSULTANT_CONTEXT = "hotline-consultant"
+# Rings the consultant EXTEN's mobile number through a trunk.
+MOBILE_CONTEXT = "hotline-mobile"
 # One hint per consultant: busy if either device is, free if either is free.
 HINTS_CONTEXT = "hotline-hints"
 # Dials the number in EXTEN through the trunk named in HOTLINE_TRUNK.
@@ -23,13 +25,15 @@ def queue_interface(line: ConsultantLine) -> str:
     return consultant_dial_target(line)
 
 
-def state_interface(line: ConsultantLine) -> str | None:
-    """What the queue watches: the hint that combines the consultant's devices. A
-    consultant also reached on a mobile number has none: they are free whenever
-    no call of theirs is up, whatever their app's registration says."""
-    if line.forward_to_mobile and line.mobile_number:
-        return None
+def state_interface(line: ConsultantLine) -> str:
+    """What the queue watches: the hint that combines the consultant's devices (and
+    their mobile, free while no call to it is up: see extensions.conf)."""
     return f"hint:{line.extension}@{HINTS_CONTEXT}"
+
+
+def on_mobile_variable(line: ConsultantLine) -> str:
+    """The dialplan global that sends the consultant's calls to their mobile only."""
+    return f"ON_MOBILE_{line.extension}"
 
 
 def outbound_exten(e164: str) -> str:

@@ -10,10 +10,16 @@ found without a query per event.
 import re
 import time
 
-from hotline_asterisk_connector.models import ConsultantLine
+from hotline_asterisk_connector.models import ConsultantLine, Device
 
 _EXTENSION = re.compile(
-    r"^PJSIP/(?:web|sip)(\d+)(?:-|$)|^Local/(\d+)@hotline-consultant(?:-|/|$)|^hint:(\d+)@hotline-hints$"
+    r"^PJSIP/(?:web|sip)(\d+)(?:-|$)|^Local/(\d+)@hotline-(?:consultant|mobile)(?:-|/|$)"
+    r"|^hint:(\d+)@hotline-hints$"
+)
+_DEVICES = (
+    (re.compile(r"^PJSIP/web\d+(?:-|$)"), Device.BROWSER),
+    (re.compile(r"^PJSIP/sip\d+(?:-|$)"), Device.APP),
+    (re.compile(r"^Local/\d+@hotline-mobile(?:-|/|$)"), Device.MOBILE),
 )
 _RELOAD_AFTER_SECONDS = 5.0
 _MAX_AGE_SECONDS = 60.0
@@ -24,6 +30,14 @@ def extension_of(name: str) -> str | None:
     if match is None:
         return None
     return next(group for group in match.groups() if group)
+
+
+def device_of(channel: str) -> Device | None:
+    """Which of a consultant's phones a channel rings: the browser, the app or the mobile."""
+    for pattern, device in _DEVICES:
+        if pattern.match(channel or ""):
+            return device
+    return None
 
 
 class ConsultantDirectory:

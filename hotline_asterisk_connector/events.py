@@ -12,8 +12,14 @@ from django.utils import timezone
 
 from hotline_asterisk_connector import journal, presence
 from hotline_asterisk_connector.ami.protocol import Message
-from hotline_asterisk_connector.directory import ConsultantDirectory
-from hotline_asterisk_connector.models import Call, CallDirection, Disposition, PresenceState
+from hotline_asterisk_connector.directory import ConsultantDirectory, device_of
+from hotline_asterisk_connector.models import (
+    Call,
+    CallDirection,
+    Device,
+    Disposition,
+    PresenceState,
+)
 
 # Our own UserEvents' extra headers (the dialplan's names).
 DIALLED_NUMBER = "Did"
@@ -81,6 +87,7 @@ class EventRouter:
             "QueueMemberPause": self.queue_member,
             "QueueMemberRemoved": self.queue_member_removed,
             "OriginateResponse": self.originate_response,
+            "DeviceStateChange": self.device_state_change,
         }
         self.user_events: dict[str, Callable[[Message], None]] = {
             "HotlineInbound": self.inbound,
@@ -99,6 +106,9 @@ class EventRouter:
             return message.get("Variable") == RECORDING_VARIABLE
         if name == "UserEvent":
             return message.get("UserEvent", "") in self.user_events
+        if name == "DeviceStateChange":
+            # Every channel changes some device's state; only the consultants' phones matter.
+            return device_of(message.get("Device", "")) in (Device.BROWSER, Device.APP)
         return name in self.handlers
 
     def apply(self, message: Message) -> None:
@@ -234,7 +244,12 @@ class EventRouter:
             return
         if answered:
             journal.record_leg_answered(
-                linkedid, dest_uniqueid, at, destination.rsplit("-", 1)[0], consultant_id
+                linkedid,
+                dest_uniqueid,
+                at,
+                destination.rsplit("-", 1)[0],
+                consultant_id,
+                device=device_of(destination),
             )
         else:
             journal.record_leg_ended(dest_uniqueid, at)
@@ -251,6 +266,7 @@ class EventRouter:
                 at,
                 linkedid=linkedid,
                 consultant_id=self.directory.user_for(message.get("Channel", "")),
+                device=device_of(message.get("Channel", "")),
             )
 
     def var_set(self, message: Message) -> None:
@@ -282,6 +298,19 @@ class EventRouter:
             event_time(message),
             interface=message.get("Interface", "") or message.get("Location", ""),
             pause_reason=message.get("PausedReason", "") or message.get("Reason", ""),
+        )
+
+    def device_state_change(self, message: Message) -> None:
+        """A browser phone or an app registered, went away or stopped answering."""
+        device = message.get("Device", "")
+        user_id = self.directory.user_for(device)
+        if user_id is None:
+            return
+        presence.set_device_reachable(
+            user_id,
+            device_of(device),
+            presence.reachable(message.get("State", "")),
+            event_time(message),
         )
 
     def queue_member_removed(self, message: Message) -> None:

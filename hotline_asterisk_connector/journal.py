@@ -21,6 +21,7 @@ from hotline_asterisk_connector.models import (
     CallbackRequest,
     CallDirection,
     CallLeg,
+    Device,
     Disposition,
     Voicemail,
 )
@@ -156,10 +157,17 @@ def record_leg_answered(
     *,
     hold_seconds: int | None = None,
     ring_seconds: int | None = None,
+    device: Device | None = None,
 ) -> None:
-    """A consultant picked up: the caller's wait ends and the conversation starts."""
+    """A consultant picked up: the caller's wait ends and the conversation starts.
+
+    `device` is the phone that answered, when the event names it (the queue's
+    own events name only the consultant's Local channel)."""
     call = _call(linkedid, at)
     leg, _created = _leg(call, leg_uniqueid, at, interface, consultant_id)
+    if device is not None and not leg.answered_on:
+        leg.answered_on = device
+        leg.save(update_fields=["answered_on"])
     if leg.answered_at is None:
         leg.answered_at = at
         leg.ring_seconds = ring_seconds if ring_seconds is not None else _seconds(leg.rang_at, at)
@@ -189,6 +197,7 @@ def record_leg_ended(
     *,
     linkedid: str = "",
     consultant_id: int | None = None,
+    device: Device | None = None,
 ) -> None:
     """A rung device stopped: it hung up, or it was not answered in time.
 
@@ -203,6 +212,8 @@ def record_leg_ended(
             .select_related("call")
             .first()
         )
+        if leg is not None and leg.answered_on and device is not None and device != leg.answered_on:
+            return  # Another phone of the consultant rang and stopped; this one talks on.
     if leg is None or leg.ended_at is not None:
         return
     leg.ended_at = at

@@ -8,7 +8,7 @@ from asgiref.sync import async_to_sync
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
-from hotline_asterisk_connector import dialplan
+from hotline_asterisk_connector import dialplan, notify
 from hotline_asterisk_connector.ami.client import AmiError, ConnectionLost
 from hotline_asterisk_connector.ami.session import send_action
 from hotline_asterisk_connector.models import ConsultantLine, PauseReason
@@ -28,9 +28,7 @@ def log_in(user: AbstractBaseUser) -> None:
         "MemberName": user.get_username(),
         "Penalty": str(line.penalty),
     }
-    state_interface = dialplan.state_interface(line)
-    if state_interface is not None:
-        fields["StateInterface"] = state_interface
+    fields["StateInterface"] = dialplan.state_interface(line)
     _send("QueueAdd", **fields)
 
 
@@ -58,6 +56,21 @@ def unpause(user: AbstractBaseUser) -> None:
         Interface=dialplan.queue_interface(line),
         Paused="false",
     )
+
+
+def answer_on_mobile(user: AbstractBaseUser, on_mobile: bool) -> None:
+    """Ring only the consultant's mobile (their choice «on the mobile»), or their phones again.
+
+    The dialplan reads a global that a reload renders from the database; Setvar
+    changes it at once, without a reload."""
+    line = _line(user)
+    if on_mobile and not line.mobile_number:
+        raise MembershipError(_("You have no mobile number on the PBX; ask the administrator."))
+    if line.on_mobile == on_mobile:
+        return
+    _send("Setvar", Variable=dialplan.on_mobile_variable(line), Value="1" if on_mobile else "0")
+    ConsultantLine.objects.filter(pk=line.pk).update(on_mobile=on_mobile)
+    notify.wallboard_changed()
 
 
 def _line(user: AbstractBaseUser) -> ConsultantLine:

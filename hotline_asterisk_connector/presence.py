@@ -8,7 +8,7 @@ from both. The table is read by the wallboard and the workspace.
 from datetime import datetime
 
 from hotline_asterisk_connector import notify
-from hotline_asterisk_connector.models import ConsultantState, PresenceState
+from hotline_asterisk_connector.models import ConsultantState, Device, PresenceState
 
 _RINGING = {6, 7}  # RINGING, RINGINUSE
 _BUSY = {2, 3, 8}  # INUSE, BUSY, ONHOLD
@@ -50,6 +50,43 @@ def set_state(
     notify.emit(
         notify.consultant_group(user_id),
         {"type": "presence.changed", "state": state, "pause_reason": current.pause_reason},
+    )
+    notify.wallboard_changed()
+    return True
+
+
+# DeviceStateChange's State names (ast_devstate_str) of a phone that cannot be rung.
+_GONE = {"UNAVAILABLE", "INVALID", "UNKNOWN"}
+
+
+def reachable(device_state: str) -> bool:
+    return device_state.upper() not in _GONE
+
+
+def set_device_reachable(
+    user_id: int, device: Device | None, is_reachable: bool, at: datetime
+) -> bool:
+    """Store whether the consultant's browser phone or app can be rung; True when it changed.
+
+    The wallboard shows a consultant with neither as «on the mobile» (when they
+    have one): that is where the queue rings them then."""
+    field = {Device.BROWSER: "browser_reachable", Device.APP: "app_reachable"}.get(device)
+    if field is None:
+        return False
+    current = ConsultantState.objects.filter(user_id=user_id).first()
+    if current is None:
+        current = ConsultantState(user_id=user_id, since=at)
+    elif getattr(current, field) == is_reachable:
+        return False
+    setattr(current, field, is_reachable)
+    current.save()
+    notify.emit(
+        notify.consultant_group(user_id),
+        {
+            "type": "devices.changed",
+            "browser": current.browser_reachable,
+            "app": current.app_reachable,
+        },
     )
     notify.wallboard_changed()
     return True

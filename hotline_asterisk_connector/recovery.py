@@ -32,12 +32,16 @@ _INBOUND_CONTEXTS = ("hotline-inbound", "hotline-call")
 
 
 def resynchronise(
-    router: EventRouter, members: list[Message], channels: list[Message]
+    router: EventRouter,
+    members: list[Message],
+    channels: list[Message],
+    devices: list[Message] = (),
 ) -> list[notify.Outgoing]:
     close_old_connections()
     live_linkedids = {channel.get("Linkedid", "") for channel in channels}
     with notify.collecting() as outbox:
         sync_queue_members(router, members)
+        sync_devices(router, devices)
         recover_ended_calls(router, live_linkedids, _recovery_start())
         close_orphaned_calls(live_linkedids)
         adopt_live_calls(channels)
@@ -94,6 +98,14 @@ def sync_queue_members(router: EventRouter, members: list[Message]) -> None:
         with transaction.atomic():
             router.queue_member(member)
     presence.log_out_everyone_except(seen, timezone.now())
+
+
+def sync_devices(router: EventRouter, devices: list[Message]) -> None:
+    """DeviceStateList lists every device as a DeviceStateChange: whose phones are up."""
+    for device in devices:
+        if router.wants(device):
+            with transaction.atomic():
+                router.device_state_change(device)
 
 
 def close_orphaned_calls(live_linkedids: set[str]) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hotline_asterisk_connector.models import (
     Call,
@@ -18,6 +19,7 @@ from hotline_asterisk_connector.models import (
     CallDirection,
     ConsultantLine,
     ConsultantState,
+    Device,
     PauseReason,
     PresenceState,
     Voicemail,
@@ -63,10 +65,19 @@ def _pause_reason(code: str) -> str:
     return code
 
 
+def rung_on_mobile(line: ConsultantLine | None, state: ConsultantState | None) -> bool:
+    """Whether the queue rings this consultant's mobile: they chose it, or neither
+    their browser phone nor their app can be rung (extensions.conf, hotline-consultant)."""
+    if line is None or not line.mobile_number:
+        return False
+    return line.on_mobile or state is None or not state.own_devices_reachable
+
+
 def live_state() -> list[dict[str, Any]]:
     """Every consultant (by role, line or known state) with their state and since when."""
     states = {state.user_id: state for state in ConsultantState.objects.all()}
-    with_line = ConsultantLine.objects.filter(is_active=True).values_list("user_id", flat=True)
+    lines = {line.user_id: line for line in ConsultantLine.objects.filter(is_active=True)}
+    with_line = list(lines)
     users = (
         get_user_model()
         .objects.filter(
@@ -80,6 +91,7 @@ def live_state() -> list[dict[str, Any]]:
     for user in users:
         state = states.get(user.pk)
         code = PresenceState(state.state) if state else PresenceState.LOGGED_OUT
+        mobile = code != PresenceState.LOGGED_OUT and rung_on_mobile(lines.get(user.pk), state)
         consultants.append(
             {
                 "id": user.pk,
@@ -88,6 +100,8 @@ def live_state() -> list[dict[str, Any]]:
                 "state_label": str(code.label),
                 "since": _iso(state.since) if state else None,
                 "pause_reason": _pause_reason(state.pause_reason) if state else "",
+                "device": Device.MOBILE.value if mobile else "",
+                "device_label": str(_("on the mobile")) if mobile else "",
             }
         )
     consultants.sort(key=lambda c: (STATE_ORDER.index(PresenceState(c["state"])), c["name"]))

@@ -17,6 +17,8 @@ MembershipError = membership.MembershipError
 
 class Choice(models.TextChoices):
     AVAILABLE = "available", _("Available")
+    # In the queue, rung on the mobile number only (a power cut, away from the desk).
+    ON_MOBILE = "on_mobile", _("On the mobile")
     PAUSED = "paused", _("Paused")
     # Django's own catalogue has "Logged out" (of the site): a context keeps them apart.
     LOGGED_OUT = "logged_out", pgettext_lazy("queue state", "Logged out")
@@ -39,6 +41,8 @@ def set_availability(user: AbstractBaseUser, choice: Choice, reason: str = "") -
         return
     if choice == Choice.PAUSED and reason not in PAUSE_REASONS:
         raise MembershipError(_("Choose a reason for the pause."))
+    if choice != Choice.PAUSED:
+        membership.answer_on_mobile(user, choice == Choice.ON_MOBILE)
     if logged_out:
         _join(user)
     if choice == Choice.PAUSED:

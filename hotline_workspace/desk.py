@@ -125,6 +125,8 @@ def desk_context(request: HttpRequest, open_path: str) -> dict:
         selected = availability.Choice.LOGGED_OUT.value
     elif state.state == PresenceState.PAUSED:
         selected = f"paused:{state.pause_reason}"
+    elif line is not None and line.on_mobile:
+        selected = availability.Choice.ON_MOBILE.value
     else:
         selected = availability.Choice.AVAILABLE.value
     return {

@@ -103,6 +103,19 @@ class Call(models.Model):
     def __str__(self) -> str:
         return f"{self.get_direction_display()} {self.caller_number or self.callee_number}"
 
+    def answered_device(self) -> str:
+        """Which phone took the call (the browser, the app or the mobile), or ""."""
+        leg = self.legs.filter(answered_at__isnull=False).exclude(answered_on="").first()
+        return leg.get_answered_on_display() if leg else ""
+
+
+class Device(models.TextChoices):
+    """Which of a consultant's phones took a call."""
+
+    BROWSER = "browser", _("Browser phone")
+    APP = "app", _("Smartphone app")
+    MOBILE = "mobile", _("Mobile number")
+
 
 class CallLeg(models.Model):
     """One consultant device rung for a call: who was tried, for how long, who answered."""
@@ -118,6 +131,9 @@ class CallLeg(models.Model):
         related_name="call_legs",
     )
     interface = models.CharField(_("device"), max_length=128, blank=True)
+    answered_on = models.CharField(
+        _("answered on"), max_length=8, choices=Device.choices, blank=True
+    )
     rang_at = models.DateTimeField(_("rang"), default=timezone.now)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
@@ -209,6 +225,11 @@ class CallbackRequest(WorklistItem):
         Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="callback_request"
     )
     number_to_call = models.CharField(_("number to call back"), max_length=64)
+    # Asked by the menu: may the consultant who calls back say where they call
+    # from when someone else answers? Unknown (None) means no: assume not.
+    may_say_who_we_are = models.BooleanField(
+        _("may say who we are to someone else"), null=True, blank=True
+    )
 
     class Meta(WorklistItem.Meta):
         verbose_name = _("callback request")

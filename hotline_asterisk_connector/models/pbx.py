@@ -82,6 +82,10 @@ class ConsultantLine(models.Model):
     sip_password = models.CharField(_("smartphone app password"), max_length=100)
     mobile_number = models.CharField(_("mobile number for forwarding"), max_length=40, blank=True)
     forward_to_mobile = models.BooleanField(_("ring the mobile number too"), default=False)
+    # The consultant's own choice «on the mobile» (from any browser): calls ring
+    # only the mobile. Without it the mobile still takes over by itself when
+    # neither the browser nor the app is reachable.
+    on_mobile = models.BooleanField(_("takes calls on the mobile now"), default=False)
     in_queue = models.BooleanField(_("takes calls from the queue"), default=True)
     penalty = models.PositiveSmallIntegerField(_("queue penalty"), default=0)
     is_active = models.BooleanField(_("active"), default=True)

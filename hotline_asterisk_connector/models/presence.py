@@ -41,6 +41,10 @@ class ConsultantState(models.Model):
     )
     pause_reason = models.CharField(_("pause reason"), max_length=80, blank=True)
     interface = models.CharField(_("queue interface"), max_length=128, blank=True)
+    # Whether the browser phone and the smartphone app can be rung (registered
+    # and answering): with neither, the consultant's calls go to their mobile.
+    browser_reachable = models.BooleanField(_("browser phone reachable"), default=False)
+    app_reachable = models.BooleanField(_("smartphone app reachable"), default=False)
     since = models.DateTimeField(_("in this state since"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -51,3 +55,7 @@ class ConsultantState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()}: {self.get_state_display()}"
+
+    @property
+    def own_devices_reachable(self) -> bool:
+        return self.browser_reachable or self.app_reachable

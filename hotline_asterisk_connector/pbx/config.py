@@ -122,6 +122,7 @@ class ConsultantConfig:
     sip_password: str
     mobile_number: str = ""  # national digits
     forward_to_mobile: bool = False
+    on_mobile: bool = False
     in_queue: bool = True
     penalty: int = 0
 
@@ -132,10 +133,6 @@ class ConsultantConfig:
     @property
     def sip_endpoint(self) -> str:
         return sip_endpoint_name(self.extension)
-
-    @property
-    def rings_mobile(self) -> bool:
-        return self.forward_to_mobile and bool(self.mobile_number)
 
 
 @dataclass(frozen=True)
@@ -317,6 +314,7 @@ def consultant_config(line: ConsultantLine) -> ConsultantConfig:
             else ""
         ),
         forward_to_mobile=line.forward_to_mobile,
+        on_mobile=line.on_mobile,
         in_queue=line.in_queue,
         penalty=line.penalty,
     )

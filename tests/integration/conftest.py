@@ -203,13 +203,24 @@ class Pbx:
             "Queue": "hotline",
             "Interface": f"Local/{line.extension}@hotline-consultant",
             "MemberName": line.user.get_username(),
+            "Penalty": str(line.penalty),
+            # The devices' combined state, the mobile's included (free while no
+            # call to it is up).
+            "StateInterface": f"hint:{line.extension}@hotline-hints",
         }
-        # A consultant reachable on a mobile number is free whenever no call
-        # of theirs is up; otherwise their devices' combined state counts.
-        if not line.forward_to_mobile:
-            fields["StateInterface"] = f"hint:{line.extension}@hotline-hints"
         response = self.ami.action("QueueAdd", **fields)
         assert response.get("Response") == "Success", response
+
+    def dial_to(self, trunk: str, since: int):
+        """The first call Asterisk places through `trunk` after `since`."""
+        return self.ami.wait_for(
+            lambda e: (
+                e.event == "DialBegin"
+                and e.get("DestChannel", "").startswith(f"PJSIP/trunk-{trunk}-")
+            ),
+            since=since,
+            what=f"a call out through {trunk}",
+        )
 
     def log_out(self, line: ConsultantLine) -> None:
         self.ami.action(

@@ -54,6 +54,9 @@
       name.scope = "row";
       const state = document.createElement("td");
       state.append(cell("span", consultant.state_label, `state ${consultant.state}`));
+      if (consultant.device_label) {
+        state.append(" ", cell("span", consultant.device_label, `device ${consultant.device}`));
+      }
       const timer = cell("td", since(consultant.since), "number");
       timer.dataset.since = consultant.since || "";
       row.append(name, state, timer, cell("td", consultant.pause_reason || ""));
