@@ -112,7 +112,12 @@ class Connector:
         """Re-read what changed while no events reached us."""
         members = await client.action_list("QueueStatus")
         channels = await client.action_list("CoreShowChannels")
-        devices = await client.action_list("DeviceStateList")
+        try:
+            devices = await client.action_list("DeviceStateList")
+        except AmiError as error:
+            # Without res_manager_devicestate the phones' states come with their next change.
+            log.warning("No device states after reconnecting: %s", error)
+            devices = []
         outbox = await self.on_db(recovery.resynchronise, self.router, members, channels, devices)
         await notify.deliver(outbox)
 
