@@ -31,11 +31,6 @@ def state_interface(line: ConsultantLine) -> str:
     return f"hint:{line.extension}@{HINTS_CONTEXT}"
 
 
-def on_mobile_variable(line: ConsultantLine) -> str:
-    """The dialplan global that sends the consultant's calls to their mobile only."""
-    return f"ON_MOBILE_{line.extension}"
-
-
 def outbound_exten(e164: str) -> str:
     return e164.removeprefix("+")
 

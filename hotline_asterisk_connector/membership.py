@@ -12,6 +12,7 @@ from hotline_asterisk_connector import dialplan, notify
 from hotline_asterisk_connector.ami.client import AmiError, ConnectionLost
 from hotline_asterisk_connector.ami.session import send_action
 from hotline_asterisk_connector.models import ConsultantLine, PauseReason
+from hotline_asterisk_connector.pbx.apply import apply_configuration
 
 
 class MembershipError(Exception):
@@ -61,15 +62,20 @@ def unpause(user: AbstractBaseUser) -> None:
 def answer_on_mobile(user: AbstractBaseUser, on_mobile: bool) -> None:
     """Ring only the consultant's mobile (their choice «on the mobile»), or their phones again.
 
-    The dialplan reads a global that a reload renders from the database; Setvar
-    changes it at once, without a reload."""
+    The dialplan reads a global rendered from the line; applying the
+    configuration reloads only the dialplan, and calls in progress go on. The
+    connector's AMI user may not set variables (least privilege), so this is
+    the same path a saved setting takes."""
     line = _line(user)
     if on_mobile and not line.mobile_number:
         raise MembershipError(_("You have no mobile number on the PBX; ask the administrator."))
     if line.on_mobile == on_mobile:
         return
-    _send("Setvar", Variable=dialplan.on_mobile_variable(line), Value="1" if on_mobile else "0")
     ConsultantLine.objects.filter(pk=line.pk).update(on_mobile=on_mobile)
+    outcome = apply_configuration()
+    if not outcome.accepted:
+        ConsultantLine.objects.filter(pk=line.pk).update(on_mobile=line.on_mobile)
+        raise MembershipError(outcome.message)
     notify.wallboard_changed()
 
 
