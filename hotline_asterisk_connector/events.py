@@ -26,6 +26,7 @@ DIALLED_NUMBER = "Did"
 AUDIO_FILE = "File"
 DURATION = "Duration"
 CALLBACK_NUMBER = "Number"  # also the number an outbound call dials
+MAY_SAY_WHO_WE_ARE = "MaySayWhoWeAre"  # yes, no, or empty (no answer)
 RECORDING_VARIABLE = "MIXMONITOR_FILENAME"
 
 
@@ -159,7 +160,10 @@ class EventRouter:
 
     def callback(self, message: Message) -> None:
         journal.record_callback_request(
-            _required(message, "Linkedid"), event_time(message), _required(message, CALLBACK_NUMBER)
+            _required(message, "Linkedid"),
+            event_time(message),
+            _required(message, CALLBACK_NUMBER),
+            may_say_who_we_are={"yes": True, "no": False}.get(message.get(MAY_SAY_WHO_WE_ARE, "")),
         )
 
     def queue_caller_join(self, message: Message) -> None:

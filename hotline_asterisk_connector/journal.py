@@ -278,14 +278,18 @@ def record_voicemail(
     return voicemail
 
 
-def record_callback_request(linkedid: str, at: datetime, number_to_call: str) -> CallbackRequest:
-    """The caller keyed in a number to be called back on."""
+def record_callback_request(
+    linkedid: str, at: datetime, number_to_call: str, *, may_say_who_we_are: bool | None = None
+) -> CallbackRequest:
+    """The caller keyed in a number to be called back on, and said whether the
+    consultant may say who they are to someone else who answers (None: no answer)."""
     call = _call(linkedid, at)
     number = normalise(number_to_call)
     request, _created = CallbackRequest.objects.get_or_create(
         call=call,
         defaults={
             "number_to_call": number.value,
+            "may_say_who_we_are": may_say_who_we_are,
             "caller_number": call.caller_number,
             "caller_number_raw": call.caller_number_raw,
             "dialled_number": call.dialled_number,

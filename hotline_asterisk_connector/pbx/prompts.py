@@ -38,6 +38,10 @@ PROMPTS: tuple[PromptKind, ...] = (
     PromptKind("callback-confirm", _("Press 1 to confirm the number or key in another one")),
     PromptKind("callback-enter", _("Key in a number for the callback")),
     PromptKind("callback-invalid", _("The keyed-in number was not recognised")),
+    PromptKind(
+        "callback-may-identify",
+        _("May we say who we are if someone else answers the callback? 1 yes, 2 no"),
+    ),
     PromptKind("callback-thanks", _("After a callback request")),
     PromptKind("invalid-choice", _("A key that means nothing in a menu")),
     PromptKind("over-limit", _("All lines busy (over the channel limit)")),

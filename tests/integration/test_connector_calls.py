@@ -208,6 +208,8 @@ def test_nobody_available_and_the_caller_asks_to_be_called_back(pbx, connector):
     pbx.press(channel, "2")
     pbx.wait_app(channel, "Read", "callback-confirm", since=pbx.mark)
     pbx.press(channel, "1")
+    pbx.wait_app(channel, "Read", "callback-may-identify", since=pbx.mark)
+    pbx.press(channel, "2")
     pbx.ami.wait_for(user_event("HotlineCallback", Linkedid=linkedid), since=pbx.mark)
 
     call = ended_call(linkedid)  # Asterisk thanks the caller and hangs up
@@ -218,6 +220,8 @@ def test_nobody_available_and_the_caller_asks_to_be_called_back(pbx, connector):
         CARRIERS["lifecell"].e164,
         "+380671234567",
     )
+    # Someone else may answer: the caller said we must not say who we are.
+    assert request.may_say_who_we_are is False
     assert list(journal.missed_calls()) == [call]
 
 

@@ -53,8 +53,11 @@ def test_a_call_outside_working_hours_gets_the_hours_message_and_may_leave_a_cal
     pbx.press(channel, "2")
     pbx.wait_app(channel, "Read", "callback-confirm", since=pbx.mark)
     pbx.press(channel, "1")
+    pbx.wait_app(channel, "Read", "callback-may-identify", since=pbx.mark)
+    pbx.press(channel, "1")
     request = pbx.ami.wait_for(user_event("HotlineCallback", Channel=channel), since=pbx.mark)
     assert (request["Number"], request["Did"]) == ("0671234567", "+380800500123")
+    assert request["MaySayWhoWeAre"] == "yes"
 
 
 def test_a_call_within_working_hours_goes_to_the_queue(line):

@@ -73,12 +73,16 @@ def test_pressing_2_and_confirming_leaves_a_callback_request_with_the_dialled_nu
     # Asterisk reads the caller ID out, then waits for 1 (or another number).
     pbx.wait_app(channel, "Read", "callback-confirm", since=pbx.mark)
     pbx.press(channel, "1")
+    # If someone else answers, the caller does not want us to say who we are.
+    pbx.wait_app(channel, "Read", "callback-may-identify", since=pbx.mark)
+    pbx.press(channel, "2")
 
     request = pbx.ami.wait_for(
         user_event("HotlineCallback", Linkedid=call["Linkedid"]), since=pbx.mark
     )
     assert request["Number"] == "0671234567"
     assert request["Did"] == "+380501110022"
+    assert request["MaySayWhoWeAre"] == "no"
     said = pbx.ami.matching(
         lambda e: (
             e.event == "Newexten"
@@ -101,12 +105,15 @@ def test_a_caller_can_key_in_another_number_for_the_callback(nobody_logged_in):
     pbx.press(channel, "0")
     pbx.wait_app(channel, "Read", "HOTLINE_REST", since=pbx.mark)
     pbx.press(channel, "501234567#")
+    pbx.wait_app(channel, "Read", "callback-may-identify", since=pbx.mark)
+    pbx.press(channel, "1")
 
     request = pbx.ami.wait_for(
         user_event("HotlineCallback", Linkedid=call["Linkedid"]), since=pbx.mark
     )
     assert request["Number"] == "0501234567"
     assert request["Did"] == "+380800500123"
+    assert request["MaySayWhoWeAre"] == "yes"
 
 
 def test_five_callers_at_once_all_hear_the_menu_at_the_same_time(nobody_logged_in):
