@@ -8,6 +8,7 @@ SECRET_KEY, ALLOWED_HOSTS and DEBUG=0.
 import hashlib
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -39,6 +40,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "hotline_accounts",
     "hotline_crm",
     "hotline_asterisk_connector",
     "hotline_reports",
@@ -56,8 +62,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hotline_accounts.middleware.SignInChecks",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it turns a sign-in that axes refused into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hotline.urls"
@@ -106,19 +116,53 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# NIST SP 800-63B: 12 characters at least, checked against Django's list of
+# 20,000 passwords from breaches, never the login or the person's name; no
+# composition rules.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "hotline_accounts.validators.NotACommonPasswordPadded"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "hotline_accounts.validators.NotTheUsername"},
+    {"NAME": "hotline_accounts.validators.NotAboutThisService"},
+    {"NAME": "hotline_accounts.validators.NotRepetitive"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: a locked-out login is refused before its password is even checked.
+    "hotline_accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "hotline_crm.roles.AdministratorPermissions",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "hotline_crm:workspace"
 LOGOUT_REDIRECT_URL = "login"
+
+# Wrong passwords for one login, then it is locked for the cool-off time or
+# until an administrator unlocks it. By login, not by address: behind the
+# reverse proxy every address is the proxy's own.
+AXES_FAILURE_LIMIT = env_int("HOTLINE_SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("HOTLINE_SIGN_IN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Axes warns that without the address a guesser may rotate browsers: that
+# matters for address lockouts, not for one by login, which is what this is.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "hotline_accounts.lockout.locked_out_page"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = env_str("HOTLINE_OTP_ISSUER", "Hotline")
+# A session nobody used for this long ends (the desk keeps it alive while
+# its consultant waits in the queue).
+HOTLINE_IDLE_TIMEOUT_MINUTES = env_int("HOTLINE_IDLE_TIMEOUT_MINUTES", 30)
+SESSION_COOKIE_AGE = env_int("HOTLINE_SESSION_MAX_HOURS", 12) * 3600
+# `make run` only: the demo's supervisor and administrator sign in without a
+# phone. Refused in production.
+HOTLINE_DEMO_SKIP_SECOND_FACTOR = env_bool("HOTLINE_DEMO_SKIP_SECOND_FACTOR", False)
+if HOTLINE_DEMO_SKIP_SECOND_FACTOR and env_bool("HOTLINE_PRODUCTION", False):
+    raise ImproperlyConfigured("HOTLINE_DEMO_SKIP_SECOND_FACTOR is for the demo, never production")
 
 LANGUAGE_CODE = "uk"
 LANGUAGES = [("uk", _("Ukrainian")), ("en", _("English"))]
@@ -216,4 +260,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Axes logs every successful sign-in at INFO; failures are WARNINGs.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

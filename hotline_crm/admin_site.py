@@ -5,9 +5,12 @@ is where the NGO's administrator manages users, topics and settings. Gating
 by role means nobody has to remember to tick `is_staff` for a new administrator.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,6 +24,12 @@ class HotlineAdminSite(AdminSite):
         from hotline_crm.roles import is_administrator
 
         return request.user.is_active and is_administrator(request.user)
+
+    def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        # One way in for everybody: the application's own sign-in, with its
+        # second factor and lockout, not the admin's password-only form.
+        query = urlencode({"next": request.GET.get("next", reverse("admin:index"))})
+        return HttpResponseRedirect(f"{reverse('login')}?{query}")
 
 
 class HotlineAdminConfig(AdminConfig):

@@ -70,6 +70,7 @@ def config(request: HttpRequest) -> dict:
             "status": reverse("hotline_workspace:status"),
             "dial": reverse("hotline_asterisk_connector:dial"),
             "login": reverse("login"),
+            "keep_alive": reverse("accounts:keep_alive"),
             "attach": reverse("hotline_workspace:attach", args=[_CALL, _CLIENT])
             .replace(str(_CALL), "{call}")
             .replace(str(_CLIENT), "{client}"),

@@ -21,7 +21,7 @@ from hotline_asterisk_connector.models import (
     PresenceState,
     Trunk,
 )
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, current_code
 from tests.e2e import pbx
 from tests.support import browser, webapp
 from tests.support.netns import Bridge, NetworkNamespace
@@ -207,9 +207,20 @@ def sign_in(context: BrowserContext, web: webapp.WebApp, user: User, open_path: 
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
     page.press("input[name=password]", "Enter")
+    pass_second_factor(page, user)
     page.wait_for_url("**/desk/**")
     page.wait_for_selector("body[data-events=open]")
     return page
+
+
+def pass_second_factor(page: Page, user: User) -> None:
+    """Type what the persona's phone shows, where the role asks for it.
+
+    Called on the password page (opened with ?next=) right after pressing Enter."""
+    page.wait_for_url(lambda url: "/login/?" not in url)
+    if "/login/code/" in page.url:
+        page.fill("input[name=code]", current_code(user))
+        page.press("input[name=code]", "Enter")
 
 
 def screenshot(page: Page, name: str) -> None:

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from hotline_admin.models import Prompt, PromptSource
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import BROWSER_TEST, start_web
+from tests.e2e.conftest import BROWSER_TEST, pass_second_factor, start_web
 from tests.support import webapp
 
 pytestmark = BROWSER_TEST
@@ -41,6 +41,7 @@ def test_a_prompt_recorded_with_the_microphone_replaces_the_default(
     page.fill("input[name=username]", dave.username)
     page.fill("input[name=password]", PASSWORD)
     page.press("input[name=password]", "Enter")
+    pass_second_factor(page, dave)
     page.wait_for_url("**/settings/prompts/")
 
     greeting = page.locator("article#prompt-greeting")

@@ -235,6 +235,20 @@
     });
   }
 
+  /* The session ends after the idle time unless the consultant does something;
+     waiting in the queue counts (the server checks that they are in it). Once
+     it has ended, the reload shows the sign-in page and the phone goes too. */
+  function keepSessionAlive() {
+    setInterval(async () => {
+      const response = await fetch(config.urls.keep_alive, {
+        method: "POST",
+        headers: { "X-CSRFToken": csrf(), Accept: "application/json" },
+        credentials: "same-origin",
+      }).catch(() => null);
+      if (response && response.status === 401) location.reload();
+    }, 60000);
+  }
+
   /* ---------- availability ---------- */
 
   function showPresence(state, reason) {
@@ -410,6 +424,7 @@
   showPresence(config.presence.state, config.presence.pause_reason);
   connectEvents();
   keepDeskOpen();
+  keepSessionAlive();
 
   // For the browser tests and for debugging from the console.
   window.hotlineDesk = { phone, tabs };
