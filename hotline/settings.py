@@ -5,7 +5,6 @@ in-process channel layer; production sets DATABASE_URL, REDIS_URL,
 SECRET_KEY, ALLOWED_HOSTS and DEBUG=0.
 """
 
-import hashlib
 import os
 import tempfile
 from datetime import timedelta
@@ -15,18 +14,31 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from hotline import local_secrets
 from hotline.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HOTLINE_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG and env_bool("HOTLINE_PRODUCTION", False):
-        raise ImproperlyConfigured("SECRET_KEY must be set in production")
-    # A per-checkout key for local runs and tests: never shared, never committed.
-    SECRET_KEY = "local-only-" + str(BASE_DIR)
+# Production is this switch alone: explicit secrets, HTTPS only, whatever DEBUG says.
+HOTLINE_PRODUCTION = env_bool("HOTLINE_PRODUCTION", False)
+
+
+def _secret(name: str) -> str:
+    """From the environment (or NAME_FILE); production has no other source.
+
+    Elsewhere a missing one comes from var/local-secrets.env, random and made
+    on the first run (hotline/local_secrets.py)."""
+    value = env_str(name)
+    if value:
+        return value
+    if HOTLINE_PRODUCTION:
+        raise ImproperlyConfigured(f"{name} (or {name}_FILE) must be set in production")
+    return local_secrets.load_or_create(VAR_DIR / "local-secrets.env")[name]
+
+
+SECRET_KEY = _secret("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -161,7 +173,7 @@ SESSION_COOKIE_AGE = env_int("HOTLINE_SESSION_MAX_HOURS", 12) * 3600
 # `make run` only: the demo's supervisor and administrator sign in without a
 # phone. Refused in production.
 HOTLINE_DEMO_SKIP_SECOND_FACTOR = env_bool("HOTLINE_DEMO_SKIP_SECOND_FACTOR", False)
-if HOTLINE_DEMO_SKIP_SECOND_FACTOR and env_bool("HOTLINE_PRODUCTION", False):
+if HOTLINE_DEMO_SKIP_SECOND_FACTOR and HOTLINE_PRODUCTION:
     raise ImproperlyConfigured("HOTLINE_DEMO_SKIP_SECOND_FACTOR is for the demo, never production")
 
 LANGUAGE_CODE = "uk"
@@ -188,24 +200,15 @@ PHONE_REGION = env_str("HOTLINE_PHONE_REGION", "UA")
 HOTLINE_AMI_HOST = env_str("HOTLINE_AMI_HOST", "127.0.0.1")
 HOTLINE_AMI_PORT = env_int("HOTLINE_AMI_PORT", 5038)
 HOTLINE_AMI_USERNAME = env_str("HOTLINE_AMI_USERNAME", "hotline")
-# Local runs derive one from SECRET_KEY, so `make run` needs no environment.
-HOTLINE_AMI_SECRET = (
-    env_str("HOTLINE_AMI_SECRET") or hashlib.sha256(f"{SECRET_KEY}:ami".encode()).hexdigest()[:32]
-)
+HOTLINE_AMI_SECRET = _secret("HOTLINE_AMI_SECRET")
 # The settings pages' status view logs in as a user of its own that may only
 # read (the `reporting` class): no calls, no configuration, no CLI.
 HOTLINE_AMI_STATUS_USERNAME = env_str("HOTLINE_AMI_STATUS_USERNAME", "hotline-status")
-HOTLINE_AMI_STATUS_SECRET = (
-    env_str("HOTLINE_AMI_STATUS_SECRET")
-    or hashlib.sha256(f"{SECRET_KEY}:ami-status".encode()).hexdigest()[:32]
-)
+HOTLINE_AMI_STATUS_SECRET = _secret("HOTLINE_AMI_STATUS_SECRET")
 # Applying saved settings (Reload) is the only use of the `config` class,
 # with a user of its own (docs/ami-users.md).
 HOTLINE_AMI_APPLY_USERNAME = env_str("HOTLINE_AMI_APPLY_USERNAME", "hotline-apply")
-HOTLINE_AMI_APPLY_SECRET = (
-    env_str("HOTLINE_AMI_APPLY_SECRET")
-    or hashlib.sha256(f"{SECRET_KEY}:ami-apply".encode()).hexdigest()[:32]
-)
+HOTLINE_AMI_APPLY_SECRET = _secret("HOTLINE_AMI_APPLY_SECRET")
 # The web process runs the connector itself unless a separate
 # `manage.py run_connector` does (production, with Redis between them).
 HOTLINE_EMBEDDED_CONNECTOR = env_bool("HOTLINE_EMBEDDED_CONNECTOR", not REDIS_URL)
@@ -248,11 +251,24 @@ HOTLINE_BREAK_GLASS_HOURS = env_int("HOTLINE_BREAK_GLASS_HOURS", 12)
 HOTLINE_TRUSTED_PROXIES = env_list("HOTLINE_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HOTLINE_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # The consultant's desk shows the pages in frames so that a call survives
-# navigation; other sites still cannot frame them.
+# navigation; other sites still cannot frame them (CSP frame-ancestors too).
+# Django's deploy check wants DENY, which would break the desk.
 X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS += ["security.W019"]
+# HTTPS only in production. Caddy terminates TLS in front and says so in
+# X-Forwarded-Proto; the app itself listens on loopback only, so nobody
+# else can send that header.
+SECURE_SSL_REDIRECT = HOTLINE_PRODUCTION
+SECURE_REDIRECT_EXEMPT = env_list("HOTLINE_SSL_REDIRECT_EXEMPT", [])
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HOTLINE_PRODUCTION else None
+SECURE_HSTS_SECONDS = env_int("HOTLINE_HSTS_SECONDS", 365 * 24 * 3600) if HOTLINE_PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HOTLINE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HOTLINE_HSTS_PRELOAD", True)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,
