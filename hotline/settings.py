@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "hotline_audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hotline_accounts.middleware.SignInChecks",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

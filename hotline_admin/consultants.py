@@ -21,6 +21,7 @@ from hotline_asterisk_connector import dialplan
 from hotline_asterisk_connector.ami.client import AmiError, ConnectionLost
 from hotline_asterisk_connector.ami.session import send_action
 from hotline_asterisk_connector.models import ConsultantLine
+from hotline_audit.trail import Kind, record
 from hotline_crm.roles import Role
 
 FIRST_EXTENSION = 1001
@@ -62,8 +63,11 @@ def next_extension() -> str:
 
 
 def set_role(user: User, role: Role) -> None:
+    before = role_of(user)
     user.groups.remove(*Group.objects.filter(name__in=[r.value for r in Role]))
     user.groups.add(Group.objects.get(name=role.value))
+    if before != role:
+        record(Kind.ROLE_CHANGE, obj=user, detail=f"{before or '-'} -> {role.value}")
 
 
 def role_of(user: User) -> Role | None:
@@ -163,6 +167,7 @@ def deactivate_consultant(line: ConsultantLine) -> None:
         line.is_active = False
         line.save(update_fields=["is_active"])
         ProvisioningLink.objects.filter(line=line).delete()
+        record(Kind.ROLE_CHANGE, obj=line.user, detail="deactivated")
     remove_from_queue(line)
 
 
@@ -172,6 +177,7 @@ def reactivate_consultant(line: ConsultantLine) -> None:
     line.user.save(update_fields=["is_active"])
     line.is_active = True
     line.save(update_fields=["is_active"])
+    record(Kind.ROLE_CHANGE, obj=line.user, detail="reactivated")
 
 
 @transaction.atomic

@@ -4,7 +4,8 @@
     record(Kind.CARD_VIEW, request=request, obj=client, client=client)
 
 The service function that does the work calls `record`, so no view can
-forget it. With a request, the user and the address come from it.
+forget it. With a request, the user and the address come from it; without
+one, from the request being served (`hotline_audit.context`), if any.
 """
 
 from ipaddress import ip_address
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
+from hotline_audit.context import current_request
 from hotline_audit.models import AuditEvent, Kind
 
 __all__ = ["AuditEvent", "Kind", "client_address", "record"]
@@ -29,6 +31,8 @@ def record(
 ) -> AuditEvent:
     """Append one row to the audit trail and return it."""
     kind = Kind(kind)
+    if request is None:
+        request = current_request()
     if user is None and request is not None:
         user = getattr(request, "user", None)
     if user is not None and not user.is_authenticated:

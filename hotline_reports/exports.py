@@ -15,6 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from hotline_audit.trail import Kind as AuditKind
+from hotline_audit.trail import record
 from hotline_reports.call_stats import summary_table, worklist_table
 from hotline_reports.filters import CallFilter, ConsultationFilter
 from hotline_reports.models import ReportSettings
@@ -63,6 +65,7 @@ def _plain(value: Any) -> Any:
 
 
 def csv_response(table: Table, filename: str) -> HttpResponse:
+    record(AuditKind.EXPORT, detail=filename)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     # A byte-order mark so that Excel reads the Cyrillic right.
@@ -131,6 +134,7 @@ def _xlsx_value(value: Any, kind: str) -> Any:
 
 
 def workbook_response(tables: Iterable[Table], heading: list[str], filename: str) -> HttpResponse:
+    record(AuditKind.EXPORT, detail=filename)
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
@@ -232,6 +236,7 @@ def donor_legend() -> list[str]:
 
 
 def donor_csv_response(tables: list[Table], heading: list[str], filename: str) -> HttpResponse:
+    record(AuditKind.EXPORT, detail=filename)
     """One long table (table, row, column, value): easy to load anywhere."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'

@@ -14,6 +14,7 @@ from hotline_admin.forms import BackupSettingsForm, RestoreForm, RetentionForm
 from hotline_admin.models import DailyJob, MaintenanceSettings
 from hotline_admin.pbx import apply_changes
 from hotline_admin.views.access import administrator_required
+from hotline_audit.trail import Kind, record
 
 
 @administrator_required
@@ -78,6 +79,7 @@ def _archive(name: str) -> Path:
 @require_GET
 def backup_download(request: HttpRequest, name: str) -> HttpResponse:
     path = _archive(name)
+    record(Kind.BACKUP_DOWNLOAD, request=request, detail=path.name)
     response = FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -116,6 +118,9 @@ def _restore(request: HttpRequest, archive: Path) -> HttpResponse:
     except backup.BackupError as error:
         messages.error(request, str(error))
         return redirect("hotline_admin:backups")
+    # Written after the restore: the restored database replaced the trail
+    # with the backup's own, and this row must be in the one that stays.
+    record(Kind.BACKUP_RESTORE, request=request, detail=archive.name)
     change = apply_changes(None, _("Restore from a backup"))
     # The restored database has no sessions: everyone, this administrator
     # included, signs in again, with the passwords the backup holds.
