@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from hotline import local_secrets
+from hotline.channel_layers import IN_MEMORY_LAYER, redis_layer
 from hotline.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -119,15 +120,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
-    }
-else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# The layer's Redis sockets must outlive its 5-s blocking read (see channel_layers).
+REDIS_SOCKET_TIMEOUT = env_int("REDIS_SOCKET_TIMEOUT", 20)
+CHANNEL_LAYERS = {
+    "default": redis_layer(REDIS_URL, REDIS_SOCKET_TIMEOUT) if REDIS_URL else IN_MEMORY_LAYER
+}
 
 # NIST SP 800-63B: 12 characters at least, checked against Django's list of
 # 20,000 passwords from breaches, never the login or the person's name; no

@@ -1,6 +1,8 @@
 """Personas reused by every test: two consultants who must not see each
 other's work, a supervisor and an administrator."""
 
+import shutil
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.signals import user_logged_in
@@ -9,8 +11,10 @@ from django_otp import login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from hotline.channel_layers import IN_MEMORY_LAYER, redis_layer
 from hotline_accounts.policy import second_factor_required
 from hotline_crm.roles import Role
+from tests.support.redis import RedisServer
 
 PASSWORD = "correct-horse-battery"
 PERSONAS = {"alice", "bob", "carol", "dave"}
@@ -101,3 +105,26 @@ def carol(db) -> User:
 def dave(db) -> User:
     """The NGO's administrator."""
     return make_user("dave", Role.ADMINISTRATOR, first_name="Давид")
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory) -> RedisServer:
+    """A redis-server of the test session's own (never the machine's)."""
+    if shutil.which("redis-server") is None:
+        pytest.fail("redis-server is not installed: run scripts/install-system-deps.sh")
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["in-memory", "redis"])
+def channel_layer(request, settings) -> str:
+    """Run a websocket test on both layers: the embedded mode's in-process one and
+    production's Redis one, configured exactly as the settings configure it."""
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_server").url
+        settings.CHANNEL_LAYERS = {"default": redis_layer(url)}
+    else:
+        settings.CHANNEL_LAYERS = {"default": IN_MEMORY_LAYER}
+    return request.param

@@ -16,6 +16,9 @@ from hotline_asterisk_connector.models import ConsultantLine
 from hotline_crm.models import Client, ClientPhone
 from tests.conftest import PASSWORD
 
+# Every test here runs on the in-process layer and on the Redis one.
+pytestmark = pytest.mark.usefixtures("channel_layer")
+
 DEADLINE = 10
 LINKEDID = "1732500000.11"
 

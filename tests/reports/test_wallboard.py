@@ -75,6 +75,7 @@ async def snapshot_where(communicator: WebsocketCommunicator, wanted) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("channel_layer")
 async def test_supervisor_sees_a_caller_queue_and_a_consultant_take_the_call(carol_headers, alice):
     communicator, connected, _code = await open_wallboard(carol_headers)
     assert connected
@@ -114,6 +115,7 @@ async def test_supervisor_sees_a_caller_queue_and_a_consultant_take_the_call(car
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("channel_layer")
 async def test_snapshot_speaks_the_supervisors_language(carol_headers, alice):
     english = [
         (
@@ -132,6 +134,7 @@ async def test_snapshot_speaks_the_supervisors_language(carol_headers, alice):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("channel_layer")
 async def test_consultant_is_refused(alice_headers):
     _communicator, connected, code = await open_wallboard(alice_headers)
     assert not connected
@@ -139,6 +142,7 @@ async def test_consultant_is_refused(alice_headers):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("channel_layer")
 async def test_anonymous_is_refused(role_groups):
     _communicator, connected, code = await open_wallboard()
     assert not connected

@@ -56,8 +56,10 @@ class WebApp:
                 process.wait()
 
 
-def start(logs: Path, environment: dict[str, str]) -> WebApp:
-    """Start Daphne (and the connector when it runs apart) and wait until it serves."""
+def start(logs: Path, environment: dict[str, str], *, connector: bool = True) -> WebApp:
+    """Start Daphne (and the connector when it runs apart) and wait until it serves.
+
+    `connector=False` serves the pages and websockets only (no Asterisk needed)."""
     logs.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
@@ -85,7 +87,9 @@ def start(logs: Path, environment: dict[str, str]) -> WebApp:
             logs / "daphne.log",
         )
     )
-    if not settings.HOTLINE_EMBEDDED_CONNECTOR and env.get("HOTLINE_EMBEDDED_CONNECTOR") != "1":
+    if not connector:
+        env["HOTLINE_EMBEDDED_CONNECTOR"] = "0"
+    elif not settings.HOTLINE_EMBEDDED_CONNECTOR and env.get("HOTLINE_EMBEDDED_CONNECTOR") != "1":
         app.processes.append(
             _spawn([python, "manage.py", "run_connector"], env, logs / "connector.log")
         )
