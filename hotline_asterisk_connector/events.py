@@ -27,6 +27,7 @@ AUDIO_FILE = "File"
 DURATION = "Duration"
 CALLBACK_NUMBER = "Number"  # also the number an outbound call dials
 MAY_SAY_WHO_WE_ARE = "MaySayWhoWeAre"  # yes, no, or empty (no answer)
+PRESENTATION = "Presentation"  # CALLERID(pres): prohib_… when the caller withheld it
 RECORDING_VARIABLE = "MIXMONITOR_FILENAME"
 
 
@@ -130,7 +131,9 @@ class EventRouter:
             message.get("Uniqueid", ""),
             event_time(message),
             journal.Caller.from_asterisk(
-                message.get("CallerIDNum", ""), message.get("CallerIDName", "")
+                message.get("CallerIDNum", ""),
+                message.get("CallerIDName", ""),
+                message.get(PRESENTATION, ""),
             ),
             message.get(DIALLED_NUMBER, ""),
         )

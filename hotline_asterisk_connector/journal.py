@@ -26,7 +26,7 @@ from hotline_asterisk_connector.models import (
     Voicemail,
 )
 from hotline_crm.models import Client, ClientPhone
-from hotline_crm.phones import normalise
+from hotline_crm.phones import is_withheld, normalise
 
 if TYPE_CHECKING:
     from hotline_asterisk_connector.cdr import RecoveredCall
@@ -50,18 +50,21 @@ _RANK = {
 
 @dataclass(frozen=True)
 class Caller:
-    """The caller as their network presented them, exactly as sent."""
+    """The caller as their network presented them, exactly as sent; a withheld
+    number is kept as withheld, never as the word the carrier put in its place."""
 
     number: str
     name: str = ""
+    withheld: bool = False
 
     @classmethod
-    def from_asterisk(cls, number: str, name: str) -> "Caller":
-        # Asterisk writes "<unknown>" for a missing caller ID; that is no name.
-        return cls(
-            number="" if number == "<unknown>" else number,
-            name="" if name == "<unknown>" else name,
-        )
+    def from_asterisk(cls, number: str, name: str, presentation: str = "") -> "Caller":
+        if is_withheld(number, presentation):
+            # The caller asked not to be identified: keep neither number nor name
+            # (the name of a restricted presentation is the carrier's "Anonymous").
+            return cls(number="", name="", withheld=True)
+        # Asterisk writes "<unknown>" for a missing caller ID name; that is no name.
+        return cls(number=number, name="" if name == "<unknown>" else name)
 
 
 def identify_client(number: str) -> Client | None:
@@ -88,6 +91,9 @@ def open_inbound_call(
     if not call.caller_number and caller.number:
         call.caller_number = normalise(caller.number).value
         call.client = identify_client(caller.number)
+        changed = True
+    if caller.withheld and not call.caller_withheld and not call.caller_number:
+        call.caller_withheld = True
         changed = True
     if at < call.started_at:
         call.started_at = at

@@ -4,6 +4,8 @@ Message formats are documented in docs/websocket-messages.md; the workspace
 page opens the identified client's card, or offers a new card for the number.
 """
 
+from django.utils.translation import gettext
+
 from hotline_asterisk_connector import notify
 from hotline_asterisk_connector.models import Call
 from hotline_crm.phones import display
@@ -16,7 +18,8 @@ def call_summary(call: Call) -> dict:
         "linkedid": call.linkedid,
         "direction": call.direction,
         "caller_number": call.caller_number,
-        "caller_number_display": display(call.caller_number) if call.caller_number else "",
+        "caller_withheld": call.caller_withheld,
+        "caller_number_display": caller_display(call),
         "caller_name": call.caller_name,
         "dialled_number": call.dialled_number,
         "started_at": call.started_at.isoformat(),
@@ -24,6 +27,12 @@ def call_summary(call: Call) -> dict:
         # No card matched: the page offers to create one for this number.
         "new_card_number": call.caller_number if client is None else "",
     }
+
+
+def caller_display(call: Call) -> str:
+    if call.caller_withheld:
+        return gettext("Number withheld")
+    return display(call.caller_number) if call.caller_number else call.caller_number_raw
 
 
 def ringing(call: Call, consultant_id: int) -> None:

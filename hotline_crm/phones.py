@@ -20,6 +20,37 @@ _NOT_IN_A_NUMBER = re.compile(r"[^\d\s()+\-./]")
 _OLD_LONG_DISTANCE = re.compile(r"^80\d{9}$")
 
 
+# What carriers and Asterisk put in place of a number the caller withheld
+# (RFC 3323 "anonymous", Asterisk's "<unknown>", the carriers' own words).
+_WITHHELD = {
+    "",
+    "anonymous",
+    "anonymous@anonymous.invalid",
+    "unknown",
+    "<unknown>",
+    "restricted",
+    "private",
+    "private number",
+    "withheld",
+    "number withheld",
+    "unavailable",
+    "not available",
+    "blocked",
+    "no caller id",
+    "null",
+    "<null>",
+}
+
+
+def is_withheld(number: str, presentation: str = "") -> bool:
+    """Whether a caller ID is no number to call back: withheld, unknown, or presented
+    as restricted (Asterisk's CALLERID(pres) `prohib_…`, from SIP `Privacy: id`)."""
+    if presentation.lower().startswith("prohib"):
+        return True
+    text = (number or "").strip().lower()
+    return text in _WITHHELD or not _DIGITS.search(text)
+
+
 @dataclass(frozen=True)
 class Phone:
     """A phone number: `value` is E.164 when it could be parsed, else the raw text."""

@@ -50,6 +50,9 @@ class Call(models.Model):
     caller_number = models.CharField(_("caller number"), max_length=64, blank=True)
     caller_number_raw = models.CharField(_("caller number as sent"), max_length=128, blank=True)
     caller_name = models.CharField(_("caller name as sent"), max_length=128, blank=True)
+    # The caller withheld their number («anonymous», `Privacy: id`…): there is
+    # no number to identify them by or to call back.
+    caller_withheld = models.BooleanField(_("number withheld"), default=False)
     callee_number = models.CharField(_("number called"), max_length=64, blank=True)
     client = models.ForeignKey(
         "hotline_crm.Client",

@@ -25,6 +25,7 @@ from hotline_asterisk_connector.models import (
 )
 from hotline_crm.models import Client, ClientPhone
 from hotline_crm.roles import Role
+from hotline_workspace.models import MissedCall
 from tests.connector.recording import AmiRecorder
 from tests.connector.running import ConnectorThread, forget_call_records, wait_for
 from tests.integration.conftest import CARRIERS
@@ -238,6 +239,28 @@ def test_nobody_available_and_the_caller_hangs_up_at_the_menu(pbx, connector):
     call = ended_call(inbound["Linkedid"])
     assert call.disposition == Disposition.NOBODY_AVAILABLE
     assert not call.legs.exists()
+
+
+def test_a_withheld_caller_who_hangs_up_at_the_menu_is_missed_with_nothing_to_call_back(
+    pbx, connector
+):
+    pbx.add_trunks()
+    pbx.apply()
+    connector.start()
+
+    pbx.call("kyivstar", "anonymous")
+    inbound = pbx.inbound("anonymous")
+    # The dialplan reports the presentation with the call, for `Privacy: id`.
+    assert inbound["Presentation"].startswith("allowed")
+    pbx.ami.wait_for(user_event("HotlineMenu", Linkedid=inbound["Linkedid"]), since=pbx.mark)
+    pbx.hang_up(inbound["Channel"])
+
+    call = ended_call(inbound["Linkedid"])
+    assert call.disposition == Disposition.NOBODY_AVAILABLE
+    assert call.caller_withheld
+    assert (call.caller_number, call.caller_number_raw) == ("", "")
+    assert call in journal.missed_calls()
+    assert not MissedCall.objects.exists()  # no task: there is no number to call back
 
 
 def test_a_call_outside_working_hours(pbx, connector):
