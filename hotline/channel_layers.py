@@ -11,6 +11,11 @@ See docs/decisions/0013-redis-channel-layer-sockets.md.
 
 # channels_redis.core.RedisChannelLayer.brpop_timeout
 BLOCKING_READ_SECONDS = 5
+# All websockets of one Daphne process share one Redis queue, and channels_redis
+# drops (logs "over capacity") whatever exceeds the capacity, 100 by default: a
+# burst of pops to a busy process was silently lost. A pop is a few hundred
+# bytes and is read within milliseconds, so the room costs nothing.
+CAPACITY = 5000
 
 
 def redis_layer(url: str, socket_timeout: float = 4 * BLOCKING_READ_SECONDS) -> dict:
@@ -19,6 +24,7 @@ def redis_layer(url: str, socket_timeout: float = 4 * BLOCKING_READ_SECONDS) -> 
     return {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
+            "capacity": CAPACITY,
             "hosts": [
                 {
                     "address": url,
@@ -27,7 +33,7 @@ def redis_layer(url: str, socket_timeout: float = 4 * BLOCKING_READ_SECONDS) -> 
                     "socket_keepalive": True,
                     "health_check_interval": 10,
                 }
-            ]
+            ],
         },
     }
 
