@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hotline_asterisk_connector', '0004_consultant_line_queue_membership'),
+        ('hotline_asterisk_connector', '0005_consultant_mobile_failover_and_safe_callback'),
     ]
 
     operations = [
