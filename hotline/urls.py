@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("calls/", include("hotline_asterisk_connector.urls")),
     path("reports/", include("hotline_reports.urls")),
+    path("audit/", include("hotline_audit.urls")),
     path("settings/", include("hotline_admin.urls")),
     path("", include("hotline_workspace.urls")),
     path("", include("hotline_crm.urls")),
