@@ -244,6 +244,15 @@ HOTLINE_WEBRTC_WS_URL = env_str("HOTLINE_WEBRTC_WS_URL")
 
 # How long a card opened by break-glass stays open to the consultant.
 HOTLINE_BREAK_GLASS_HOURS = env_int("HOTLINE_BREAK_GLASS_HOURS", 12)
+# STUN and TURN for browser phones behind home routers (coturn, deploy/): the
+# secret coturn's `use-auth-secret` shares; empty, the phones get no ICE servers.
+HOTLINE_TURN_SECRET = env_str("HOTLINE_TURN_SECRET")
+HOTLINE_TURN_HOST = env_str("HOTLINE_TURN_HOST")
+HOTLINE_TURN_PORT = env_int("HOTLINE_TURN_PORT", 3478)
+HOTLINE_TURN_TLS_PORT = env_int("HOTLINE_TURN_TLS_PORT", 5349)
+# Longer than any consultation: coturn checks the expiry on every refresh.
+HOTLINE_TURN_TTL_SECONDS = env_int("HOTLINE_TURN_TTL_SECONDS", 12 * 3600)
+
 # Reverse proxies whose X-Forwarded-For the audit trail believes (Caddy on
 # the same host in production).
 HOTLINE_TRUSTED_PROXIES = env_list("HOTLINE_TRUSTED_PROXIES", ["127.0.0.1", "::1"])

@@ -47,6 +47,7 @@ def config(request: HttpRequest) -> dict:
     if line is not None:
         sip = {
             "ws_url": websocket_url(request),
+            "ice_url": reverse("hotline_workspace:ice"),
             "uri": f"sip:{line.webrtc_endpoint}@{page_host(request)}",
             "password": line.webrtc_password,
             "display_name": user.get_full_name() or user.get_username(),

@@ -7,6 +7,7 @@ app_name = "hotline_workspace"
 urlpatterns = [
     path("desk/", views.desk_page, name="desk"),
     path("desk/status", views.desk_status, name="status"),
+    path("desk/ice", views.desk_ice, name="ice"),
     path(
         "desk/calls/<int:call_id>/client/<int:client_id>",
         views.attach_client,

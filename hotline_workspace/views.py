@@ -10,7 +10,16 @@ from django.views.decorators.http import require_GET, require_POST
 from hotline_audit.trail import Kind, record
 from hotline_crm import access as card_access
 from hotline_crm.roles import is_staff_member, require
-from hotline_workspace import access, availability, calls, desk, journal, playback, worklist
+from hotline_workspace import (
+    access,
+    availability,
+    calls,
+    desk,
+    ice,
+    journal,
+    playback,
+    worklist,
+)
 
 
 @login_required
@@ -129,6 +138,20 @@ def desk_page(request: HttpRequest) -> HttpResponse:
     ):
         open_path = reverse("hotline_crm:workspace")
     return render(request, "hotline_workspace/desk.html", desk.desk_context(request, open_path))
+
+
+@login_required
+@require_GET
+def desk_ice(request: HttpRequest) -> JsonResponse:
+    """Fresh STUN/TURN servers for the signed-in consultant's own line, fetched
+    before each call, so a desk left open for days never holds expired ones."""
+    require(is_staff_member, request.user)
+    line = desk.line_of(request.user)
+    if line is None:
+        raise Http404
+    response = JsonResponse({"iceServers": ice.ice_servers(line, desk.page_host(request))})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -100,15 +100,28 @@
       }
     }
 
-    answer() {
-      if (!this.session || this.session.direction !== "incoming" || this.session.isEstablished()) {
+    async answer() {
+      const session = this.session;
+      if (!session || session.direction !== "incoming" || session.isEstablished()) {
         return;
       }
-      this.session.answer({
-        mediaConstraints: this._constraints(),
-        pcConfig: { iceServers: [] },
-      });
       this._callState("connecting");
+      const iceServers = await this._iceServers();
+      // The caller may have hung up while the servers were fetched.
+      if (session !== this.session || session.isEnded()) return;
+      session.answer({ mediaConstraints: this._constraints(), pcConfig: { iceServers } });
+    }
+
+    /* STUN and TURN (with credentials valid for hours) from the server, for every
+     * call; without them the phone still reaches an Asterisk it sees directly. */
+    async _iceServers() {
+      try {
+        const response = await fetch(this.sip.ice_url, { credentials: "same-origin" });
+        if (response.ok) return (await response.json()).iceServers;
+      } catch (error) {
+        // No network to the page's own server: the call may still work directly.
+      }
+      return [];
     }
 
     hangup() {
