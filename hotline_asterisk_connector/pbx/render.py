@@ -97,7 +97,9 @@ def _write_if_changed(path: Path, text: str, secret: bool) -> bool:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
-        os.chmod(temporary, 0o600 if secret else 0o644)
+        # Secrets: the owner (the web app) and the group (in production Asterisk's
+        # own user, deploy/install.sh) only.
+        os.chmod(temporary, 0o640 if secret else 0o644)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -15,6 +15,7 @@ to a thread, and a socket keeps the namespace it was made in).
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -41,6 +42,17 @@ for link in hl0 hl1; do echo 1 > /proc/sys/net/ipv6/conf/$link/disable_ipv6 || t
 echo ready
 exec sleep infinity
 """
+
+
+CLONE_NEWNET = 0x40000000
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def enter(fd: int) -> None:
+    """setns(2) for the calling thread (os.setns needs Python 3.12; Debian 12 has 3.11)."""
+    if _libc.setns(fd, CLONE_NEWNET) != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, os.strerror(error))
 
 
 class NetworkNamespace:
@@ -81,7 +93,7 @@ class NetworkNamespace:
 
         def make() -> None:
             try:
-                os.setns(self._fd, os.CLONE_NEWNET)  # this thread only, and it ends here
+                enter(self._fd)  # this thread only, and it ends here
                 made.append(socket.socket(family, kind))
             except BaseException as error:  # re-raised in the calling thread
                 errors.append(error)

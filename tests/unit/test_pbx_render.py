@@ -64,7 +64,7 @@ def test_trunks_consultants_and_secrets_are_rendered(dirs, alice):
     assert "write = originate,agent,reporting\n" in manager
     assert "write = config\n" in manager and "config" not in manager.split("write = config")[0]
     for secret_file in ("pjsip.conf", "manager.conf"):
-        assert stat.S_IMODE((etc / secret_file).stat().st_mode) == 0o600
+        assert stat.S_IMODE((etc / secret_file).stat().st_mode) == 0o640
     assert (dirs / "asterisk" / "dirs").read_text().splitlines() == [
         str(dirs / name) for name in ("asterisk", "recordings", "voicemail", "prompts")
     ]
