@@ -57,6 +57,8 @@ upgrade=""
 
 step "Пакети Debian"
 install_packages
+detect_addresses
+[ -n "$LOCAL_ADDRESS" ] || die "не знайдено IP-адресу сервера (немає маршруту за замовчуванням)"
 step "Користувачі та каталоги"
 create_users
 step "Програма в $APP_DIR"
@@ -76,8 +78,12 @@ run_manage migrate --noinput -v 0
 run_manage collectstatic --noinput -v 0
 run_manage render_asterisk_config >/dev/null
 first_password="$(run_manage create_administrator --username admin)"
-step "Служби"
-start_services "$upgrade"
+# HOTLINE_INSTALL_NO_START=1: a root without a running systemd (an image, the
+# install test), whose services someone else starts from the units.
+if [ -z "${HOTLINE_INSTALL_NO_START:-}" ]; then
+    step "Служби"
+    start_services "$upgrade"
+fi
 
 minutes=$((($(date +%s) - started + 59) / 60))
 print_summary "$first_password" "$minutes" "$upgrade"

@@ -25,7 +25,7 @@ UNITS=(hotline-web.service hotline-connector.service hotline-daily.service hotli
     hotline-asterisk.service hotline-firewall.service hotline-turn-cert.service hotline-turn-cert.timer)
 PACKAGES=(python3-venv python3-dev build-essential gettext nodejs npm espeak-ng sox libsox-fmt-all
     ffmpeg postgresql redis-server caddy coturn nftables logrotate debootstrap rsync openssl
-    ca-certificates iproute2)
+    ca-certificates iproute2 systemd curl)
 
 die() {
     echo "Помилка: $*" >&2
@@ -50,14 +50,18 @@ load_settings() {
     CARRIERS="${CARRIERS:-}"
     PUBLIC_ADDRESS="${public:-${PUBLIC_ADDRESS:-}}"
     TLS_INTERNAL="${internal:-${TLS_INTERNAL:-}}"
-    LOCAL_ADDRESS="${HOTLINE_LOCAL_ADDRESS:-$(local_address)}"
-    PUBLIC_ADDRESS="${PUBLIC_ADDRESS:-$LOCAL_ADDRESS}"
+    detect_addresses
 }
 
-# The address this server sends from (a route lookup: no packet leaves).
-local_address() {
-    ip -4 route get 198.51.100.1 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if ($i == "src") print $(i + 1) }' |
-        head -1
+# The address this server sends from (a route lookup: no packet leaves); again
+# once iproute2 is surely installed.
+detect_addresses() {
+    LOCAL_ADDRESS="${HOTLINE_LOCAL_ADDRESS:-}"
+    if [ -z "$LOCAL_ADDRESS" ] && command -v ip >/dev/null; then
+        LOCAL_ADDRESS="$(ip -4 route get 198.51.100.1 2>/dev/null |
+            awk '{ for (i = 1; i < NF; i++) if ($i == "src") print $(i + 1) }' | head -1 || true)"
+    fi
+    PUBLIC_ADDRESS="${PUBLIC_ADDRESS:-$LOCAL_ADDRESS}"
 }
 
 write_settings() {
@@ -79,9 +83,12 @@ install_packages() {
             missing+=("$package")
     done
     [ ${#missing[@]} -eq 0 ] && return
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-        >/dev/null
+    # Fresh package lists only when the ones there are not enough.
+    apt_install "${missing[@]}" 2>/dev/null || { apt-get update -qq && apt_install "${missing[@]}"; }
+}
+
+apt_install() {
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 create_users() {
@@ -223,8 +230,7 @@ install_asterisk() {
     local candidate
     candidate="$(apt-cache policy asterisk 2>/dev/null | awk '/Candidate:/ { print $2 }')"
     if [[ "$candidate" =~ ^([0-9]+:)?22\. ]]; then
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-            asterisk asterisk-modules >/dev/null
+        apt_install asterisk asterisk-modules
         systemctl disable --now asterisk >/dev/null 2>&1 || true
         return
     fi

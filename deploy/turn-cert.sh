@@ -18,4 +18,7 @@ if cmp -s "$crt" "$target/cert.pem" && cmp -s "$key" "$target/key.pem"; then
 fi
 install -m 0644 "$crt" "$target/cert.pem"
 install -m 0640 -g turnserver "$key" "$target/key.pem"
-systemctl try-restart coturn
+# Without a running systemd (an image being built) coturn reads it when it starts.
+if [ -d /run/systemd/system ]; then
+    systemctl try-restart coturn
+fi

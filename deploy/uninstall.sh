@@ -13,7 +13,7 @@ systemctl disable --now "${UNITS[@]}" 2>/dev/null || true
 for unit in "${UNITS[@]}"; do
     rm -f "$SYSTEMD_DIR/$unit"
 done
-systemctl daemon-reload
+systemctl daemon-reload 2>/dev/null || true
 nft delete table inet hotline 2>/dev/null || true
 rm -f /etc/logrotate.d/hotline "$ETC_DIR/nftables.conf"
 rm -rf "$ETC_DIR/turn" "$APP_DIR" "$VENV" "$PREFIX/asterisk-root"
