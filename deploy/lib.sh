@@ -23,7 +23,7 @@ TURN_RELAY_MIN=49152
 TURN_RELAY_MAX=65535
 UNITS=(hotline-web.service hotline-connector.service hotline-daily.service hotline-daily.timer
     hotline-asterisk.service hotline-firewall.service hotline-turn-cert.service hotline-turn-cert.timer)
-PACKAGES=(python3-venv python3-dev build-essential gettext nodejs npm espeak-ng sox libsox-fmt-all
+PACKAGES=(python3-venv gettext nodejs npm espeak-ng sox libsox-fmt-all
     ffmpeg postgresql redis-server caddy coturn nftables logrotate debootstrap rsync openssl
     ca-certificates iproute2 systemd curl)
 
@@ -132,7 +132,7 @@ random_secret() {
 
 # Secrets are made once and kept across upgrades; everything else is rewritten.
 write_env_file() {
-    local secret_key db_password ami_secret status_secret turn_secret
+    local secret_key db_password ami_secret status_secret apply_secret turn_secret
     if [ -f "$ENV_FILE" ]; then
         # shellcheck source=/dev/null
         . "$ENV_FILE"
@@ -141,6 +141,7 @@ write_env_file() {
     db_password="${HOTLINE_DB_PASSWORD:-$(random_secret 32)}"
     ami_secret="${HOTLINE_AMI_SECRET:-$(random_secret 32)}"
     status_secret="${HOTLINE_AMI_STATUS_SECRET:-$(random_secret 32)}"
+    apply_secret="${HOTLINE_AMI_APPLY_SECRET:-$(random_secret 32)}"
     turn_secret="${HOTLINE_TURN_SECRET:-$(random_secret 40)}"
     umask 077
     cat >"$ENV_FILE.new" <<EOF
@@ -161,6 +162,7 @@ HOTLINE_VAR_DIR=$DATA_DIR
 HOTLINE_ASTERISK_DIR=$ASTERISK_DIR
 HOTLINE_AMI_SECRET=$ami_secret
 HOTLINE_AMI_STATUS_SECRET=$status_secret
+HOTLINE_AMI_APPLY_SECRET=$apply_secret
 HOTLINE_SIP_BIND=0.0.0.0
 HOTLINE_SIP_PORT=$SIP_PORT
 HOTLINE_SIP_PUBLIC_HOST=$DOMAIN
@@ -373,7 +375,9 @@ print_summary() {
     echo "Адреса для консультанток і адміністраторки: https://$DOMAIN/"
     if [ -n "$password" ]; then
         echo "Перший вхід: користувач «admin», пароль: $password"
-        echo "(пароль показано лише зараз — запишіть його і змініть після входу)"
+        echo "(пароль показано лише зараз — запишіть його і змініть після входу;"
+        echo " одразу після пароля система попросить підключити застосунок-автентифікатор"
+        echo " на телефоні — це другий фактор входу для адміністраторки й супервізорки)"
     fi
     echo
     echo "Що далі:"
