@@ -10,6 +10,7 @@ import uuid
 from asgiref.sync import async_to_sync
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,11 +27,21 @@ from hotline_asterisk_connector.models import (
     Trunk,
 )
 from hotline_asterisk_connector.pbx.operators import operator_of
+from hotline_audit.trail import Kind, record
+from hotline_crm import safe_contact
 from hotline_crm.phones import normalise
 
 
 class ClickToCallError(Exception):
     """A reason, in the user's language, why the call cannot be placed."""
+
+
+class NeedsConfirmation(ClickToCallError):
+    """The call goes against the client's safe-contact profile: the consultant must confirm."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__(" ".join(warnings))
+        self.warnings = warnings
 
 
 def outbound_trunks() -> list[Trunk]:
@@ -44,8 +55,19 @@ def outbound_trunks() -> list[Trunk]:
     )
 
 
-def place_call(consultant: AbstractBaseUser, number: str, trunk_id: int | None = None) -> Call:
-    """Ring `consultant`'s devices; once they answer, Asterisk dials `number`."""
+def place_call(
+    consultant: AbstractBaseUser,
+    number: str,
+    trunk_id: int | None = None,
+    *,
+    confirmed: bool = False,
+    request: HttpRequest | None = None,
+) -> Call:
+    """Ring `consultant`'s devices; once they answer, Asterisk dials `number`.
+
+    A call against the client's safe-contact profile (no callback, outside
+    the safe hours, another number than the safe one) raises
+    NeedsConfirmation unless `confirmed`; a confirmed one is audited."""
     phone = normalise(number)
     if not phone.is_e164:
         raise ClickToCallError(_("“%(number)s” is not a phone number.") % {"number": number})
@@ -53,6 +75,10 @@ def place_call(consultant: AbstractBaseUser, number: str, trunk_id: int | None =
     if line is None:
         raise ClickToCallError(_("You have no phone line on the PBX; ask the administrator."))
     trunk = _choose_trunk(trunk_id, phone.value)
+    client = journal.identify_client(phone.value)
+    against = safe_contact.warnings(client, phone.value)
+    if against and not confirmed:
+        raise NeedsConfirmation(against)
     linkedid = f"out-{uuid.uuid4().hex}"
     with transaction.atomic():
         call = Call.objects.create(
@@ -62,9 +88,18 @@ def place_call(consultant: AbstractBaseUser, number: str, trunk_id: int | None =
             consultant=consultant,
             callee_number=phone.value,
             dialled_number=normalise(trunk.number).value,
-            client=journal.identify_client(phone.value),
+            client=client,
             started_at=timezone.now(),
         )
+        if against:
+            record(
+                Kind.SAFE_CONTACT_OVERRIDE,
+                request=request,
+                user=consultant,
+                obj=call,
+                client=client,
+                detail=" ".join(against),
+            )
         CallLeg.objects.create(
             call=call,
             uniqueid=linkedid,

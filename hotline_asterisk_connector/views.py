@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hotline_asterisk_connector import clicktocall, membership
 from hotline_asterisk_connector.models import ConsultantState, PauseReason, PresenceState
+from hotline_crm import safe_contact
 from hotline_crm.roles import is_staff_member, require
 
 
@@ -23,11 +24,23 @@ def dial(request: HttpRequest) -> JsonResponse:
         return _refused(_("Choose one of the listed lines."))
     try:
         call = clicktocall.place_call(
-            request.user, request.POST.get("number", ""), int(trunk) if trunk else None
+            request.user,
+            request.POST.get("number", ""),
+            int(trunk) if trunk else None,
+            confirmed=request.POST.get("confirmed") == "1",
+            request=request,
+        )
+    except clicktocall.NeedsConfirmation as error:
+        # 409: nothing was dialled; the page asks the consultant and posts again.
+        return JsonResponse(
+            {"ok": False, "confirm": True, "error": str(error), "warnings": error.warnings},
+            status=409,
         )
     except clicktocall.ClickToCallError as error:
         return _refused(str(error))
-    return JsonResponse({"ok": True, "call_id": call.pk})
+    return JsonResponse(
+        {"ok": True, "call_id": call.pk, "briefing": safe_contact.briefing(call.client)}
+    )
 
 
 @login_required

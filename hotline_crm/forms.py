@@ -19,6 +19,7 @@ from hotline_crm.models import (
     Client,
     ClientPhone,
     Consultation,
+    MessagePolicy,
     Outcome,
     Topic,
     TopicCategory,
@@ -26,6 +27,7 @@ from hotline_crm.models import (
 )
 from hotline_crm.phones import display, normalise, why_invalid
 from hotline_crm.roles import User
+from hotline_crm.safe_contact import SAFE_CONTACT_FIELDS
 from hotline_crm.services import DEMOGRAPHIC_FIELDS
 
 
@@ -59,14 +61,38 @@ class ClientForm(DemographicsForm):
             "settlement",
             "idp_status",
             "is_confidential",
-            "ok_to_call_back",
             "is_abusive",
             "notes",
+            *SAFE_CONTACT_FIELDS,
         ]
         widgets = {
             **DemographicsForm.Meta.widgets,
             "notes": forms.Textarea(attrs={"rows": 3}),
+            "safe_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "safe_until": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "if_someone_else_answers": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None and not self.is_bound:
+            # A new card is confidential by default: no messages until the client says so.
+            self.initial.setdefault("messages_allowed", MessagePolicy.NONE)
+
+    def clean_safe_number(self) -> str:
+        raw = self.cleaned_data["safe_number"].strip()
+        if not raw:
+            return ""
+        reason = why_invalid(raw)
+        if reason:
+            raise forms.ValidationError(reason)
+        return normalise(raw).value
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if bool(cleaned.get("safe_from")) != bool(cleaned.get("safe_until")):
+            self.add_error("safe_until", _("Give both ends of the safe hours, or neither."))
+        return cleaned
 
 
 class ClientPhoneForm(forms.ModelForm):

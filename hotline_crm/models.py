@@ -68,6 +68,20 @@ class IdpStatus(models.TextChoices):
     UNKNOWN = "", _("Unknown")
 
 
+class CallbackSafety(models.TextChoices):
+    UNKNOWN = "", _("not asked yet")
+    SAFE = "safe", _("safe to call back")
+    NEVER = "never", _("do not call back")
+
+
+class MessagePolicy(models.TextChoices):
+    NOT_ASKED = "", _("not asked yet")
+    NONE = "none", _("leave no messages")
+    VOICEMAIL = "voicemail", _("a voice message may be left")
+    SMS = "sms", _("an SMS may be sent")
+    BOTH = "both", _("a voice message or an SMS may be left")
+
+
 class Demographics(models.Model):
     """The fields that describe a person for statistics: on the card and, frozen, on forms."""
 
@@ -99,9 +113,20 @@ class Client(Demographics):
         _("IDP status"), max_length=10, choices=IdpStatus.choices, blank=True
     )
     is_confidential = models.BooleanField(_("confidential"), default=True)
-    ok_to_call_back = models.BooleanField(_("OK to call back"), default=False)
     is_abusive = models.BooleanField(_("abusive caller"), default=False)
     notes = models.TextField(_("notes"), blank=True)
+    # How to reach the client without putting them in danger (hotline_crm/safe_contact.py).
+    callback_safety = models.CharField(
+        _("is a callback safe?"), max_length=8, choices=CallbackSafety.choices, blank=True
+    )
+    safe_from = models.TimeField(_("safe to call from"), null=True, blank=True)
+    safe_until = models.TimeField(_("safe to call until"), null=True, blank=True)
+    safe_number = models.CharField(_("number to call"), max_length=40, blank=True)
+    messages_allowed = models.CharField(
+        _("voice message or SMS"), max_length=10, choices=MessagePolicy.choices, blank=True
+    )
+    code_word = models.CharField(_("code word"), max_length=100, blank=True)
+    if_someone_else_answers = models.TextField(_("if someone else answers, say"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -126,6 +151,9 @@ class Client(Demographics):
 
     def save(self, *args, **kwargs) -> None:
         self.name_key = fold_name(self.name)
+        if self._state.adding and self.is_confidential and not self.messages_allowed:
+            # A message an abuser hears can endanger the caller.
+            self.messages_allowed = MessagePolicy.NONE
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "name_key"}

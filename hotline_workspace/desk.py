@@ -110,6 +110,11 @@ def config(request: HttpRequest) -> dict:
             "default_device": _("System default"),
             "device": _("Device"),
             "calling": _("Calling {number}: your phone rings first, answer it to connect."),
+            "safe_contact_warning": _(
+                "This call goes against how the client asked to be contacted. "
+                "Call anyway? Your decision is recorded."
+            ),
+            "call_cancelled": _("Not called."),
         },
     }
 

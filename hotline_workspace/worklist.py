@@ -8,6 +8,7 @@ with its attempts counted; a reached item leaves the list.
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from itertools import chain
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -16,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hotline_asterisk_connector.journal import identify_client
 from hotline_asterisk_connector.models.calls import (
     Call,
     CallbackRequest,
@@ -25,6 +27,7 @@ from hotline_asterisk_connector.models.calls import (
     WorklistItem,
     WorkStatus,
 )
+from hotline_crm import safe_contact
 from hotline_crm.models import AccessReason, Client
 from hotline_crm.services import grant_card_access
 from hotline_workspace.models import MissedCall
@@ -69,6 +72,24 @@ class Entry:
     @property
     def is_free(self) -> bool:
         return is_free(self.item)
+
+    @cached_property
+    def client(self) -> Client | None:
+        """The card of the number to call, for its safe-contact profile."""
+        return identify_client(self.number_to_call) if self.number_to_call else None
+
+    @property
+    def safe_contact_warnings(self) -> list[str]:
+        return safe_contact.warnings(self.client, self.number_to_call)
+
+    @property
+    def safe_contact_briefing(self) -> list[str]:
+        return safe_contact.briefing(self.client)
+
+    @property
+    def may_say_who_we_are(self) -> bool | None:
+        """What the caller answered in the menu (callback requests only)."""
+        return getattr(self.item, "may_say_who_we_are", None)
 
     @property
     def key(self) -> str:

@@ -1,5 +1,6 @@
 """`manage.py load_demo_data`: idempotent, passwords printed once, a demo consultant can work."""
 
+import datetime
 import io
 import re
 
@@ -80,7 +81,8 @@ def test_demo_consultant_finds_a_client_edits_the_card_and_saves_a_consultation(
             "settlement": "Дніпро",
             "idp_status": "",
             "is_confidential": "on",
-            "ok_to_call_back": "on",
+            "callback_safety": "safe",
+            "messages_allowed": "none",
             "notes": "Зручно дзвонити ввечері.",
             "phones-TOTAL_FORMS": "1",
             "phones-INITIAL_FORMS": "1",
@@ -111,3 +113,11 @@ def test_demo_consultant_finds_a_client_edits_the_card_and_saves_a_consultation(
     assert card.notes == "Зручно дзвонити ввечері."
     newest = card.consultations.order_by("-created_at").first()
     assert (newest.summary, newest.snapshot_age) == ("Повторне звернення.", 25)
+
+
+def test_the_demo_has_a_client_with_a_safe_contact_profile(db):
+    call_command("load_demo_data", stdout=io.StringIO())
+    client = Client.objects.get(phones__number="+380500000002")
+    assert (client.callback_safety, client.messages_allowed) == ("safe", "none")
+    assert (client.safe_from, client.safe_until) == (datetime.time(10), datetime.time(12))
+    assert client.code_word and client.if_someone_else_answers

@@ -44,7 +44,11 @@
       credentials: "same-origin",
     });
     const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(body.error || text.server_error);
+    if (!response.ok) {
+      const error = new Error(body.error || text.server_error);
+      error.body = body;
+      throw error;
+    }
     return body;
   }
 
@@ -337,8 +341,23 @@
     if (!number) return;
     $("dial-number").value = number;
     say("dial", text.calling.replace("{number}", number), "info");
+    const data = { number, trunk: from || $("dial-from").value };
     try {
-      await post(config.urls.dial, { number, trunk: from || $("dial-from").value });
+      let body;
+      try {
+        body = await post(config.urls.dial, data);
+      } catch (error) {
+        // Against the client's safe-contact profile: nothing was dialled; ask first.
+        if (!(error.body && error.body.confirm)) throw error;
+        if (!window.confirm(`${text.safe_contact_warning}\n\n${error.body.warnings.join("\n")}`)) {
+          say("dial", text.call_cancelled, "info");
+          return;
+        }
+        body = await post(config.urls.dial, { ...data, confirmed: "1" });
+      }
+      if (body.briefing && body.briefing.length) {
+        say("dial", `${text.calling.replace("{number}", number)} ${body.briefing.join(" ")}`, "info");
+      }
     } catch (error) {
       say("dial", error.message);
     }

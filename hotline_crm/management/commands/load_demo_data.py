@@ -1,5 +1,6 @@
 """Demo users, clients and consultations for a first look at the workspace. Safe to run twice."""
 
+import datetime
 import os
 import secrets
 from datetime import timedelta
@@ -12,6 +13,7 @@ from django.utils import timezone
 from hotline_crm import services
 from hotline_crm.models import (
     AgeStatus,
+    CallbackSafety,
     CallerRelation,
     Client,
     ClientPhone,
@@ -19,6 +21,7 @@ from hotline_crm.models import (
     GbvContext,
     Gender,
     IdpStatus,
+    MessagePolicy,
     Oblast,
     Outcome,
     SettlementType,
@@ -46,7 +49,7 @@ CLIENTS = [
             "oblast": Oblast.DNIPROPETROVSK,
             "settlement_type": SettlementType.CITY,
             "settlement": "Дніпро",
-            "ok_to_call_back": True,
+            "callback_safety": CallbackSafety.SAFE,
         },
         "consultations": [
             (
@@ -80,6 +83,17 @@ CLIENTS = [
             "oblast": Oblast.ZAPORIZHZHIA,
             "settlement_type": SettlementType.VILLAGE,
             "idp_status": IdpStatus.IDP,
+            # She lives with the partner who threatens her: only while he is at work.
+            "callback_safety": CallbackSafety.SAFE,
+            "safe_from": datetime.time(10, 0),
+            "safe_until": datetime.time(12, 0),
+            "safe_number": "+380500000002",
+            "messages_allowed": MessagePolicy.NONE,
+            "code_word": "замовлення з аптеки",
+            "if_someone_else_answers": (
+                "Сказати, що телефонуєте з аптеки щодо замовлення, і попрощатися. "
+                "Не називати гарячу лінію і не питати про неї."
+            ),
         },
         "consultations": [
             (
