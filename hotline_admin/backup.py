@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.serializers import jsonl
@@ -322,6 +323,8 @@ def _load_database(path: Path) -> int:
         with transaction.atomic():
             empty_database()
             load_rows(path)
+    except BackupError:
+        raise
     except Exception as error:
         raise BackupError(
             _("The database could not be restored; nothing was changed. Details: %(error)s")
@@ -343,6 +346,7 @@ def load_rows(path: Path, using: str = DEFAULT_DB_ALIAS) -> None:
         for row in serializers.deserialize(
             "jsonl", stream, using=using, handle_forward_references=True
         ):
+            check_row(row.object)
             row.save(using=using, force_insert=True)
             loaded.add(type(row.object))
             if row.deferred_fields:
@@ -356,6 +360,30 @@ def load_rows(path: Path, using: str = DEFAULT_DB_ALIAS) -> None:
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
+
+
+def check_row(row: models.Model) -> None:
+    """Refuse a row a form would refuse: the same field validators as `full_clean`.
+
+    A tampered or damaged archive must not bring values the pages would never
+    accept (a trunk name with a line break ends up in Asterisk's dialplan).
+    Relations are left to the database's own foreign-key checks, which run
+    without a query per row.
+    """
+    relations = [field.name for field in row._meta.fields if field.is_relation]
+    try:
+        row.clean_fields(exclude=relations)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
+        raise BackupError(
+            _(
+                "The backup holds a value this installation does not accept "
+                "(%(row)s, %(problems)s); nothing was changed."
+            )
+            % {"row": f"{row._meta.verbose_name} #{row.pk}", "problems": problems}
+        ) from error
 
 
 def empty_database() -> None:

@@ -5,6 +5,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hotline_asterisk_connector.models.validators import (
+    config_name,
+    extension_digits,
+    sip_login,
+    validate_address_list,
+    validate_host,
+    validate_phone_text,
+    validate_secret,
+)
+
 
 def webrtc_endpoint_name(extension: str) -> str:
     """The PJSIP endpoint of a consultant's browser phone."""
@@ -32,23 +42,28 @@ class Transport(models.TextChoices):
 class Trunk(models.Model):
     """One of the line's numbers and the carrier's SIP trunk behind it."""
 
-    name = models.SlugField(_("short name"), max_length=40, unique=True)
+    name = models.SlugField(_("short name"), max_length=40, unique=True, validators=[config_name])
     operator = models.CharField(_("operator"), max_length=12, choices=Operator.choices)
-    number = models.CharField(_("our number"), max_length=40, unique=True)
-    host = models.CharField(_("provider host"), max_length=200)
+    number = models.CharField(
+        _("our number"), max_length=40, unique=True, validators=[validate_phone_text]
+    )
+    host = models.CharField(_("provider host"), max_length=200, validators=[validate_host])
     port = models.PositiveIntegerField(
         _("provider port"), default=5060, validators=[MaxValueValidator(65535)]
     )
     transport = models.CharField(
         _("transport"), max_length=3, choices=Transport.choices, default=Transport.UDP
     )
-    username = models.CharField(_("SIP login"), max_length=100, blank=True)
-    password = models.CharField(_("SIP password"), max_length=200, blank=True)
+    username = models.CharField(_("SIP login"), max_length=100, blank=True, validators=[sip_login])
+    password = models.CharField(
+        _("SIP password"), max_length=200, blank=True, validators=[validate_secret]
+    )
     register = models.BooleanField(_("register with the provider"), default=False)
     match = models.CharField(
         _("identify by address"),
         max_length=200,
         blank=True,
+        validators=[validate_address_list],
         help_text=_("IP addresses or networks the provider calls from, comma-separated."),
     )
     channel_limit = models.PositiveSmallIntegerField(
@@ -77,10 +92,21 @@ class ConsultantLine(models.Model):
         on_delete=models.PROTECT,
         related_name="line",
     )
-    extension = models.CharField(_("extension"), max_length=10, unique=True)
-    webrtc_password = models.CharField(_("browser phone password"), max_length=100)
-    sip_password = models.CharField(_("smartphone app password"), max_length=100)
-    mobile_number = models.CharField(_("mobile number for forwarding"), max_length=40, blank=True)
+    extension = models.CharField(
+        _("extension"), max_length=10, unique=True, validators=[extension_digits]
+    )
+    webrtc_password = models.CharField(
+        _("browser phone password"), max_length=100, validators=[validate_secret]
+    )
+    sip_password = models.CharField(
+        _("smartphone app password"), max_length=100, validators=[validate_secret]
+    )
+    mobile_number = models.CharField(
+        _("mobile number for forwarding"),
+        max_length=40,
+        blank=True,
+        validators=[validate_phone_text],
+    )
     forward_to_mobile = models.BooleanField(_("ring the mobile number too"), default=False)
     # The consultant's own choice «on the mobile» (from any browser): calls ring
     # only the mobile. Without it the mobile still takes over by itself when

@@ -22,16 +22,32 @@ from hotline_asterisk_connector.models import (
     Trunk,
     WorkingHours,
 )
-from hotline_asterisk_connector.models.pbx import sip_endpoint_name, webrtc_endpoint_name
+from hotline_asterisk_connector.models.pbx import (
+    QueueStrategy,
+    Transport,
+    sip_endpoint_name,
+    webrtc_endpoint_name,
+)
+from hotline_asterisk_connector.models.validators import address_list, is_host
 from hotline_asterisk_connector.pbx import dialplan, prompts
 from hotline_asterisk_connector.pbx.operators import OPERATOR_CODES, national
 from hotline_crm.phones import normalise
 
 # Values that go into a configuration file verbatim: a line break would start
-# a new option (an injection), so anything with one is refused.
-_LINE_BREAK = re.compile(r"[\r\n]")
-_HOST = re.compile(r"^[A-Za-z0-9.:\-\[\]]+$")
-_NETWORK = re.compile(r"^[0-9A-Fa-f.:/\[\]]+$")
+# a new option (an injection), so anything with one (or any control
+# character) is refused. Names, logins and numbers have strict shapes of
+# their own (models/validators.py), checked here again because a row can
+# reach the database without a form.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}\Z")
+_SIP_LOGIN = re.compile(r"^[A-Za-z0-9._~+-]{1,100}\Z")
+_E164 = re.compile(r"^\+[0-9]{6,15}\Z")
+_EXTENSION = re.compile(r"^[0-9]{2,6}\Z")
+# A phone number as people write it (models/validators.py).
+_PHONE_TEXT = re.compile(r"^[0-9+() \-]{3,40}\Z")
+# What a caller ID name may keep: letters of any script, digits, spaces and
+# a few marks; quotes, `;`, `<>`, brackets and `$` would change the line.
+_DISPLAY_NAME_DROPPED = re.compile(r"[^\w .'-]|_")
 
 
 class ConfigurationError(ValueError):
@@ -235,19 +251,51 @@ class PbxConfig:
 
 
 def checked(value: str, what: str) -> str:
-    if _LINE_BREAK.search(value):
+    if _CONTROL.search(value):
         raise ConfigurationError(_("%(what)s must be on one line.") % {"what": what})
     return value.strip()
 
 
+def _shaped(value: str, pattern: re.Pattern, what: str) -> str:
+    if not pattern.match(value):
+        raise ConfigurationError(
+            _("%(what)s: “%(value)s” is not allowed here.")
+            % {"what": what, "value": value.encode("unicode_escape").decode("ascii")}
+        )
+    return value
+
+
+def name(value: str, what: str) -> str:
+    """A name that becomes part of PJSIP objects and dialplan variables."""
+    return _shaped(value, _NAME, what)
+
+
+def choice(value: str, choices: type, what: str) -> str:
+    if value not in choices.values:
+        raise ConfigurationError(
+            _("%(what)s: “%(value)s” is not one of the choices.") % {"what": what, "value": value}
+        )
+    return value
+
+
 def secret(value: str, what: str) -> str:
-    """A password for a configuration file: one line, `;` escaped (it starts a comment)."""
-    return checked(value, what).replace("\\", "\\\\").replace(";", r"\;")
+    """A password for a configuration file: one line, `;` escaped (it starts a comment).
+
+    Asterisk's parser turns `\\;` into `;` and leaves every other backslash
+    alone, so backslashes are not doubled (a doubled one would stay double).
+    """
+    return checked(value, what).replace(";", r"\;")
+
+
+def display_name(value: str) -> str:
+    """A person's name for a caller ID line: never refused, only what cannot harm kept."""
+    kept = _DISPLAY_NAME_DROPPED.sub(" ", value)
+    return " ".join(kept.split())[:40]
 
 
 def host(value: str, what: str) -> str:
     value = checked(value, what)
-    if not _HOST.match(value):
+    if not is_host(value):
         raise ConfigurationError(
             _("%(what)s must be a host name or an IP address, not “%(value)s”.")
             % {"what": what, "value": value}
@@ -256,18 +304,17 @@ def host(value: str, what: str) -> str:
 
 
 def networks(value: str, what: str) -> tuple[str, ...]:
-    items = tuple(item.strip() for item in checked(value, what).split(",") if item.strip())
-    for item in items:
-        if not _NETWORK.match(item):
-            raise ConfigurationError(
-                _("%(what)s must list IP addresses or networks, not “%(value)s”.")
-                % {"what": what, "value": item}
-            )
-    return items
+    try:
+        return tuple(address_list(checked(value, what)))
+    except ValueError as error:
+        raise ConfigurationError(
+            _("%(what)s must list IP addresses or networks, not “%(value)s”.")
+            % {"what": what, "value": value}
+        ) from error
 
 
 def digits(value: str, what: str) -> str:
-    number = national(checked(value, what))
+    number = national(_shaped(checked(value, what), _PHONE_TEXT, what))
     if not number:
         raise ConfigurationError(
             _("%(what)s must be a phone number, not “%(value)s”.") % {"what": what, "value": value}
@@ -275,18 +322,28 @@ def digits(value: str, what: str) -> str:
     return number
 
 
+def e164(value: str, what: str) -> str:
+    number = normalise(_shaped(checked(value, what), _PHONE_TEXT, what)).value
+    if not _E164.match(number):
+        raise ConfigurationError(
+            _("%(what)s must be a phone number, not “%(value)s”.") % {"what": what, "value": value}
+        )
+    return number
+
+
 def trunk_config(trunk: Trunk) -> TrunkConfig:
-    label = _("Trunk %(name)s") % {"name": trunk.name}
+    label = _("Trunk %(name)s") % {"name": trunk.name.encode("unicode_escape").decode("ascii")}
     carrier_host = host(trunk.host, f"{label}: {_('provider host')}")
+    username = checked(trunk.username, f"{label}: {_('SIP login')}")
     return TrunkConfig(
-        name=trunk.name,
-        operator=trunk.operator,
-        number=normalise(trunk.number).value,
+        name=name(trunk.name, label),
+        operator=choice(trunk.operator, Operator, f"{label}: {_('operator')}"),
+        number=e164(trunk.number, f"{label}: {_('our number')}"),
         caller_id=digits(trunk.number, f"{label}: {_('our number')}"),
         host=carrier_host,
         port=trunk.port,
-        transport=trunk.transport,
-        username=checked(trunk.username, f"{label}: {_('SIP login')}"),
+        transport=choice(trunk.transport, Transport, f"{label}: {_('transport')}"),
+        username=_shaped(username, _SIP_LOGIN, f"{label}: {_('SIP login')}") if username else "",
         password=secret(trunk.password, f"{label}: {_('SIP password')}"),
         register=trunk.register and bool(trunk.username),
         # Calls from the carrier are recognised by address; by default the
@@ -299,13 +356,14 @@ def trunk_config(trunk: Trunk) -> TrunkConfig:
 
 
 def consultant_config(line: ConsultantLine) -> ConsultantConfig:
-    label = _("Consultant line %(extension)s") % {"extension": line.extension}
-    if not line.extension.isdigit():
+    label = _("Consultant line %(extension)s") % {
+        "extension": line.extension.encode("unicode_escape").decode("ascii")
+    }
+    if not _EXTENSION.match(line.extension):
         raise ConfigurationError(_("%(what)s: the extension must be digits.") % {"what": label})
-    name = line.user.get_full_name() or line.user.get_username()
     return ConsultantConfig(
         extension=line.extension,
-        display_name=checked(name, label).replace('"', "'"),
+        display_name=display_name(line.user.get_full_name() or line.user.get_username()),
         webrtc_password=secret(line.webrtc_password, label),
         sip_password=secret(line.sip_password, label),
         mobile_number=(
@@ -392,7 +450,7 @@ def load_config(today: datetime.date | None = None) -> PbxConfig:
             for line in ConsultantLine.objects.filter(is_active=True).select_related("user")
         ),
         queue=QueueConfig(
-            strategy=pbx.queue_strategy,
+            strategy=choice(pbx.queue_strategy, QueueStrategy, _("call distribution")),
             max_wait_seconds=pbx.max_wait_seconds,
             ring_seconds=pbx.ring_seconds,
             wrapup_seconds=pbx.wrapup_seconds,

@@ -59,7 +59,10 @@ def template_context(config: PbxConfig) -> dict:
 
 
 def render_file(name: str, config: PbxConfig) -> str:
-    text = _engine.get_template(name).render(Context(template_context(config)))
+    # Context escapes for HTML unless told not to (the engine's setting does
+    # not reach it): a password with & or > would reach Asterisk altered.
+    # Values are made safe for Asterisk by pbx/config.py instead.
+    text = _engine.get_template(name).render(Context(template_context(config), autoescape=False))
     if _MISSING in text:
         raise ConfigurationError(f"{name}: a template asks for a value the configuration lacks")
     return text
