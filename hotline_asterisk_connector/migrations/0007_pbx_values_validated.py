@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hotline_asterisk_connector', '0004_consultant_line_queue_membership'),
+        ('hotline_asterisk_connector', '0006_call_caller_withheld'),
     ]
 
     operations = [
