@@ -1,4 +1,5 @@
-"""The nightly jobs: data retention, then a backup, each at most once a day.
+"""The nightly jobs: data retention, the reports' roll-up of the closed days, then a
+backup, each at most once a day.
 
 Whoever calls `run_due_jobs` (the scheduler loop, a cron line, a systemd
 timer, or several of them at once) cannot run a job twice on one day: each
@@ -14,10 +15,12 @@ from django.utils import timezone
 
 from hotline_admin import backup, retention
 from hotline_admin.models import DailyJob, MaintenanceSettings
+from hotline_reports import rollup
 
 logger = logging.getLogger(__name__)
 
 RETENTION = "retention"
+ROLLUP = "rollup"
 BACKUP = "backup"
 
 
@@ -66,6 +69,10 @@ def run_due_jobs(now: datetime.datetime | None = None) -> list[str]:
     if claim(RETENTION, today, now):
         _run(RETENTION, lambda: str(retention.apply_retention(now)))
         ran.append(RETENTION)
+    if claim(ROLLUP, today, now):
+        yesterday = today - datetime.timedelta(days=1)
+        _run(ROLLUP, lambda: f"days rolled up: {rollup.refresh(until=yesterday)}")
+        ran.append(ROLLUP)
     if policy.daily_backup and claim(BACKUP, today, now):
         _run(BACKUP, lambda: _backup_and_prune(policy.backups_keep))
         ran.append(BACKUP)

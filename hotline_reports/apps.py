@@ -8,7 +8,13 @@ class HotlineReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_delete, post_save
 
+        from hotline_asterisk_connector.models import Call
         from hotline_reports.aggregates import register_sqlite_median
+        from hotline_reports.rollup import on_call_saved
 
         connection_created.connect(register_sqlite_median, dispatch_uid="hotline_reports_median")
+        # The journal's calls change under the roll-up: it hears of every change.
+        post_save.connect(on_call_saved, sender=Call, dispatch_uid="hotline_reports_rollup")
+        post_delete.connect(on_call_saved, sender=Call, dispatch_uid="hotline_reports_rollup_del")

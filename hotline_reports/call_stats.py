@@ -32,7 +32,6 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.functions import ExtractHour, TruncDate
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -45,10 +44,10 @@ from hotline_asterisk_connector.models import (
     Weekday,
     WorkStatus,
 )
+from hotline_reports import rollup
 from hotline_reports.aggregates import Median
 from hotline_reports.filters import CallFilter
 from hotline_reports.models import ReportSettings
-from hotline_reports.periods import local_zone
 from hotline_reports.tables import Column, Kind, Table, percent, seconds
 
 QUEUED = Q(queued_at__isnull=False)
@@ -158,19 +157,18 @@ def derive(figures: dict[str, Any]) -> dict[str, Any]:
 
 
 def consultant_groups(call_filter: CallFilter, threshold: int) -> list[dict[str, Any]]:
-    """The period's calls grouped by consultant, direction and outcome (shared by a page)."""
+    """The period's calls grouped by consultant, direction and outcome (shared by a page);
+    closed days from the daily roll-up (rollup.py)."""
     return call_filter.remember(
         f"consultants-{threshold}",
-        lambda: grouped_calls(call_filter.calls(), threshold, "consultant_id"),
+        lambda: rollup.grouped(call_filter, threshold, "consultant_id"),
     )
 
 
 def day_groups(call_filter: CallFilter, threshold: int) -> list[dict[str, Any]]:
     """The period's calls grouped by Kyiv date, direction and outcome (shared by a page)."""
-    day = TruncDate("started_at", tzinfo=local_zone())
     return call_filter.remember(
-        f"days-{threshold}",
-        lambda: grouped_calls(call_filter.calls().annotate(day=day), threshold, "day"),
+        f"days-{threshold}", lambda: rollup.grouped(call_filter, threshold, "day")
     )
 
 
@@ -417,8 +415,7 @@ def _timeline_table(key: str, title: str, first: str, rows_total: tuple) -> Tabl
 
 def by_hour_table(call_filter: CallFilter, report_settings: ReportSettings) -> Table:
     threshold = report_settings.service_level_seconds
-    hour = ExtractHour("started_at", tzinfo=local_zone())
-    groups = grouped_calls(call_filter.calls().annotate(key=hour), threshold, "key")
+    groups = _rekeyed(rollup.grouped(call_filter, threshold, "hour"), lambda group: group["hour"])
     rows_total = _timeline(groups, list(range(24)), lambda h: f"{h:02d}:00–{h:02d}:59")
     return _timeline_table("by_hour", _("By hour of day"), _("Hour"), rows_total)
 

@@ -35,3 +35,64 @@ class ReportSettings(models.Model):
     def load(cls) -> "ReportSettings":
         settings_row, _created = cls.objects.get_or_create(pk=1)
         return settings_row
+
+
+class CallFigures(models.Model):
+    """What the reports add up for a group of calls (see call_stats.group_aggregates)."""
+
+    direction = models.CharField(max_length=10)
+    disposition = models.CharField(max_length=24)
+    calls = models.PositiveIntegerField()
+    offered = models.PositiveIntegerField()
+    # Offered calls answered within RolledDay.threshold seconds.
+    in_time = models.PositiveIntegerField()
+    waited = models.PositiveIntegerField()
+    wait_total = models.BigIntegerField(null=True)
+    wait_max = models.PositiveIntegerField(null=True)
+    talked = models.PositiveIntegerField()
+    talk_total = models.BigIntegerField(null=True)
+
+    class Meta:
+        abstract = True
+
+
+class CallDay(CallFigures):
+    """One Kyiv day's calls by consultant, line number, direction and outcome (the roll-up)."""
+
+    day = models.DateField()
+    consultant_id = models.IntegerField(null=True)
+    dialled_number = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="callday_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.consultant_id} {self.dialled_number}: {self.calls}"
+
+
+class CallHour(CallFigures):
+    """One Kyiv day's calls by hour of the day, direction and outcome (the roll-up)."""
+
+    day = models.DateField()
+    hour = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="callhour_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.hour:02d}: {self.calls}"
+
+
+class RolledDay(models.Model):
+    """A day whose CallDay and CallHour rows are complete and match the journal.
+
+    A change to one of the day's calls deletes this row (the reports then
+    count that day from the journal again) until the daily job rolls it up anew.
+    """
+
+    day = models.DateField(primary_key=True)
+    threshold = models.PositiveIntegerField()
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.day} (≤ {self.threshold} s)"

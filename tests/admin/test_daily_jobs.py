@@ -18,11 +18,11 @@ def test_nothing_runs_before_the_set_time(db):
 
 
 def test_retention_then_backup_run_once_a_day(db):
-    assert run_due_jobs(at(20, 3, 0)) == ["retention", "backup"]
+    assert run_due_jobs(at(20, 3, 0)) == ["retention", "rollup", "backup"]
     assert run_due_jobs(at(20, 3, 1)) == []
     assert run_due_jobs(at(20, 23, 59)) == []
     assert len(backup.list_backups()) == 1
-    assert run_due_jobs(at(21, 3, 0)) == ["retention", "backup"]
+    assert run_due_jobs(at(21, 3, 0)) == ["retention", "rollup", "backup"]
     job = DailyJob.objects.get(name="backup")
     assert job.succeeded
     assert job.last_run_on == datetime.date(2026, 11, 21)
@@ -30,7 +30,7 @@ def test_retention_then_backup_run_once_a_day(db):
 
 
 def test_a_late_start_still_runs_the_days_jobs(db):
-    assert run_due_jobs(at(20, 15, 0)) == ["retention", "backup"]
+    assert run_due_jobs(at(20, 15, 0)) == ["retention", "rollup", "backup"]
 
 
 def test_old_daily_backups_are_pruned_to_the_set_count(db, storage):
@@ -54,15 +54,28 @@ def test_daily_backup_can_be_switched_off(db):
     policy = MaintenanceSettings.load()
     policy.daily_backup = False
     policy.save()
-    assert run_due_jobs(at(20, 3, 0)) == ["retention"]
+    assert run_due_jobs(at(20, 3, 0)) == ["retention", "rollup"]
     assert backup.list_backups() == []
 
 
 def test_a_failing_job_is_recorded_and_does_not_stop_the_next(db, storage, settings):
     storage["BACKUP_DIR"].rmdir()
     settings.BACKUP_DIR = storage["BACKUP_DIR"] / "missing" / "\0bad"
-    assert run_due_jobs(at(20, 3, 0)) == ["retention", "backup"]
+    assert run_due_jobs(at(20, 3, 0)) == ["retention", "rollup", "backup"]
     job = DailyJob.objects.get(name="backup")
     assert not job.succeeded
     assert job.result
     assert DailyJob.objects.get(name="retention").succeeded
+
+
+def test_the_daily_jobs_roll_up_the_closed_days_for_the_reports(db):
+    from hotline_asterisk_connector.models import Call
+    from hotline_reports.models import CallDay, RolledDay
+
+    Call.objects.create(linkedid="d.1", uniqueid="d.1", started_at=at(18, 10))
+    Call.objects.create(linkedid="d.2", uniqueid="d.2", started_at=at(20, 1))  # today
+    assert "rollup" in run_due_jobs(at(20, 3, 0))
+    rolled = set(RolledDay.objects.values_list("day", flat=True))
+    assert rolled == {datetime.date(2026, 11, 18), datetime.date(2026, 11, 19)}
+    assert CallDay.objects.get().calls == 1
+    assert DailyJob.objects.get(name="rollup").result == "days rolled up: 2"

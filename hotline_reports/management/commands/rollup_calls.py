@@ -1,0 +1,49 @@
+"""Roll up the call journal's closed days for the reports, rebuild it, or check it."""
+
+import random
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from hotline_reports import rollup
+from hotline_reports.models import ReportSettings, RolledDay
+
+
+class Command(BaseCommand):
+    help = (
+        "Roll up every closed day not yet rolled up (what the daily job does); "
+        "--rebuild: roll up every day again; --check: compare the roll-up with the journal."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--rebuild", action="store_true", help="forget the roll-up first")
+        parser.add_argument(
+            "--check",
+            type=int,
+            nargs="?",
+            const=0,
+            default=None,
+            metavar="DAYS",
+            help="compare DAYS random rolled-up days (all of them without a number)",
+        )
+
+    def handle(self, *args, **options) -> None:
+        if options["rebuild"]:
+            RolledDay.objects.all().delete()
+        if options["check"] is None or options["rebuild"]:
+            threshold = ReportSettings.load().service_level_seconds
+            days = rollup.refresh(threshold)
+            self.stdout.write(f"Rolled up {days} days (service level threshold {threshold} s).")
+        if options["check"] is not None:
+            self._check(options["check"])
+
+    def _check(self, sample: int) -> None:
+        days = list(RolledDay.objects.values_list("day", flat=True))
+        if sample:
+            days = random.sample(days, min(sample, len(days)))
+        wrong = rollup.check(days)
+        if wrong:
+            listed = ", ".join(str(day) for day in wrong[:20])
+            raise CommandError(
+                f"{len(wrong)} of {len(days)} days differ from the journal: {listed}"
+            )
+        self.stdout.write(f"{len(days)} rolled-up days match the journal.")

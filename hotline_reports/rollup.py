@@ -1,0 +1,219 @@
+"""The daily roll-up: each closed day's call figures added up once, for long periods.
+
+A report over three years would otherwise group a million calls on every
+page. CallDay holds each Kyiv day's figures by consultant, line number,
+direction and outcome, CallHour by hour of the day; a RolledDay row says a
+day's rows are complete, and for which service-level threshold. Reports read
+rolled days from here and every other day (today, a day changed since it
+was rolled, a threshold changed since) from the journal, and add the two:
+the figures are sums, so the result is the same (`check` proves it, and
+`manage.py rollup_calls --check` runs it on a live database).
+
+Kept current by:
+- the connector, through Call's post_save: a change to a call of a rolled
+  day deletes that day's RolledDay (no query for today's calls);
+- the daily job (`refresh`), which rolls up every closed day not rolled.
+Medians, hours with a consultant or line filter, and rings are always
+counted from the journal: they do not add up from daily sums.
+"""
+
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import ExtractHour, TruncDate
+from django.utils import timezone
+
+from hotline_asterisk_connector.models import Call
+from hotline_reports.filters import CallFilter
+from hotline_reports.models import CallDay, CallHour, ReportSettings, RolledDay
+from hotline_reports.periods import Period, local_zone, today
+
+FIGURES = [
+    *("calls", "offered", "in_time", "waited", "wait_total", "wait_max", "talked", "talk_total")
+]
+_BATCH_DAYS = 31
+
+
+def _day_of(call_filter_calls: QuerySet) -> QuerySet:
+    return call_filter_calls.annotate(day=TruncDate("started_at", tzinfo=local_zone()))
+
+
+def _raw_groups(calls: QuerySet, threshold: int, *keys: str) -> list[dict[str, Any]]:
+    # Imported here: call_stats imports this module for the reports' reads.
+    from hotline_reports.call_stats import grouped_calls
+
+    return grouped_calls(calls, threshold, *keys)
+
+
+def _hour_of(calls: QuerySet) -> QuerySet:
+    return calls.annotate(hour=ExtractHour("started_at", tzinfo=local_zone()))
+
+
+# Building
+
+
+def build(first: date, last: date, threshold: int) -> int:
+    """Roll up the days first…last (inclusive) from the journal; return the rows written."""
+    written = 0
+    for start in range(0, (last - first).days + 1, _BATCH_DAYS):
+        end = min(last, first + timedelta(days=start + _BATCH_DAYS - 1))
+        batch = Period(first + timedelta(days=start), end)
+        written += _build_batch(batch, threshold)
+    return written
+
+
+def _build_batch(period: Period, threshold: int) -> int:
+    calls = CallFilter(period).calls()
+    by_day = _raw_groups(_day_of(calls), threshold, "day", "consultant_id", "dialled_number")
+    by_hour = _raw_groups(_hour_of(_day_of(calls)), threshold, "day", "hour")
+    days = [period.first_day + timedelta(days=n) for n in range(period.days)]
+    with transaction.atomic():
+        CallDay.objects.filter(day__in=days).delete()
+        CallHour.objects.filter(day__in=days).delete()
+        CallDay.objects.bulk_create((CallDay(**group) for group in by_day), batch_size=2000)
+        CallHour.objects.bulk_create((CallHour(**group) for group in by_hour), batch_size=2000)
+        RolledDay.objects.filter(day__in=days).delete()
+        now = timezone.now()
+        RolledDay.objects.bulk_create(RolledDay(day, threshold, now) for day in days)
+    return len(by_day) + len(by_hour)
+
+
+def refresh(threshold: int | None = None, until: date | None = None) -> int:
+    """Roll up every closed day (before today) that is not rolled up for the threshold.
+
+    Returns how many days were rolled up. The daily job runs this; so can
+    `manage.py rollup_calls`."""
+    threshold = threshold or ReportSettings.load().service_level_seconds
+    last = until or today() - timedelta(days=1)
+    span = Call.objects.aggregate(first=Min("started_at"))
+    if span["first"] is None:
+        return 0
+    first = local_day(span["first"])
+    rolled = set(
+        RolledDay.objects.filter(threshold=threshold, day__range=(first, last)).values_list(
+            "day", flat=True
+        )
+    )
+    missing = [d for d in _days(first, last) if d not in rolled]
+    for start, end in _runs(missing):
+        build(start, end, threshold)
+    return len(missing)
+
+
+def mark_changed(day: date) -> None:
+    """A call of `day` changed: count that day from the journal until it is rolled up again."""
+    RolledDay.objects.filter(day=day).delete()
+
+
+def local_day(moment) -> date:
+    return timezone.localtime(moment, local_zone()).date()
+
+
+def on_call_saved(sender, instance: Call, **kwargs) -> None:
+    """post_save/post_delete of Call. Today is never rolled up: no query for today's calls."""
+    day = local_day(instance.started_at)
+    if day < today():
+        mark_changed(day)
+
+
+# Reading
+
+
+def _days(first: date, last: date) -> Iterator[date]:
+    return (first + timedelta(days=n) for n in range((last - first).days + 1))
+
+
+def _runs(days: Iterable[date]) -> list[tuple[date, date]]:
+    """Consecutive days as (first, last) ranges."""
+    runs: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if runs and runs[-1][1] + timedelta(days=1) == day:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _split(period: Period, threshold: int) -> tuple[list[tuple[date, date]], Q | None]:
+    """The period's rolled-up day ranges, and a condition for its calls on every other day."""
+    rolled = set(
+        RolledDay.objects.filter(
+            threshold=threshold, day__range=(period.first_day, period.last_day)
+        ).values_list("day", flat=True)
+    )
+    raw_days = [d for d in _days(period.first_day, period.last_day) if d not in rolled]
+    raw = None
+    for first, last in _runs(raw_days):
+        part = Period(first, last)
+        condition = Q(started_at__gte=part.start, started_at__lt=part.end)
+        raw = condition if raw is None else raw | condition
+    return _runs(rolled), raw
+
+
+def _rolled(model: type, call_filter: CallFilter, ranges: list[tuple[date, date]], *keys: str):
+    if not ranges:
+        return []
+    condition = Q()
+    for first, last in ranges:
+        condition |= Q(day__range=(first, last))
+    rows = model.objects.filter(condition)
+    if call_filter.direction:
+        rows = rows.filter(direction=call_filter.direction)
+    if model is CallDay:
+        if call_filter.dialled_number:
+            rows = rows.filter(dialled_number=call_filter.dialled_number)
+        if call_filter.consultant_id:
+            rows = rows.filter(consultant_id=call_filter.consultant_id)
+    sums = {name: Max(name) if name == "wait_max" else Sum(name) for name in FIGURES}
+    return list(rows.values(*keys, "direction", "disposition").annotate(**sums).order_by())
+
+
+def grouped(call_filter: CallFilter, threshold: int, key: str) -> list[dict[str, Any]]:
+    """The period's calls grouped by `key` ("consultant_id", "day" or "hour"), direction
+    and outcome, as call_stats.grouped_calls gives them: rolled-up days from the roll-up,
+    the other days from the journal. A key may appear twice (once from each): the
+    figures are added up by the caller."""
+    hourly = key == "hour"
+    if hourly and (call_filter.consultant_id or call_filter.dialled_number):
+        ranges, raw = [], Q()  # CallHour has neither: all from the journal
+    else:
+        ranges, raw = _split(call_filter.period, threshold)
+    groups = _rolled(CallHour if hourly else CallDay, call_filter, ranges, key)
+    if raw is not None:
+        calls = call_filter.calls().filter(raw)
+        calls = _hour_of(calls) if hourly else _day_of(calls) if key == "day" else calls
+        groups += _raw_groups(calls, threshold, key)
+    return groups
+
+
+# Checking
+
+
+def _comparable(groups: list[dict[str, Any]], *keys: str) -> dict[tuple, dict[str, Any]]:
+    found: dict[tuple, dict[str, Any]] = {}
+    for group in groups:
+        figures = {name: group[name] or 0 for name in FIGURES}
+        found[tuple(group[k] for k in (*keys, "direction", "disposition"))] = figures
+    return {k: v for k, v in found.items() if v["calls"]}
+
+
+def check(days: Iterable[date]) -> list[date]:
+    """The rolled-up days among `days` whose roll-up differs from the journal."""
+    wrong = []
+    rolled = dict(RolledDay.objects.filter(day__in=list(days)).values_list("day", "threshold"))
+    for day, threshold in sorted(rolled.items()):
+        calls = CallFilter(Period.day(day)).calls()
+        keys = ("consultant_id", "dialled_number")
+        raw_days = _comparable(_raw_groups(calls, threshold, *keys), *keys)
+        raw_hours = _comparable(_raw_groups(_hour_of(calls), threshold, "hour"), "hour")
+        fields = [*keys, "direction", "disposition", *FIGURES]
+        rolled_days = _comparable(list(CallDay.objects.filter(day=day).values(*fields)), *keys)
+        rolled_hours = _comparable(
+            list(CallHour.objects.filter(day=day).values("hour", *fields[2:])), "hour"
+        )
+        if raw_days != rolled_days or raw_hours != rolled_hours:
+            wrong.append(day)
+    return wrong
