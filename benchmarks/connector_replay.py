@@ -1,6 +1,6 @@
 """How many AMI events a second the connector sustains, replaying real recordings.
 
-    .venv/bin/python benchmarks/connector_replay.py [--calls 2000]
+    .venv/bin/python benchmarks/connector_replay.py [--calls 2000] [--runs 3]
 
 The recorded streams in tests/connector/fixtures/ (every event Asterisk 22
 sent during each scenario, most of them irrelevant to the journal) are
@@ -9,16 +9,23 @@ linkedids. Each event goes through the connector's own pipeline: bytes cut
 into frames, parsed, filtered, applied on the database thread in its own
 transaction, websocket messages sent to the (in-process) channel layer. The
 process is pinned to one CPU core. SQLite in a temporary directory unless
-DATABASE_URL says otherwise. Results: docs/benchmarks-connector.md.
+DATABASE_URL says otherwise (then an empty database of its own: the
+replay adds its calls). Each handler's time is taken per event (the event's
+savepoint and its writes, not the batch's commit). The replay runs --runs
+times, each with fresh identifiers; the result goes to
+benchmarks/results/connector_replay/ and from there to
+docs/benchmarks-connector.md (benchmarks/render_docs.py).
 """
 
 import argparse
 import asyncio
 import os
 import re
+import statistics
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,24 +63,49 @@ def personas() -> None:
         )
 
 
-def streams(calls: int) -> list[bytes]:
+def streams(calls: int, run: int) -> list[bytes]:
     """`calls` copies of the recorded scenarios, each with identifiers of its own."""
     recorded = [path.read_bytes() for path in sorted(FIXTURES.glob("*.ami"))]
     copies = []
     for number in range(calls):
         stream = recorded[number % len(recorded)]
-        stream = _UNIQUEID.sub(rb"c%d-\1" % number, stream)
-        stream = _OUTBOUND.sub(rb"out-%d-\1" % number, stream)
+        stream = _UNIQUEID.sub(rb"r%dc%d-\1" % (run, number), stream)
+        stream = _OUTBOUND.sub(rb"out-%d-%d-\1" % (run, number), stream)
         copies.append(stream)
     return copies
 
 
-async def replay(copies: list[bytes]) -> tuple[int, int, float]:
+def handler_name(message) -> str:
+    if message.event == "UserEvent":
+        return f"UserEvent {message.get('UserEvent', '')}"
+    return message.event or "?"
+
+
+def timed_router():
+    """The connector's own router, with the time of every event it applies kept by name."""
+    from hotline_asterisk_connector.events import EventRouter
+
+    class TimedRouter(EventRouter):
+        def __init__(self) -> None:
+            super().__init__()
+            self.times: dict[str, list[float]] = defaultdict(list)
+
+        def apply(self, message) -> None:
+            started = time.perf_counter()
+            try:
+                super().apply(message)
+            finally:
+                self.times[handler_name(message)].append(time.perf_counter() - started)
+
+    return TimedRouter()
+
+
+async def replay(copies: list[bytes], router) -> tuple[int, int, float]:
     from hotline_asterisk_connector.ami.client import AmiConfig
     from hotline_asterisk_connector.ami.protocol import parse, split_frames
     from hotline_asterisk_connector.connector import Connector
 
-    connector = Connector(AmiConfig("127.0.0.1", 1, "bench", "bench"))
+    connector = Connector(AmiConfig("127.0.0.1", 1, "bench", "bench"), router=router)
     total = 0
     started = time.perf_counter()
     for stream in copies:
@@ -91,21 +123,43 @@ async def replay(copies: list[bytes]) -> tuple[int, int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-save", action="store_true")
     arguments = parser.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     configure()
     personas()
     from django.db import connection
 
-    from hotline_asterisk_connector.models import Call
+    from benchmarks.results import Result
 
-    copies = streams(arguments.calls)
-    total, applied, elapsed = asyncio.run(replay(copies))
-    calls = Call.objects.count()
+    result = Result(
+        "connector_replay",
+        {"database": connection.vendor, "calls": arguments.calls, "runs": arguments.runs},
+    )
+    print(result.uptime_at_start)
+    throughput, journal_rate, per_handler = [], [], defaultdict(list)
+    for run in range(arguments.runs):
+        router = timed_router()
+        total, applied, elapsed = asyncio.run(replay(streams(arguments.calls, run), router))
+        throughput.append(total / elapsed)
+        journal_rate.append(applied / elapsed)
+        for name, times in router.times.items():
+            per_handler[name].append(times)
+        print(f"run {run + 1}: {total} events ({applied} journal events) in {elapsed:.2f} s")
+    result.add("events/s", "events/s", throughput, better="higher", group="throughput")
+    result.add("journal events/s", "events/s", journal_rate, better="higher", group="throughput")
+    for name, runs in sorted(per_handler.items()):
+        # Per run: the median event's cost, and the 95th percentile's.
+        result.add(name, "ms", [statistics.median(t) * 1000 for t in runs], group="median")
+        result.add(
+            name, "ms", [sorted(t)[int(0.95 * (len(t) - 1))] * 1000 for t in runs], group="p95"
+        )
     print(f"database: {connection.vendor}; one CPU core; {arguments.calls} recorded calls")
-    print(f"events replayed: {total} ({applied} of them journal events) in {elapsed:.2f} s")
-    print(f"throughput: {total / elapsed:,.0f} events/s; {applied / elapsed:,.0f} journal events/s")
-    print(f"calls journaled: {calls} ({calls / elapsed:,.0f} calls/s)")
+    for figure in result.figures:
+        print(f"{figure.group:10} {figure.name:32} median {figure.median:10.3f} {figure.unit}")
+    if not arguments.no_save:
+        print(f"Saved {result.save()}")
 
 
 if __name__ == "__main__":

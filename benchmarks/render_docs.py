@@ -1,0 +1,244 @@
+"""Write docs/benchmarks-reports.md and docs/benchmarks-connector.md from the saved results.
+
+    .venv/bin/python benchmarks/render_docs.py
+
+Every figure in those two files comes from a file in benchmarks/results/
+(see results.py): the newest run of each benchmark is shown with its
+median, range and p95 of every figure, the date, the commit and the
+machine's load; a figure worse than in the run before (its median outside
+that run's whole range) is marked ▲. Nothing in them is typed by hand:
+change the prose here, re-run a benchmark to change a figure.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.results import ROOT, Figure, Result, history
+
+DOCS = ROOT / "docs"
+LIMIT_MS = 1000
+WORSE = "▲"
+
+
+def size(calls: int) -> str:
+    return f"{calls / 1e6:g}M" if calls >= 1_000_000 else f"{calls / 1e3:g}k"
+
+
+def number(value: float, unit: str) -> str:
+    if unit == "events/s":
+        return f"{value:,.0f}"
+    if unit == "ms" and value < 10:
+        return f"{value:.2f}"
+    return f"{value:,.0f}"
+
+
+def run_line(result: Result) -> str:
+    label = f" ({result.parameters['label']})" if result.parameters.get("label") else ""
+    return (
+        f"- {result.started_at.replace('+00:00', '')} UTC, commit `{result.commit}`{label}; "
+        f"{result.machine.get('cpus')} CPUs, PostgreSQL {result.machine.get('postgresql', '—')}, "
+        f"Python {result.machine.get('python')}\n"
+        f"  - `uptime` at the start: `{result.uptime_at_start}`\n"
+        f"  - `uptime` at the end: `{result.uptime_at_end}`"
+    )
+
+
+def _key(figure: Figure) -> tuple[str, str]:
+    return figure.group, figure.name
+
+
+def figure_row(figure: Figure, before: Figure | None) -> str:
+    mark = f" {WORSE}" if before is not None and figure.worse_than(before) else ""
+    earlier = number(before.median, figure.unit) if before is not None else "—"
+    over = " **over 1 s**" if figure.unit == "ms" and figure.p95 >= LIMIT_MS else ""
+    return (
+        f"| {figure.group} | {figure.name} | {number(figure.median, figure.unit)}{mark} | "
+        f"{number(min(figure.runs), figure.unit)}–{number(max(figure.runs), figure.unit)} | "
+        f"{number(figure.p95, figure.unit)}{over} | {earlier} |"
+    )
+
+
+def figures_table(latest: Result, previous: Result | None) -> list[str]:
+    before = {_key(f): f for f in previous.figures} if previous else {}
+    unit = latest.figures[0].unit if latest.figures else "ms"
+    lines = [
+        f"| | | median, {unit} | range, {unit} | p95, {unit} | median the run before |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    lines += [figure_row(f, before.get(_key(f))) for f in latest.figures]
+    return lines
+
+
+def pages_doc() -> str:
+    runs = history("pages")
+    by_size: dict[int, list[Result]] = {}
+    for result in runs:
+        by_size.setdefault(result.parameters["calls"], []).append(result)
+    out = [
+        "# Page benchmark",
+        "",
+        "<!-- Written by benchmarks/render_docs.py from benchmarks/results/pages/; "
+        "do not edit by hand. -->",
+        "",
+        "What it measures: every page a supervisor or a consultant opens — the call "
+        "journal with each filter, a call, a card (and a card refused with a 404), the "
+        "worklist, the wallboard, each report page over a month, a quarter, a year and "
+        "three years, the page as one workbook and the donors' export — requested "
+        "through Django's own request handler (middleware, view, queries, template), on "
+        "PostgreSQL, on the data set of `manage.py generate_demo_dataset` (calls and "
+        "forms over three years; commands in [reports.md](reports.md#speed)). Script: "
+        "`benchmarks/pages.py`; each page once to warm up, then the runs shown. p95 is "
+        "the nearest-rank 95th percentile of the runs (with fewer than 20 runs, the "
+        "slowest). The machine is shared: `uptime` is recorded with every run.",
+        "",
+    ]
+    if not runs:
+        return "\n".join([*out, "No results yet: run `benchmarks/pages.py`.", ""])
+    main_size = 1_000_000 if 1_000_000 in by_size else max(by_size)
+    main = by_size[main_size]
+    latest, previous = main[-1], (main[-2] if len(main) > 1 else None)
+    slow = [f for f in latest.figures if f.p95 >= LIMIT_MS]
+    out += [
+        f"## {size(main_size)} calls, {latest.parameters['consultations']:,} forms: newest run",
+        "",
+        run_line(latest),
+        "",
+        f"{len(latest.figures)} pages; {len(slow)} with a p95 of 1 s or more"
+        + (": " + "; ".join(f"{f.group}, {f.name}" for f in slow) if slow else "")
+        + f". {WORSE}: worse than the run before (its median outside that run's range).",
+        "",
+        *figures_table(latest, previous),
+        "",
+        "## Every run",
+        "",
+        "| run (UTC) | commit | data | what | load at start | pages | of them p95 ≥ 1 s "
+        "| slowest p95, ms |",
+        "| --- | --- | --- | --- | --- | ---: | ---: | ---: |",
+    ]
+    for result in runs:
+        slowest = max(result.figures, key=lambda f: f.p95)
+        load = result.uptime_at_start.rsplit("load average:", 1)[-1].strip()
+        out.append(
+            f"| {result.started_at} | `{result.commit}` | {size(result.parameters['calls'])} "
+            f"| {result.parameters.get('label', '')} | {load} | {len(result.figures)} "
+            f"| {sum(f.p95 >= LIMIT_MS for f in result.figures)} "
+            f"| {slowest.p95:,.0f} ({slowest.group}, {slowest.name}) |"
+        )
+    out += ["", *growth(by_size)]
+    return "\n".join(out) + "\n"
+
+
+def growth(by_size: dict[int, list[Result]]) -> list[str]:
+    sizes = sorted(by_size)
+    wanted = [200_000, 1_000_000, 3_000_000]
+    missing = [size(s) for s in wanted if s not in by_size]
+    latest = {s: {_key(f): f for f in by_size[s][-1].figures} for s in sizes}
+    names = list(dict.fromkeys(k for s in sizes for k in latest[s]))
+    out = [
+        "## Growth",
+        "",
+        "The cost of each page as the journal grows (about 330,000 calls and 100,000 forms "
+        "a year at the generator's pace), from the newest run at each size: median / p95, "
+        "ms. The data sets are generated the same way (three years, 30 forms per 100 "
+        "calls), so a bigger set is a busier line, not a longer one; the period pages "
+        "grow with the calls in the period.",
+        "",
+    ]
+    if missing:
+        out += [f"Not measured yet: {', '.join(missing)} calls.", ""]
+    out += [
+        "| | | " + " | ".join(f"{size(s)} calls" for s in sizes) + " |",
+        "| --- | --- | " + " | ".join("---:" for _ in sizes) + " |",
+    ]
+    for key in names:
+        cells = []
+        for s in sizes:
+            figure = latest[s].get(key)
+            cells.append(f"{figure.median:,.0f} / {figure.p95:,.0f}" if figure else "—")
+        out.append(f"| {key[0]} | {key[1]} | " + " | ".join(cells) + " |")
+    out += [
+        "",
+        "Each size's run: "
+        + "; ".join(
+            f"{size(s)}: {by_size[s][-1].started_at}, `{by_size[s][-1].uptime_at_start}`"
+            for s in sizes
+        )
+        + ".",
+    ]
+    return out
+
+
+def connector_doc() -> str:
+    out = [
+        "# Connector benchmarks",
+        "",
+        "<!-- Written by benchmarks/render_docs.py from benchmarks/results/connector_replay/; "
+        "do not edit by hand. -->",
+        "",
+        "## Replay throughput and each handler's cost — `benchmarks/connector_replay.py`",
+        "",
+        "The recorded AMI streams in `tests/connector/fixtures/` (every event Asterisk 22 "
+        "sent during each scenario, most of them irrelevant to the journal), replayed as "
+        "distinct calls through the connector's own pipeline: frames cut and parsed, "
+        "filtered, applied on the database thread (one transaction per batch, a savepoint "
+        "per event, one persistent database connection), pops sent to the channel layer. "
+        "The process is pinned to one CPU core. Each handler's cost is the time of one "
+        "event's handler (its queries and writes, not the batch's commit); per run the "
+        "median event and the 95th-percentile event, then the median and range of those "
+        "over the runs. Target: at least 2,000 events/s on one core, and every handler "
+        "under 2 ms per event on PostgreSQL.",
+        "",
+    ]
+    for database in ("postgresql", "sqlite"):
+        runs = history("connector_replay", database=database)
+        if not runs:
+            out += [f"### {database}", "", "No results yet.", ""]
+            continue
+        latest, previous = runs[-1], (runs[-2] if len(runs) > 1 else None)
+        over = [f for f in latest.figures if f.group == "median" and f.median >= 2]
+        out += [
+            f"### {'PostgreSQL' if database == 'postgresql' else 'SQLite'}: newest run",
+            "",
+            run_line(latest),
+            f"- {latest.parameters['calls']:,} recorded calls per run, "
+            f"{latest.parameters['runs']} runs",
+            "",
+            (
+                "Handlers with a median event of 2 ms or more: "
+                + ", ".join(f"{f.name} ({f.median:.2f} ms)" for f in over)
+                + "."
+            )
+            if over
+            else "Every handler's median event is under 2 ms.",
+            "",
+            *figures_table(latest, previous),
+            "",
+        ]
+    out += [
+        "Re-run:",
+        "",
+        "```sh",
+        ".venv/bin/python benchmarks/connector_replay.py --calls 2000 --runs 3",
+        "createdb -h 127.0.0.1 -U postgres hotline_replay",
+        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/hotline_replay "
+        ".venv/bin/python benchmarks/connector_replay.py --calls 2000 --runs 3",
+        ".venv/bin/python benchmarks/render_docs.py",
+        "```",
+        "",
+        "The screen-pop latency benchmark (`benchmarks/connector_screenpop.py`) prints its "
+        "figures but writes no result file yet, so none of its figures are shown here.",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def main() -> None:
+    (DOCS / "benchmarks-reports.md").write_text(pages_doc())
+    (DOCS / "benchmarks-connector.md").write_text(connector_doc())
+    print("Wrote docs/benchmarks-reports.md and docs/benchmarks-connector.md")
+
+
+if __name__ == "__main__":
+    main()
