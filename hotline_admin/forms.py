@@ -284,3 +284,58 @@ class RestoreForm(forms.Form):
             "I understand that everything now in the system is replaced by the backup's contents."
         )
     )
+
+
+def _months_to_year_end() -> int:
+    from django.utils import timezone
+
+    return 12 - timezone.localdate().month + 1
+
+
+class OutageCostsForm(forms.Form):
+    """Today's prices, typed in by the administrator; the defaults are assumptions
+    to check (docs/power-outage-plan.uk.md says where each comes from)."""
+
+    consultants = forms.IntegerField(label=_("Consultants"), min_value=1, max_value=50, initial=4)
+    months = forms.IntegerField(
+        label=_("Months to plan for"), min_value=1, max_value=36, initial=_months_to_year_end
+    )
+    minutes_per_month = forms.IntegerField(
+        label=_("Talk minutes a month without power (whole line)"),
+        min_value=0,
+        max_value=1_000_000,
+        initial=3000,
+    )
+    smartphone = forms.DecimalField(
+        label=_("One smartphone for a SIP app, UAH"), min_value=0, decimal_places=2, initial=6000
+    )
+    smartphones_to_buy = forms.IntegerField(
+        label=_("Smartphones to buy"), min_value=0, max_value=50, initial=4
+    )
+    sim_card = forms.DecimalField(
+        label=_("One SIM card, UAH"), min_value=0, decimal_places=2, initial=50
+    )
+    data_package_per_month = forms.DecimalField(
+        label=_("Mobile package with internet, UAH a month per SIM"),
+        min_value=0,
+        decimal_places=2,
+        initial=400,
+    )
+    minute_to_mobile = forms.DecimalField(
+        label=_("A minute from our line to a mobile, UAH"),
+        min_value=0,
+        decimal_places=2,
+        initial=2,
+    )
+    voice_package_per_month = forms.DecimalField(
+        label=_("Voice package on a consultant's own mobile, UAH a month"),
+        min_value=0,
+        decimal_places=2,
+        initial=0,
+    )
+    power_station = forms.DecimalField(
+        label=_("One UPS or power station for a home router, UAH"),
+        min_value=0,
+        decimal_places=2,
+        initial=8000,
+    )

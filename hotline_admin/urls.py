@@ -1,6 +1,15 @@
 from django.urls import path
 
-from hotline_admin.views import catalogue, consultants, data, index, pbx_settings, prompts, status
+from hotline_admin.views import (
+    catalogue,
+    consultants,
+    data,
+    index,
+    outage,
+    pbx_settings,
+    prompts,
+    status,
+)
 
 app_name = "hotline_admin"
 
@@ -58,6 +67,7 @@ urlpatterns = [
     path("topics/<int:topic_id>/", catalogue.topic_edit, name="topic_edit"),
     path("reports/", catalogue.report_settings, name="reports"),
     path("retention/", data.retention, name="retention"),
+    path("outage-costs/", outage.outage_costs_page, name="outage_costs"),
     path("backups/", data.backups, name="backups"),
     path("backups/now/", data.backup_now, name="backup_now"),
     path("backups/restore/", data.restore, name="restore"),
