@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 _BATCH = 500
+_RECORDS_RETRY_SECONDS = 2.0
 # Errors that mean "the database is unreachable right now", worth retrying.
 _OUTAGE = (OperationalError, InterfaceError)
 
@@ -72,6 +73,11 @@ class Connector:
         self.connected = asyncio.Event()
         self.sessions = 0  # AMI sessions that reached the caught-up state
         self.events_applied = 0
+        self.failures = StepFailures()
+        # Set when a call seen in part ended: its records are worth reading soon.
+        self._records_due = asyncio.Event()
+        self._records_waiting = False
+        self._resync_owed = False
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set, reconnecting whenever the session ends."""
@@ -109,34 +115,58 @@ class Connector:
             await client.close()
 
     async def resynchronise(self, client: AmiClient) -> None:
-        """Re-read what changed while no events reached us."""
-        members = await client.action_list("QueueStatus")
-        channels = await client.action_list("CoreShowChannels")
-        try:
-            devices = await client.action_list("DeviceStateList")
-        except AmiError as error:
-            # Without res_manager_devicestate the phones' states come with their next change.
-            log.warning("No device states after reconnecting: %s", error)
-            devices = []
+        """Re-read what changed while no events reached us. An action Asterisk does
+        not answer fails alone: the session and its events live on, and the part
+        it served is done again by the next sweep."""
+        members = await self._listed(client, "QueueStatus")
+        channels = await self._listed(client, "CoreShowChannels")
+        # Without res_manager_devicestate the phones' states come with their next change.
+        devices = await self._listed(client, "DeviceStateList") or []
+        self._resync_owed = members is None or channels is None
         outbox = await self.on_db(recovery.resynchronise, self.router, members, channels, devices)
         await notify.deliver(outbox)
 
+    async def _listed(self, client: AmiClient, action: str) -> list[Message] | None:
+        """The events a list action returns, or None when it was refused or timed out."""
+        try:
+            listed = await client.action_list(action)
+        except (TimeoutError, AmiError) as error:
+            self.failures.failed(action, error)
+            return None
+        self.failures.worked(action)
+        return listed
+
     async def _sweep_records(self, client: AmiClient) -> None:
-        """Every so often, merge Asterisk's call records of the last minutes."""
+        """Every so often, merge Asterisk's call records of the last minutes; soon
+        after a call seen in part ends, and again while its records are awaited."""
         while True:
-            await asyncio.sleep(self.sweep_seconds)
+            await self._sweep_due()
             try:
-                channels = await client.action_list("CoreShowChannels")
-            except (OSError, TimeoutError, AmiError, ConnectionLost):
+                if self._resync_owed:
+                    await self.resynchronise(client)
+                    continue
+                channels = await self._listed(client, "CoreShowChannels")
+            except (OSError, ConnectionLost):
                 return  # The session is ending; the next one sweeps again.
+            if channels is None:
+                continue
             live = {channel.get("Linkedid", "") for channel in channels}
             try:
-                outbox = await self.on_db(recovery.sweep, self.router, live)
+                outbox, self._records_waiting = await self.on_db(recovery.sweep, self.router, live)
             except _OUTAGE as error:
-                log.error("Database unavailable for the records sweep: %s", error)
+                self.failures.failed("records sweep", error)
                 await self.on_db(close_connection)
                 continue
+            self.failures.worked("records sweep")
             await notify.deliver(outbox)
+
+    async def _sweep_due(self) -> None:
+        # Asterisk writes a call's records as its last channel goes: give it a moment.
+        seconds = _RECORDS_RETRY_SECONDS if self._records_waiting else self.sweep_seconds
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._records_due.wait(), seconds)
+            await asyncio.sleep(_RECORDS_RETRY_SECONDS)
+        self._records_due.clear()
 
     async def _pump(self, client: AmiClient, stop: asyncio.Event) -> None:
         events = client.events()
@@ -163,6 +193,9 @@ class Connector:
         while pending:
             outbox, outage = await self.on_db(self._apply_sync, pending)
             await notify.deliver(outbox)
+            if self.router.records_due:
+                self.router.records_due = False
+                self._records_due.set()
             if outage is None:
                 return
             delay = backoff.next_delay()
@@ -212,6 +245,31 @@ def _checked(function: Callable[..., T], args: tuple) -> T:
     # server still has it (and reopen it if not), and drops one left broken.
     close_old_connections()
     return function(*args)
+
+
+class StepFailures:
+    """A step that keeps failing (an action Asterisk never answers, the database
+    gone for the sweep) is said once, clearly, and once more when it works again,
+    instead of a warning on every attempt."""
+
+    def __init__(self) -> None:
+        self.failing: set[str] = set()
+
+    def failed(self, step: str, error: BaseException) -> None:
+        if step in self.failing:
+            log.debug("%s failed again: %s", step, error or type(error).__name__)
+            return
+        self.failing.add(step)
+        log.error(
+            "%s failed: %s; retrying without saying so again until it works",
+            step,
+            error or type(error).__name__,
+        )
+
+    def worked(self, step: str) -> None:
+        if step in self.failing:
+            self.failing.discard(step)
+            log.warning("%s works again", step)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

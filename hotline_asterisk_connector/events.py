@@ -70,6 +70,8 @@ class EventRouter:
 
     def __init__(self, directory: ConsultantDirectory | None = None) -> None:
         self.directory = directory or ConsultantDirectory()
+        # A call seen in part ended: the connector reads Asterisk's records soon.
+        self.records_due = False
         self.handlers: dict[str, Callable[[Message], None]] = {
             "UserEvent": self.user_event,
             "QueueCallerJoin": self.queue_caller_join,
@@ -170,7 +172,20 @@ class EventRouter:
         )
 
     def queue_caller_join(self, message: Message) -> None:
+        self._note_caller(message)
         journal.mark_queued(_required(message, "Linkedid"), event_time(message))
+
+    def _note_caller(self, message: Message) -> None:
+        """The caller's channel headers, for a call whose HotlineInbound is missing."""
+        linkedid = message.get("Linkedid", "")
+        if linkedid and message.get("Uniqueid") == linkedid:
+            journal.note_caller(
+                linkedid,
+                event_time(message),
+                journal.Caller.from_asterisk(
+                    message.get("CallerIDNum", ""), message.get("CallerIDName", "")
+                ),
+            )
 
     def queue_caller_leave(self, message: Message) -> None:
         journal.mark_left_queue(_required(message, "Linkedid"), event_time(message))
@@ -181,6 +196,7 @@ class EventRouter:
         )
 
     def agent_called(self, message: Message) -> None:
+        self._note_caller(message)
         interface = message.get("Interface", "")
         journal.record_leg_rung(
             _required(message, "Linkedid"),
@@ -214,8 +230,19 @@ class EventRouter:
     def agent_complete(self, message: Message) -> None:
         # Sent without channel headers when the channels are already gone; their
         # Hangup events end the leg then.
+        at = event_time(message)
         if message.get("DestUniqueid"):
-            journal.record_leg_ended(message["DestUniqueid"], event_time(message))
+            journal.record_leg_ended(message["DestUniqueid"], at)
+        if message.get("Linkedid"):
+            journal.record_agent_complete(
+                message["Linkedid"],
+                at,
+                self.directory.user_for(
+                    message.get("Interface", ""), message.get("DestChannel", "")
+                ),
+                hold_seconds=_int(message, "HoldTime"),
+                talk_seconds=_int(message, "TalkTime"),
+            )
 
     def dial_begin(self, message: Message) -> None:
         linkedid = _dial_linkedid(message)
@@ -266,7 +293,9 @@ class EventRouter:
         at = event_time(message)
         linkedid = message.get("Linkedid", "")
         if uniqueid == linkedid:
-            journal.end_call(uniqueid, at)
+            call = journal.end_call(uniqueid, at)
+            if call is not None and call.records_pending:
+                self.records_due = True
         else:
             journal.record_leg_ended(
                 uniqueid,

@@ -322,7 +322,9 @@ def end_call(linkedid: str, at: datetime) -> Call | None:
         return call
     call.ended_at = max(at, call.started_at)
     if call.answered_at is not None:
-        call.talk_seconds = _seconds(call.answered_at, call.ended_at)
+        # Asterisk's own TalkTime (AgentComplete) may have come first; a transfer
+        # makes the whole call longer than the first consultant's part.
+        call.talk_seconds = max(call.talk_seconds or 0, _seconds(call.answered_at, call.ended_at))
     elif call.wait_seconds is None and call.queued_at is not None:
         call.wait_seconds = _seconds(call.queued_at, call.ended_at)
     if call.disposition == Disposition.IN_PROGRESS:
@@ -353,6 +355,7 @@ def recover_call(recovered: "RecoveredCall") -> Call | None:
     before = Call.objects.filter(linkedid=linkedid).values().first()
     # A call the events opened keeps their start (the record's is the channel's).
     at = before["started_at"] if before else recovered.started_at
+    seen_in_part = bool(before and before["records_pending"])
     if recovered.direction == CallDirection.OUTBOUND:
         open_outbound_call(
             linkedid, at, recovered.consultant_id, recovered.callee_number, recovered.dialled_number
@@ -372,7 +375,9 @@ def recover_call(recovered: "RecoveredCall") -> Call | None:
     if recovered.recording:
         record_recording(linkedid, at, recovered.recording)
     call = end_call(linkedid, recovered.ended_at)
-    if call is not None and call.talk_seconds is None and call.answered_at is not None:
+    if call is not None and seen_in_part:
+        correct_from_records(call, recovered)
+    elif call is not None and call.talk_seconds is None and call.answered_at is not None:
         # Ended by the events before the records told who answered.
         call.talk_seconds = _seconds(call.answered_at, call.ended_at)
         call.save(update_fields=["talk_seconds", "updated_at"])
@@ -381,6 +386,102 @@ def recover_call(recovered: "RecoveredCall") -> Call | None:
         k: v for k, v in (before or {}).items() if k != "updated_at"
     }
     return call if changed else None
+
+
+def correct_from_records(call: Call, recovered: "RecoveredCall") -> None:
+    """The connector was away for part of this call: what it guessed (abandoned, a
+    wait up to the hang-up, an end at reconnection) gives way to what Asterisk
+    recorded — who answered and when, and when the call ended. The rule per
+    field is in docs/connector.md («Which source wins»)."""
+    call.ended_at = max(recovered.ended_at, call.started_at)
+    if call.direction == CallDirection.INBOUND and recovered.answered_at is not None:
+        call.answered_at = recovered.answered_at
+        call.consultant_id = recovered.consultant_id or call.consultant_id
+        call.wait_seconds = _seconds(call.queued_at or call.started_at, call.answered_at)
+        if call.disposition in Disposition.missed() or call.disposition == Disposition.IN_PROGRESS:
+            call.disposition = Disposition.ANSWERED
+        _answer_recorded_leg(call, recovered)
+    elif call.direction == CallDirection.OUTBOUND and recovered.answered_at is not None:
+        call.answered_at = recovered.answered_at
+        _propose(call, Disposition.OUTBOUND_ANSWERED)
+    if call.answered_at is not None:
+        call.talk_seconds = _seconds(call.answered_at, call.ended_at)
+    call.records_pending = False
+    call.save(
+        update_fields=[
+            "ended_at",
+            "answered_at",
+            "consultant",
+            "wait_seconds",
+            "talk_seconds",
+            "disposition",
+            "records_pending",
+            "updated_at",
+        ]
+    )
+
+
+def _answer_recorded_leg(call: Call, recovered: "RecoveredCall") -> None:
+    """The journaled leg of the consultant who, by the records, answered."""
+    answering = next(
+        (leg for leg in recovered.legs if leg.answered_at == recovered.answered_at), None
+    )
+    if answering is None:
+        return
+    leg = call.legs.filter(consultant_id=answering.consultant_id).order_by("-rang_at").first()
+    if leg is not None and leg.answered_at is None:
+        leg.answered_at = answering.answered_at
+        leg.ring_seconds = _seconds(leg.rang_at, answering.answered_at)
+        leg.ended_at = answering.ended_at
+        leg.save(update_fields=["answered_at", "ring_seconds", "ended_at"])
+
+
+def settle(call: Call) -> None:
+    """The outcome is final as it stands (Asterisk has no record to add)."""
+    if call.records_pending:
+        call.records_pending = False
+        call.save(update_fields=["records_pending", "updated_at"])
+
+
+def mark_records_pending(linkedids: set[str]) -> int:
+    """Calls the connector did not see whole: their outcome waits for the records."""
+    return Call.objects.filter(linkedid__in=linkedids).update(records_pending=True)
+
+
+def record_agent_complete(
+    linkedid: str,
+    at: datetime,
+    consultant_id: int | None,
+    *,
+    hold_seconds: int | None,
+    talk_seconds: int | None,
+) -> None:
+    """Asterisk's own wait and talk (AgentComplete HoldTime/TalkTime) of the
+    consultant who answered, which hold even when the events' times do not (a
+    stream replayed without Timestamp)."""
+    call = Call.objects.filter(linkedid=linkedid).first()
+    if call is None or call.answered_at is None or call.direction != CallDirection.INBOUND:
+        return
+    if consultant_id is None or consultant_id != call.consultant_id:
+        return  # A transfer target's part, not the call's answer.
+    fields = []
+    if hold_seconds is not None and call.wait_seconds != hold_seconds:
+        call.wait_seconds = hold_seconds
+        fields.append("wait_seconds")
+    if talk_seconds is not None and (call.talk_seconds or 0) < talk_seconds:
+        call.talk_seconds = talk_seconds
+        fields.append("talk_seconds")
+    if fields:
+        call.save(update_fields=[*fields, "updated_at"])
+
+
+def note_caller(linkedid: str, at: datetime, caller: Caller) -> None:
+    """Caller ID from Asterisk's standard events (QueueCallerJoin, AgentCalled), for
+    a call whose HotlineInbound never came (another dialplan, a lost event)."""
+    call = Call.objects.filter(linkedid=linkedid).only("caller_number", "caller_withheld").first()
+    if call is not None and (call.caller_number or call.caller_withheld):
+        return
+    open_inbound_call(linkedid, linkedid, at, caller, "")
 
 
 def _recover_legs(linkedid: str, recovered: "RecoveredCall") -> None:
@@ -401,8 +502,9 @@ def _recover_legs(linkedid: str, recovered: "RecoveredCall") -> None:
         default=None,
     )
     call = Call.objects.get(linkedid=linkedid)
-    if first_answer is not None and call.answered_at is None:
-        # The answer itself was missed although the leg was journaled.
+    if first_answer is not None and call.answered_at is None and not call.records_pending:
+        # The answer itself was missed although the leg was journaled (a call
+        # seen in part is corrected as a whole by correct_from_records).
         record_leg_answered(
             linkedid,
             f"{linkedid}/cdr/answer",

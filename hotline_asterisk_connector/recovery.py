@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 _MARGIN = timedelta(minutes=10)
 _FIRST_LOOK_BACK = timedelta(days=7)
 _SWEEP_WINDOW = timedelta(minutes=15)
+# Asterisk writes a call's records as its channels go; after this long without
+# them they are not coming.
+_RECORDS_GRACE = timedelta(minutes=2)
 # A click-to-call row is written just before its Originate; give Asterisk
 # time to create the channel before calling the row an orphan.
 _ORIGINATE_GRACE = timedelta(seconds=30)
@@ -33,27 +36,61 @@ _INBOUND_CONTEXTS = ("hotline-inbound", "hotline-call")
 
 def resynchronise(
     router: EventRouter,
-    members: list[Message],
-    channels: list[Message],
+    members: list[Message] | None,
+    channels: list[Message] | None,
     devices: list[Message] = (),
 ) -> list[notify.Outgoing]:
+    """Re-read what changed while no events reached us. A list Asterisk did not
+    send (None: its action failed) leaves its part for the next pass."""
     close_old_connections()
-    live_linkedids = {channel.get("Linkedid", "") for channel in channels}
     with notify.collecting() as outbox:
-        sync_queue_members(router, members)
+        if members is not None:
+            sync_queue_members(router, members)
         sync_devices(router, devices)
-        recover_ended_calls(router, live_linkedids, _recovery_start())
-        close_orphaned_calls(live_linkedids)
-        adopt_live_calls(channels)
+        if channels is not None:
+            live_linkedids = {channel.get("Linkedid", "") for channel in channels}
+            # Every call the journal holds open may have changed while we were
+            # away (answered, ended): Asterisk's records decide its outcome.
+            journal.mark_records_pending(_open_linkedids())
+            recover_ended_calls(router, live_linkedids, _recovery_start())
+            close_orphaned_calls(live_linkedids)
+            adopt_live_calls(channels)
     return outbox
 
 
-def sweep(router: EventRouter, live_linkedids: set[str]) -> list[notify.Outgoing]:
-    """The periodic pass over the records of calls that ended in the last minutes."""
+def sweep(router: EventRouter, live_linkedids: set[str]) -> tuple[list[notify.Outgoing], bool]:
+    """The pass over the records of calls that ended in the last minutes. Returns
+    what to send and whether ended calls still wait for their records."""
     close_old_connections()
+    since = timezone.now() - _SWEEP_WINDOW
+    oldest_pending = (
+        Call.objects.filter(records_pending=True)
+        .order_by("started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    if oldest_pending is not None:
+        since = min(since, oldest_pending)
     with notify.collecting() as outbox:
-        recover_ended_calls(router, live_linkedids, timezone.now() - _SWEEP_WINDOW)
-    return outbox
+        recover_ended_calls(router, live_linkedids, since)
+        waiting = settle_unrecorded_calls()
+    return outbox, waiting
+
+
+def settle_unrecorded_calls() -> bool:
+    """Ended calls seen in part whose records never came (Asterisk lost them in a
+    restart) keep what the journal knows; True while others may still come."""
+    waiting = Call.objects.filter(records_pending=True, ended_at__isnull=False)
+    stale = waiting.filter(ended_at__lt=timezone.now() - _RECORDS_GRACE)
+    for call in stale:
+        log.warning("No call records of %s; its journal entry stands as it is", call.linkedid)
+        with transaction.atomic():
+            journal.settle(call)
+    return waiting.exists()
+
+
+def _open_linkedids() -> set[str]:
+    return set(Call.objects.filter(ended_at__isnull=True).values_list("linkedid", flat=True))
 
 
 def recover_ended_calls(router: EventRouter, live_linkedids: set[str], since: datetime) -> int:
@@ -140,6 +177,7 @@ def adopt_live_calls(channels: list[Message]) -> None:
         )
         with transaction.atomic():
             journal.open_inbound_call(linkedid, linkedid, started, caller, "")
+            journal.mark_records_pending({linkedid})
         log.warning("Call %s began while the connector was away; journaling it now", linkedid)
 
 

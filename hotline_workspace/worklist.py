@@ -97,13 +97,15 @@ class Entry:
 
 
 def note_missed_call(call: Call) -> MissedCall | None:
-    """Put a finished missed inbound call on the worklist, once per waiting number."""
-    if (
-        call.ended_at is None
-        or call.direction != CallDirection.INBOUND
-        or call.disposition not in _MISSED_WITHOUT_OWN_ROW
-        or not call.caller_number
-    ):
+    """Put a finished missed inbound call on the worklist, once per waiting number,
+    only once its outcome is final; take it off again if Asterisk's records show
+    that it was answered after all (the connector was away)."""
+    if call.ended_at is None or call.records_pending or call.direction != CallDirection.INBOUND:
+        return None
+    if call.disposition not in _MISSED_WITHOUT_OWN_ROW:
+        MissedCall.objects.filter(call=call).exclude(status=WorkStatus.DONE).delete()
+        return None
+    if not call.caller_number:
         return None
     # Someone who rang five times in the night needs one callback, not five.
     if MissedCall.objects.filter(

@@ -76,6 +76,8 @@ class AmiClient:
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._pending: dict[str, _PendingAction] = {}
+        # Actions that timed out (is it a list?): their late replies are dropped.
+        self._abandoned: dict[str, bool] = {}
         self._events: asyncio.Queue[Message | None] = asyncio.Queue()
         self._tasks: list[asyncio.Task] = []
         self._closed = False
@@ -167,6 +169,10 @@ class AmiClient:
             self._writer.write(serialise(name, {"ActionID": action_id, **fields}))
             await self._writer.drain()
             return await asyncio.wait_for(pending.future, self.config.timeout_seconds)
+        except TimeoutError:
+            # The reply may still come: it must not be taken for events then.
+            self._abandoned[action_id] = is_list
+            raise
         finally:
             self._pending.pop(action_id, None)
 
@@ -187,7 +193,17 @@ class AmiClient:
             self._fail_pending()
 
     def _route(self, message: Message) -> None:
-        pending = self._pending.get(message.get("ActionID", ""))
+        action_id = message.get("ActionID", "")
+        if action_id in self._abandoned:
+            finished = (
+                message.get("EventList", "").lower() == "complete"
+                if self._abandoned[action_id] and message.is_event
+                else not (self._abandoned[action_id] and message.is_success)
+            )
+            if finished:
+                del self._abandoned[action_id]
+            return
+        pending = self._pending.get(action_id)
         if pending is not None:
             if pending.feed(message) and not pending.future.done():
                 pending.future.set_result(pending.messages)

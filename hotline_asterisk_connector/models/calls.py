@@ -88,6 +88,9 @@ class Call(models.Model):
         _("outcome"), max_length=24, choices=Disposition.choices, default=Disposition.IN_PROGRESS
     )
     recording_file = models.CharField(_("recording"), max_length=255, blank=True)
+    # The connector was away for part of the call: its outcome stays provisional
+    # (no missed-call task) until Asterisk's call records have been merged.
+    records_pending = models.BooleanField(_("awaiting Asterisk's records"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,6 +15,7 @@ class ScriptedAmi:
     def __init__(self, *, secret: str = SECRET, answers_pings: bool = True) -> None:
         self.secret = secret
         self.answers_pings = answers_pings
+        self.silent: set[str] = set()  # actions never answered, as a lost reply
         self.actions: list[dict] = []
         self.list_replies: dict[str, list[bytes]] = {}
         self.writers: list[asyncio.StreamWriter] = []
@@ -80,6 +81,8 @@ class ScriptedAmi:
                 return f"Response: Error\r\n{head}Message: Authentication failed\r\n\r\n".encode()
             self.connected.set()
             return f"Response: Success\r\n{head}Message: Authentication accepted\r\n\r\n".encode()
+        if name in self.silent:
+            return b""
         if name == "Ping":
             if not self.answers_pings:
                 return b""

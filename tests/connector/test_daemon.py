@@ -90,6 +90,30 @@ async def test_reconnects_after_the_connection_drops_and_resynchronises(ami):
     assert asked.count("CoreShowChannels") == 2
 
 
+@pytest.mark.django_db(transaction=True)
+async def test_a_lost_action_reply_fails_that_action_only_and_is_said_once(ami, caplog):
+    ami.silent.add("QueueStatus")
+    connector = Connector(ami.config(timeout_seconds=0.3), sweep_seconds=0.2)
+    running = Running(connector)
+    await asyncio.wait_for(connector.connected.wait(), DEADLINE)
+    # The session lives on: its events are applied.
+    await ami.send(inbound("3.1"))
+
+    async def applied() -> bool:
+        return "3.1" in await calls()
+
+    await wait_until(applied, "the event after the lost reply")
+
+    async def asked_again() -> bool:
+        return [action["Action"] for action in ami.actions].count("QueueStatus") >= 3
+
+    await wait_until(asked_again, "QueueStatus asked again by the sweep")
+    await running.finish()
+    assert ami.connections == 1
+    said = [record for record in caplog.records if "QueueStatus failed" in record.getMessage()]
+    assert len([record for record in said if record.levelname == "ERROR"]) == 1
+
+
 class FlakyDatabase(EventRouter):
     """The database is down for the first `outages` attempts."""
 
