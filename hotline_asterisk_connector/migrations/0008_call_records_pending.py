@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hotline_asterisk_connector', '0006_call_caller_withheld'),
+        ('hotline_asterisk_connector', '0007_pbx_values_validated'),
     ]
 
     operations = [
