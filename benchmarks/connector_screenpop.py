@@ -265,7 +265,7 @@ async def _open_page(port: int, cookie: str) -> WebSocket:
     deadline = time.monotonic() + 60
     while True:
         try:
-            return await WebSocket.connect(port, "/ws/calls/", cookie)
+            return await WebSocket.connect(port, "/ws/desk/", cookie)
         except OSError:
             if time.monotonic() > deadline:
                 raise

@@ -10,7 +10,6 @@ urlpatterns = [
     path("", include("hotline_accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("calls/", include("hotline_asterisk_connector.urls")),
     path("reports/", include("hotline_reports.urls")),
     path("audit/", include("hotline_audit.urls")),
     path("settings/", include("hotline_admin.urls")),

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hotline_asterisk_connector import dialplan, journal, notify
+from hotline_asterisk_connector import dialplan, journal
 from hotline_asterisk_connector.ami.client import AmiError, ConnectionLost
 from hotline_asterisk_connector.ami.session import send_action
 from hotline_asterisk_connector.models import (
@@ -27,6 +27,7 @@ from hotline_asterisk_connector.models import (
     Trunk,
 )
 from hotline_asterisk_connector.pbx.operators import operator_of
+from hotline_asterisk_connector.publish import CallChanged, publish
 from hotline_audit.trail import Kind, record
 from hotline_crm import safe_contact
 from hotline_crm.phones import normalise
@@ -107,7 +108,7 @@ def place_call(
             interface=dialplan.consultant_dial_target(line),
             rang_at=call.started_at,
         )
-        notify.wallboard_changed()
+        publish(CallChanged(call))
     try:
         async_to_sync(send_action)(
             "Originate",

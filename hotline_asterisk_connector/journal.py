@@ -15,7 +15,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from hotline_asterisk_connector import notify, screenpop
 from hotline_asterisk_connector.models import (
     Call,
     CallbackRequest,
@@ -24,6 +23,14 @@ from hotline_asterisk_connector.models import (
     Device,
     Disposition,
     Voicemail,
+)
+from hotline_asterisk_connector.publish import (
+    CallChange,
+    CallChanged,
+    LegEnded,
+    LegRung,
+    LegTaken,
+    publish,
 )
 from hotline_crm.models import Client, ClientPhone
 from hotline_crm.phones import is_withheld, normalise
@@ -100,7 +107,7 @@ def open_inbound_call(
         changed = True
     if changed:
         call.save()
-        notify.wallboard_changed()
+        publish(CallChanged(call))
     return call
 
 
@@ -121,7 +128,7 @@ def open_outbound_call(
     if call.client_id is None and call.callee_number:
         call.client = identify_client(call.callee_number)
     call.save()
-    notify.wallboard_changed()
+    publish(CallChanged(call))
     return call
 
 
@@ -130,7 +137,7 @@ def mark_queued(linkedid: str, at: datetime) -> None:
     if call.queued_at is None:
         call.queued_at = at
         call.save(update_fields=["queued_at", "updated_at"])
-        notify.wallboard_changed()
+        publish(CallChanged(call))
 
 
 def mark_left_queue(linkedid: str, at: datetime) -> None:
@@ -144,13 +151,11 @@ def mark_left_queue(linkedid: str, at: datetime) -> None:
 def record_leg_rung(
     linkedid: str, leg_uniqueid: str, at: datetime, interface: str, consultant_id: int | None
 ) -> CallLeg:
-    """A consultant's device started ringing for the call: pop the card on their screen."""
+    """A device started ringing for the call (the workspace pops the card on its screen)."""
     call = _call(linkedid, at)
     leg, created = _leg(call, leg_uniqueid, at, interface, consultant_id)
     if created:
-        if consultant_id is not None and call.direction == CallDirection.INBOUND:
-            screenpop.ringing(call, consultant_id)
-        notify.wallboard_changed()
+        publish(LegRung(call, consultant_id))
     return leg
 
 
@@ -180,7 +185,7 @@ def record_leg_answered(
         leg.save(update_fields=["answered_at", "ring_seconds"])
         if call.answered_at is not None and consultant_id is not None:
             # A transferred call: the new consultant has it now.
-            screenpop.taken(call, consultant_id)
+            publish(LegTaken(call, consultant_id))
     if call.direction == CallDirection.OUTBOUND:
         return
     if call.answered_at is None:
@@ -192,8 +197,7 @@ def record_leg_answered(
             call.wait_seconds = _seconds(call.queued_at or call.started_at, at)
         _propose(call, Disposition.ANSWERED)
         call.save()
-        screenpop.answered(call, consultant_id)
-        notify.wallboard_changed()
+        publish(CallChanged(call, CallChange.ANSWERED, consultant_id))
 
 
 def record_leg_ended(
@@ -226,9 +230,7 @@ def record_leg_ended(
     if leg.answered_at is None and leg.ring_seconds is None:
         leg.ring_seconds = ring_seconds if ring_seconds is not None else _seconds(leg.rang_at, at)
     leg.save(update_fields=["ended_at", "ring_seconds"])
-    if leg.answered_at is None and leg.consultant_id is not None:
-        screenpop.stopped_ringing(leg.call, leg.consultant_id)
-    notify.wallboard_changed()
+    publish(LegEnded(leg.call, leg.consultant_id, answered=leg.answered_at is not None))
 
 
 def record_outbound_answered(linkedid: str, at: datetime) -> None:
@@ -238,7 +240,7 @@ def record_outbound_answered(linkedid: str, at: datetime) -> None:
         call.answered_at = at
         _propose(call, Disposition.OUTBOUND_ANSWERED)
         call.save()
-        notify.wallboard_changed()
+        publish(CallChanged(call))
 
 
 def record_abandoned(linkedid: str, at: datetime, hold_seconds: int | None) -> None:
@@ -248,7 +250,7 @@ def record_abandoned(linkedid: str, at: datetime, hold_seconds: int | None) -> N
         call.wait_seconds = hold_seconds
     _propose(call, Disposition.ABANDONED)
     call.save()
-    notify.wallboard_changed()
+    publish(CallChanged(call))
 
 
 def record_outcome(linkedid: str, at: datetime, disposition: Disposition) -> None:
@@ -256,7 +258,7 @@ def record_outcome(linkedid: str, at: datetime, disposition: Disposition) -> Non
     call = _call(linkedid, at)
     if _propose(call, disposition):
         call.save()
-        notify.wallboard_changed()
+        publish(CallChanged(call))
 
 
 def record_voicemail(
@@ -280,7 +282,7 @@ def record_voicemail(
         voicemail.save(update_fields=["duration_seconds"])
     if _propose(call, Disposition.VOICEMAIL):
         call.save()
-    notify.wallboard_changed()
+    publish(CallChanged(call))
     return voicemail
 
 
@@ -304,7 +306,7 @@ def record_callback_request(
     )
     if _propose(call, Disposition.CALLBACK_REQUESTED):
         call.save()
-    notify.wallboard_changed()
+    publish(CallChanged(call))
     return request
 
 
@@ -339,8 +341,7 @@ def end_call(linkedid: str, at: datetime) -> Call | None:
         update_fields=["ended_at", "talk_seconds", "wait_seconds", "disposition", "updated_at"]
     )
     call.legs.filter(ended_at__isnull=True).update(ended_at=call.ended_at)
-    screenpop.ended(call)
-    notify.wallboard_changed()
+    publish(CallChanged(call, CallChange.ENDED))
     return call
 
 

@@ -8,11 +8,12 @@ from asgiref.sync import async_to_sync
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
-from hotline_asterisk_connector import dialplan, notify
+from hotline_asterisk_connector import dialplan
 from hotline_asterisk_connector.ami.client import AmiError, ConnectionLost
 from hotline_asterisk_connector.ami.session import send_action
 from hotline_asterisk_connector.models import ConsultantLine, PauseReason
 from hotline_asterisk_connector.pbx.apply import apply_configuration
+from hotline_asterisk_connector.publish import LineChanged, publish
 
 
 class MembershipError(Exception):
@@ -76,7 +77,7 @@ def answer_on_mobile(user: AbstractBaseUser, on_mobile: bool) -> None:
     if not outcome.accepted:
         ConsultantLine.objects.filter(pk=line.pk).update(on_mobile=line.on_mobile)
         raise MembershipError(outcome.message)
-    notify.wallboard_changed()
+    publish(LineChanged(line.user_id))
 
 
 def _line(user: AbstractBaseUser) -> ConsultantLine:

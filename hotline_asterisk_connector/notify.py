@@ -1,7 +1,9 @@
-"""Messages from the call journal to browsers, over the Channels layer.
+"""Messages to browsers over the Channels layer, sent once the change is committed.
 
-Groups: `consultant.<user_id>` (that consultant's open pages) and `wallboard`.
-The formats are documented in docs/websocket-messages.md.
+The connector does not address browsers itself: it publishes domain events
+(`publish.py`) and the subscribers (the workspace's screen pops, the reports'
+wallboard) emit here to their own groups. The formats are documented in
+docs/websocket-messages.md.
 
 The connector's database thread must not touch the channel layer: the
 in-process layer of the embedded mode is not thread-safe. So while the
@@ -18,18 +20,11 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-WALLBOARD_GROUP = "wallboard"
-WALLBOARD_UPDATE = {"type": "wallboard.update"}
-
 Outgoing = tuple[str, dict]
 
 _outbox: contextvars.ContextVar[list[Outgoing] | None] = contextvars.ContextVar(
     "hotline_outbox", default=None
 )
-
-
-def consultant_group(user_id: int) -> str:
-    return f"consultant.{user_id}"
 
 
 def emit(group: str, message: dict) -> None:
@@ -39,10 +34,6 @@ def emit(group: str, message: dict) -> None:
             outbox.append((group, message))
         return
     transaction.on_commit(lambda: send_now(group, message))
-
-
-def wallboard_changed() -> None:
-    emit(WALLBOARD_GROUP, WALLBOARD_UPDATE)
 
 
 def send_now(group: str, message: dict) -> None:

@@ -7,8 +7,8 @@ from both. The table is read by the wallboard and the workspace.
 
 from datetime import datetime
 
-from hotline_asterisk_connector import notify
 from hotline_asterisk_connector.models import ConsultantState, Device, PresenceState
+from hotline_asterisk_connector.publish import DevicesChanged, PresenceChanged, publish
 
 _RINGING = {6, 7}  # RINGING, RINGINUSE
 _BUSY = {2, 3, 8}  # INUSE, BUSY, ONHOLD
@@ -31,7 +31,7 @@ def derive_state(device_status: int | None, paused: bool, in_call: bool) -> Pres
 def set_state(
     user_id: int, state: PresenceState, at: datetime, *, interface: str = "", pause_reason: str = ""
 ) -> bool:
-    """Store a consultant's state; True (and the pages told) when it changed."""
+    """Store a consultant's state; True (and the change published) when it changed."""
     current = ConsultantState.objects.filter(user_id=user_id).first()
     if current is None:
         current = ConsultantState(user_id=user_id, since=at)
@@ -47,11 +47,7 @@ def set_state(
     current.pause_reason = pause_reason if state == PresenceState.PAUSED else ""
     current.interface = interface or current.interface
     current.save()
-    notify.emit(
-        notify.consultant_group(user_id),
-        {"type": "presence.changed", "state": state, "pause_reason": current.pause_reason},
-    )
-    notify.wallboard_changed()
+    publish(PresenceChanged(user_id, state, current.pause_reason))
     return True
 
 
@@ -80,15 +76,7 @@ def set_device_reachable(
         return False
     setattr(current, field, is_reachable)
     current.save()
-    notify.emit(
-        notify.consultant_group(user_id),
-        {
-            "type": "devices.changed",
-            "browser": current.browser_reachable,
-            "app": current.app_reachable,
-        },
-    )
-    notify.wallboard_changed()
+    publish(DevicesChanged(user_id, current.browser_reachable, current.app_reachable))
     return True
 
 

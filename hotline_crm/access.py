@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from hotline_crm import calls
 from hotline_crm.models import AccessReason, BreakGlass, Client, ClientAccess, Consultation
 from hotline_crm.roles import User, is_staff_member, is_supervisor
 
@@ -43,12 +44,7 @@ def served_clients_for(user: User) -> QuerySet[Client]:
         return Client.objects.none()
     return Client.objects.filter(
         Q(pk__in=Consultation.objects.filter(consultant=user).values("client_id"))
-        # Rung for the call (the screen pop opens the card) or answered it.
-        | Q(
-            pk__in=_calls()
-            .filter(Q(consultant=user) | Q(legs__consultant=user))
-            .values("client_id")
-        )
+        | Q(pk__in=calls.journal().client_ids_served_by(user))
         | Q(
             pk__in=ClientAccess.objects.filter(user=user, reason__in=SERVING_REASONS).values(
                 "client_id"
@@ -126,10 +122,8 @@ def call_to_document(user: User, client: Client, call_id: str | None) -> Any | N
     """The client's call a new form may be attached to: one the user handled, not yet documented."""
     if not call_id or not call_id.isdigit():
         return None
-    calls = client.calls.filter(pk=int(call_id), consultation__isnull=True)
-    if not is_supervisor(user):
-        calls = calls.filter(consultant=user)
-    return calls.first()
+    consultant = None if is_supervisor(user) else user
+    return calls.journal().undocumented_call(client, int(call_id), consultant)
 
 
 @dataclass(frozen=True)
@@ -164,15 +158,9 @@ def client_history(user: User, client: Client) -> list[HistoryEntry]:
             # A missed call belongs to nobody's work: every consultant may see it.
             restricted=not sees_all and call.consultant_id not in (None, user.pk),
         )
-        for call in client.calls.select_related("consultant")
+        for call in calls.journal().calls_of(client)
     ]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
-
-
-def _calls() -> QuerySet:
-    # The call journal is the connector's; the CRM reaches it only through
-    # the reverse relation the connector declares on Client, never by import.
-    return Client._meta.get_field("calls").related_model.objects.all()
 
 
 def _get_or_404(queryset: QuerySet, pk: int) -> Any:

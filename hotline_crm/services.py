@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hotline_audit.trail import Kind, record
+from hotline_crm import calls
 from hotline_crm.access import clients_for
 from hotline_crm.models import (
     AccessReason,
@@ -160,10 +161,7 @@ def record_consultation(
     consultation.topics.set(topics)
     record(Kind.FORM_EDIT, user=by, obj=consultation, client=client, detail="created")
     if call is not None:
-        # Two forms may race for the same call: only the first one gets it.
-        type(call).objects.filter(pk=call.pk, consultation__isnull=True).update(
-            consultation=consultation, updated_at=timezone.now()
-        )
+        calls.journal().document(call, consultation)
     return consultation
 
 

@@ -11,9 +11,12 @@ class HotlineReportsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from hotline_asterisk_connector.models import Call
+        from hotline_asterisk_connector.publish import subscribe
+        from hotline_reports import wallboard_events
         from hotline_reports.aggregates import register_sqlite_median
         from hotline_reports.rollup import on_call_saved
 
+        subscribe(wallboard_events.on_event)
         connection_created.connect(register_sqlite_median, dispatch_uid="hotline_reports_median")
         # The journal's calls change under the roll-up: it hears of every change.
         post_save.connect(on_call_saved, sender=Call, dispatch_uid="hotline_reports_rollup")

@@ -7,11 +7,11 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
 
-from hotline_asterisk_connector.notify import WALLBOARD_GROUP
 from hotline_crm.roles import is_supervisor
 from hotline_reports.live import wallboard_snapshot
+from hotline_reports.wallboard_events import WALLBOARD_GROUP
 
-# Private close code, as the connector's consumer uses: not allowed here.
+# Private close code, as the desk's consumer uses: not allowed here.
 CLOSE_NOT_ALLOWED = 4403
 
 

@@ -7,4 +7,7 @@ class WorkspaceConfig(AppConfig):
     verbose_name = _("Consultant workspace")
 
     def ready(self) -> None:
-        from hotline_workspace import signals  # noqa: F401  (connects the receivers)
+        from hotline_asterisk_connector.publish import subscribe
+        from hotline_workspace import screenpop, signals  # noqa: F401  (connects the receivers)
+
+        subscribe(screenpop.on_event)

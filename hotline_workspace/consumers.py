@@ -1,10 +1,12 @@
-"""The desk's own websocket: while a consultant's desk is open, they stay in the queue.
+"""The desk page's one websocket: the consultant's screen pops in, and while a
+desk is open the consultant stays in the queue.
 
-A consultant who closes the tab (or whose laptop dies) would otherwise stay a
-queue member and callers would ring an empty chair until the registration
-expired. When the last desk of a consultant disconnects and none comes back
-within the grace period (a reload, a brief network drop), they are logged
-out of the queue.
+The socket joins the group `consultant.<user_id>` (`screenpop.py`) and
+forwards its messages as JSON. A consultant who closes the tab (or whose
+laptop dies) would otherwise stay a queue member and callers would ring an
+empty chair until the registration expired. When the last desk of a
+consultant disconnects and none comes back within the grace period (a
+reload, a brief network drop), they are logged out of the queue.
 
 Open desks are counted in this process: the web app runs as one ASGI process
 (`make run`, the compose file's `web`).
@@ -15,24 +17,27 @@ import logging
 from collections import Counter
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 
 from hotline_asterisk_connector import membership
 from hotline_asterisk_connector.models import PresenceState
 from hotline_crm.roles import is_staff_member
 from hotline_workspace.availability import current_state
+from hotline_workspace.screenpop import consultant_group
 
 log = logging.getLogger(__name__)
 
 GRACE_SECONDS = 20.0
+# Private close code: the page should send the user to the login form.
 CLOSE_NOT_ALLOWED = 4403
 
 _open_desks: Counter[int] = Counter()
 
 
-class DeskConsumer(AsyncWebsocketConsumer):
+class DeskConsumer(AsyncJsonWebsocketConsumer):
     user_id: int | None = None
+    group: str | None = None
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -40,19 +45,40 @@ class DeskConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
         self.user_id = user.pk
+        self.group = consultant_group(user.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
         _open_desks[user.pk] += 1
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
         if self.user_id is None:
             return
+        await self.channel_layer.group_discard(self.group, self.channel_name)
         _open_desks[self.user_id] -= 1
         if _open_desks[self.user_id] <= 0:
             del _open_desks[self.user_id]
             asyncio.get_running_loop().create_task(log_out_unless_back(self.user_id))
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
-        """Keep-alive pings from the page need no answer."""
+        """Keep-alive pings from the page need no answer; the page sends nothing else."""
+
+    async def call_ringing(self, message: dict) -> None:
+        await self.send_json(message)
+
+    async def call_stopped_ringing(self, message: dict) -> None:
+        await self.send_json(message)
+
+    async def call_answered(self, message: dict) -> None:
+        await self.send_json(message)
+
+    async def call_ended(self, message: dict) -> None:
+        await self.send_json(message)
+
+    async def presence_changed(self, message: dict) -> None:
+        await self.send_json(message)
+
+    async def devices_changed(self, message: dict) -> None:
+        await self.send_json(message)
 
 
 async def log_out_unless_back(user_id: int, grace: float | None = None) -> None:

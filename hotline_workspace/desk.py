@@ -55,7 +55,6 @@ def config(request: HttpRequest) -> dict:
     return {
         "user_id": user.pk,
         "sip": sip,
-        "events_ws": "/ws/calls/",
         "desk_ws": "/ws/desk/",
         "presence": {"state": state.state, "pause_reason": state.pause_reason},
         "presence_labels": dict(PresenceState.choices),
@@ -69,7 +68,7 @@ def config(request: HttpRequest) -> dict:
         },
         "urls": {
             "status": reverse("hotline_workspace:status"),
-            "dial": reverse("hotline_asterisk_connector:dial"),
+            "dial": reverse("hotline_workspace:dial"),
             "login": reverse("login"),
             "keep_alive": reverse("accounts:keep_alive"),
             "attach": reverse("hotline_workspace:attach", args=[_CALL, _CLIENT])

@@ -8,6 +8,7 @@ urlpatterns = [
     path("desk/", views.desk_page, name="desk"),
     path("desk/status", views.desk_status, name="status"),
     path("desk/ice", views.desk_ice, name="ice"),
+    path("desk/dial", views.desk_dial, name="dial"),
     path(
         "desk/calls/<int:call_id>/client/<int:client_id>",
         views.attach_client,

@@ -7,8 +7,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hotline_asterisk_connector import clicktocall
 from hotline_audit.trail import Kind, record
 from hotline_crm import access as card_access
+from hotline_crm import safe_contact
 from hotline_crm.roles import is_staff_member, require
 from hotline_workspace import (
     access,
@@ -167,6 +169,37 @@ def desk_status(request: HttpRequest) -> JsonResponse:
     except availability.MembershipError as error:
         return JsonResponse({"ok": False, "error": str(error)}, status=400)
     return JsonResponse({"ok": True})
+
+
+@login_required
+@require_POST
+def desk_dial(request: HttpRequest) -> JsonResponse:
+    """Click-to-call: `{"ok": true, "call_id": …}`, or 400 with the reason in the user's words."""
+    require(is_staff_member, request.user)
+    trunk = request.POST.get("trunk", "").strip()
+    if trunk and not trunk.isdigit():
+        return JsonResponse(
+            {"ok": False, "error": _("Choose one of the listed lines.")}, status=400
+        )
+    try:
+        call = clicktocall.place_call(
+            request.user,
+            request.POST.get("number", ""),
+            int(trunk) if trunk else None,
+            confirmed=request.POST.get("confirmed") == "1",
+            request=request,
+        )
+    except clicktocall.NeedsConfirmation as error:
+        # 409: nothing was dialled; the page asks the consultant and posts again.
+        return JsonResponse(
+            {"ok": False, "confirm": True, "error": str(error), "warnings": error.warnings},
+            status=409,
+        )
+    except clicktocall.ClickToCallError as error:
+        return JsonResponse({"ok": False, "error": str(error)}, status=400)
+    return JsonResponse(
+        {"ok": True, "call_id": call.pk, "briefing": safe_contact.briefing(call.client)}
+    )
 
 
 @login_required

@@ -128,3 +128,11 @@ def channel_layer(request, settings) -> str:
     else:
         settings.CHANNEL_LAYERS = {"default": IN_MEMORY_LAYER}
     return request.param
+
+
+@pytest.fixture
+def role_groups(transactional_db) -> None:
+    """Tests on a transactional database start after another one's flush, which
+    empties the role groups the data migration made: make them again."""
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)

@@ -1,4 +1,4 @@
-"""A consultant logs in, pauses, comes back and logs out through the CRM's endpoints;
+"""A consultant logs in, pauses, comes back and logs out through the desk's status switch;
 Asterisk's queue changes, and the consultant's state follows from its events.
 Click-to-call through the endpoint places a real call."""
 
@@ -20,6 +20,8 @@ from tests.conftest import PASSWORD
 from tests.connector.running import ConnectorThread, forget_call_records, wait_for
 from tests.integration.conftest import CARRIERS
 from tests.support.ami import event, user_event
+
+STATUS = reverse("hotline_workspace:status")
 
 pytestmark = [pytest.mark.asterisk, pytest.mark.django_db(transaction=True)]
 
@@ -62,8 +64,7 @@ def members(pbx) -> list:
 
 
 def test_log_in_pause_come_back_and_log_out(pbx, desk, alice):
-    queue = reverse("hotline_asterisk_connector:queue", args=["login"])
-    assert desk.post(queue).json() == {"ok": True}
+    assert desk.post(STATUS, {"state": "available"}).json() == {"ok": True}
     (member,) = members(pbx)
     assert (member["Name"], member["Location"], member["StateInterface"]) == (
         "alice",
@@ -72,25 +73,20 @@ def test_log_in_pause_come_back_and_log_out(pbx, desk, alice):
     )
     wait_for(lambda: state_of(alice) == (PresenceState.AVAILABLE, ""), "Alice available")
 
-    pause = reverse("hotline_asterisk_connector:queue", args=["pause"])
-    assert desk.post(pause, {"reason": "training"}).json() == {"ok": True}
+    assert desk.post(STATUS, {"state": "paused", "reason": "training"}).json() == {"ok": True}
     wait_for(lambda: state_of(alice) == (PresenceState.PAUSED, "training"), "Alice paused")
     assert members(pbx)[0]["Paused"] == "1"
 
-    unpause = reverse("hotline_asterisk_connector:queue", args=["unpause"])
-    assert desk.post(unpause).json() == {"ok": True}
+    assert desk.post(STATUS, {"state": "available"}).json() == {"ok": True}
     wait_for(lambda: state_of(alice) == (PresenceState.AVAILABLE, ""), "Alice back")
 
-    logout = reverse("hotline_asterisk_connector:queue", args=["logout"])
-    assert desk.post(logout).json() == {"ok": True}
+    assert desk.post(STATUS, {"state": "logged_out"}).json() == {"ok": True}
     wait_for(lambda: state_of(alice)[0] == PresenceState.LOGGED_OUT, "Alice logged out")
     assert members(pbx) == []
-    mine = desk.get(reverse("hotline_asterisk_connector:state")).json()
-    assert (mine["state"], mine["label"]) == ("logged_out", "Не в черзі")
 
 
 def test_a_call_in_the_queue_shows_her_ringing_then_on_the_call(pbx, desk, alice):
-    desk.post(reverse("hotline_asterisk_connector:queue", args=["login"]))
+    desk.post(STATUS, {"state": "available"})
     wait_for(lambda: state_of(alice)[0] == PresenceState.AVAILABLE, "Alice available")
     pbx.call("tollfree", "0671234567")
     inbound = pbx.inbound("0671234567")
@@ -105,7 +101,7 @@ def test_click_to_call_through_the_endpoint(pbx, desk, alice):
     pbx.sipp.answering("callee", lifecell.address, pbx.carrier_ports["lifecell"])
     trunk = Trunk.objects.get(name="lifecell")
     response = desk.post(
-        reverse("hotline_asterisk_connector:dial"), {"number": "063 765 43 21", "trunk": trunk.pk}
+        reverse("hotline_workspace:dial"), {"number": "063 765 43 21", "trunk": trunk.pk}
     )
     assert response.status_code == 200
     call = Call.objects.get(pk=response.json()["call_id"])

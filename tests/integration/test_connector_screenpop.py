@@ -13,7 +13,7 @@ from hotline_asterisk_connector.connector import Connector
 from hotline_crm.models import Client, ClientPhone
 from hotline_crm.roles import Role
 from tests.connector.running import forget_call_records
-from tests.connector.test_screen_pop import connect_as
+from tests.workspace.test_screen_pop import connect_as
 
 pytestmark = [pytest.mark.asterisk, pytest.mark.django_db(transaction=True)]
 

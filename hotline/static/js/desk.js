@@ -206,9 +206,13 @@
 
   let socketDelay = 1000;
 
-  function connectEvents() {
+  /* The desk's one websocket: the screen pops arrive on it, and while it is
+     open the server keeps the consultant in the queue (when the tab closes it
+     logs them out after a short grace period, so retries stay shorter than that). */
+  function connectDesk() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const socket = new WebSocket(`${scheme}://${location.host}${config.events_ws}`);
+    const socket = new WebSocket(`${scheme}://${location.host}${config.desk_ws}`);
+    const ping = setInterval(() => socket.readyState === 1 && socket.send("ping"), 25000);
     socket.addEventListener("open", () => {
       socketDelay = 1000;
       say("events", "");
@@ -216,26 +220,15 @@
     });
     socket.addEventListener("message", (event) => onMessage(JSON.parse(event.data)));
     socket.addEventListener("close", (event) => {
+      clearInterval(ping);
       document.body.dataset.events = "closed";
       if (event.code === 4403) {
         location.href = config.urls.login;
         return;
       }
       say("events", text.events_lost);
-      setTimeout(connectEvents, socketDelay);
-      socketDelay = Math.min(socketDelay * 2, 30000);
-    });
-  }
-
-  /* While this socket is open the server keeps the consultant in the queue;
-     when the tab closes it logs them out after a short grace period. */
-  function keepDeskOpen() {
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const socket = new WebSocket(`${scheme}://${location.host}${config.desk_ws}`);
-    const ping = setInterval(() => socket.readyState === 1 && socket.send("ping"), 25000);
-    socket.addEventListener("close", (event) => {
-      clearInterval(ping);
-      if (event.code !== 4403) setTimeout(keepDeskOpen, 2000);
+      setTimeout(connectDesk, socketDelay);
+      socketDelay = Math.min(socketDelay * 2, 8000);
     });
   }
 
@@ -441,8 +434,7 @@
   $("tab-main").addEventListener("click", () => show("main"));
   $("frame-main").addEventListener("load", () => framed($("frame-main")));
   showPresence(config.presence.state, config.presence.pause_reason);
-  connectEvents();
-  keepDeskOpen();
+  connectDesk();
   keepSessionAlive();
 
   // For the browser tests and for debugging from the console.

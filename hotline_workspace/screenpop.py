@@ -1,14 +1,51 @@
-"""Screen pops: what a consultant's browser is told about the calls ringing for them.
+"""Screen pops: what a consultant's desk is told about the calls ringing for them.
 
-Message formats are documented in docs/websocket-messages.md; the workspace
-page opens the identified client's card, or offers a new card for the number.
+Subscribed to the connector's domain events (`hotline_asterisk_connector.publish`)
+and sent to the group `consultant.<user_id>`, which every open desk page of
+that consultant joins (`consumers.py`). Message formats are documented in
+docs/websocket-messages.md; the desk opens the identified client's card, or
+offers a new card for the number.
 """
 
 from django.utils.translation import gettext
 
 from hotline_asterisk_connector import notify
-from hotline_asterisk_connector.models import Call
+from hotline_asterisk_connector.models import Call, CallDirection
+from hotline_asterisk_connector.publish import (
+    CallChange,
+    CallChanged,
+    DevicesChanged,
+    Event,
+    LegEnded,
+    LegRung,
+    LegTaken,
+    PresenceChanged,
+)
 from hotline_crm.phones import display
+
+
+def consultant_group(user_id: int) -> str:
+    return f"consultant.{user_id}"
+
+
+def on_event(event: Event) -> None:
+    """The connector's subscriber: turn a journal event into the pops it causes."""
+    match event:
+        case LegRung(call=call, consultant_id=int(consultant_id)):
+            if call.direction == CallDirection.INBOUND:
+                ringing(call, consultant_id)
+        case LegEnded(call=call, consultant_id=int(consultant_id), answered=False):
+            stopped_ringing(call, consultant_id)
+        case LegTaken(call=call, consultant_id=consultant_id):
+            taken(call, consultant_id)
+        case CallChanged(call=call, change=CallChange.ANSWERED, consultant_id=consultant_id):
+            answered(call, consultant_id)
+        case CallChanged(call=call, change=CallChange.ENDED):
+            ended(call)
+        case PresenceChanged(user_id=user_id, state=state, pause_reason=reason):
+            _send(user_id, {"type": "presence.changed", "state": state, "pause_reason": reason})
+        case DevicesChanged(user_id=user_id, browser=browser, app=app):
+            _send(user_id, {"type": "devices.changed", "browser": browser, "app": app})
 
 
 def call_summary(call: Call) -> dict:
@@ -36,15 +73,12 @@ def caller_display(call: Call) -> str:
 
 
 def ringing(call: Call, consultant_id: int) -> None:
-    notify.emit(
-        notify.consultant_group(consultant_id),
-        {"type": "call.ringing", "call": call_summary(call)},
-    )
+    _send(consultant_id, {"type": "call.ringing", "call": call_summary(call)})
 
 
 def stopped_ringing(call: Call, consultant_id: int) -> None:
-    notify.emit(
-        notify.consultant_group(consultant_id),
+    _send(
+        consultant_id,
         {"type": "call.stopped_ringing", "call_id": call.pk, "linkedid": call.linkedid},
     )
 
@@ -52,8 +86,8 @@ def stopped_ringing(call: Call, consultant_id: int) -> None:
 def answered(call: Call, answered_by: int | None) -> None:
     """Tell everyone the call rang for who took it, so the others' pops close."""
     for consultant_id in _rung_consultants(call):
-        notify.emit(
-            notify.consultant_group(consultant_id),
+        _send(
+            consultant_id,
             {
                 "type": "call.answered",
                 "call_id": call.pk,
@@ -65,8 +99,8 @@ def answered(call: Call, answered_by: int | None) -> None:
 
 def taken(call: Call, consultant_id: int) -> None:
     """A consultant answered a call someone else had answered before (a transfer)."""
-    notify.emit(
-        notify.consultant_group(consultant_id),
+    _send(
+        consultant_id,
         {
             "type": "call.answered",
             "call_id": call.pk,
@@ -78,8 +112,8 @@ def taken(call: Call, consultant_id: int) -> None:
 
 def ended(call: Call) -> None:
     for consultant_id in _rung_consultants(call):
-        notify.emit(
-            notify.consultant_group(consultant_id),
+        _send(
+            consultant_id,
             {
                 "type": "call.ended",
                 "call_id": call.pk,
@@ -87,6 +121,10 @@ def ended(call: Call) -> None:
                 "disposition": call.disposition,
             },
         )
+
+
+def _send(consultant_id: int, message: dict) -> None:
+    notify.emit(consultant_group(consultant_id), message)
 
 
 def _rung_consultants(call: Call) -> set[int]:

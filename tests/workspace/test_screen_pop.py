@@ -1,4 +1,4 @@
-"""A consultant's open page receives the screen pop when a call rings for them."""
+"""A consultant's open desk gets the screen pop on its one websocket when a call rings."""
 
 import asyncio
 
@@ -57,7 +57,7 @@ async def connect_as(username: str) -> WebsocketCommunicator:
     cookie = f"{settings.SESSION_COOKIE_NAME}={http.cookies[settings.SESSION_COOKIE_NAME].value}"
     communicator = WebsocketCommunicator(
         application,
-        "/ws/calls/",
+        "/ws/desk/",
         headers=[
             (b"cookie", cookie.encode()),
             (b"origin", b"http://127.0.0.1"),
@@ -122,7 +122,7 @@ async def test_unknown_caller_pop_offers_a_new_card_for_the_number(lines, alice)
 async def test_a_websocket_without_a_login_is_closed(db):
     communicator = WebsocketCommunicator(
         application,
-        "/ws/calls/",
+        "/ws/desk/",
         headers=[(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")],
     )
     connected, code = await communicator.connect(timeout=DEADLINE)

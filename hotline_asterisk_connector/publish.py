@@ -1,0 +1,94 @@
+"""Domain events the connector publishes as the call journal changes.
+
+The connector writes the journal and says what happened; the apps that show
+it (the workspace's screen pops, the reports' wallboard) subscribe here and
+decide what their pages are told. Subscribers run synchronously, inside the
+journal's transaction, so they may read the rows the event names; what they
+send to browsers goes through `notify.emit`, which waits for the commit.
+The events and what each subscriber makes of them: docs/websocket-messages.md.
+"""
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hotline_asterisk_connector.models import Call
+
+
+class CallChange(enum.Enum):
+    UPDATED = "updated"  # anything else: opened, queued, an outcome, a message left
+    ANSWERED = "answered"  # a consultant took the call (first answer)
+    ENDED = "ended"  # the caller's side hung up; the journal settled the call
+
+
+@dataclass(frozen=True)
+class CallChanged:
+    call: Call
+    change: CallChange = CallChange.UPDATED
+    # ANSWERED: who took it (None: an unknown device answered).
+    consultant_id: int | None = None
+
+
+@dataclass(frozen=True)
+class LegRung:
+    """A device started ringing for the call; `consultant_id` is None for an unknown one."""
+
+    call: Call
+    consultant_id: int | None
+
+
+@dataclass(frozen=True)
+class LegEnded:
+    """A rung device stopped; `answered` tells whether it had picked up."""
+
+    call: Call
+    consultant_id: int | None
+    answered: bool
+
+
+@dataclass(frozen=True)
+class LegTaken:
+    """A consultant answered a call someone else had answered before (a transfer)."""
+
+    call: Call
+    consultant_id: int
+
+
+@dataclass(frozen=True)
+class PresenceChanged:
+    user_id: int
+    state: str
+    pause_reason: str
+
+
+@dataclass(frozen=True)
+class DevicesChanged:
+    """Whether the consultant's browser phone and smartphone app can be rung changed."""
+
+    user_id: int
+    browser: bool
+    app: bool
+
+
+@dataclass(frozen=True)
+class LineChanged:
+    """How the queue reaches the consultant changed (their choice «on the mobile»)."""
+
+    user_id: int
+
+
+Event = CallChanged | LegRung | LegEnded | LegTaken | PresenceChanged | DevicesChanged | LineChanged
+Subscriber = Callable[[Event], None]
+
+_subscribers: list[Subscriber] = []
+
+
+def subscribe(subscriber: Subscriber) -> None:
+    """Called from an app's `ready()`; subscribing twice is harmless."""
+    if subscriber not in _subscribers:
+        _subscribers.append(subscriber)
+
+
+def publish(event: Event) -> None:
+    for subscriber in list(_subscribers):
+        subscriber(event)
