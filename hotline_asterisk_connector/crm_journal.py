@@ -15,6 +15,12 @@ class ConnectorCallJournal:
             "client_id"
         )
 
+    def served_call_of(self, user: User, client_pk: int) -> bool:
+        calls = Call.objects.filter(client_id=client_pk)
+        return (
+            calls.filter(consultant=user).exists() or calls.filter(legs__consultant=user).exists()
+        )
+
     def calls_of(self, client: Client) -> list[Call]:
         return list(Call.objects.filter(client=client).select_related("consultant"))
 

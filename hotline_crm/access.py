@@ -71,11 +71,9 @@ def serves(user: User, client_pk: int) -> bool:
         return True
     if not is_staff_member(user):
         return False
-    calls = _calls().filter(client_id=client_pk)
     return (
         Consultation.objects.filter(client_id=client_pk, consultant=user).exists()
-        or calls.filter(consultant=user).exists()
-        or calls.filter(legs__consultant=user).exists()
+        or calls.journal().served_call_of(user, client_pk)
         or ClientAccess.objects.filter(
             client_id=client_pk, user=user, reason__in=SERVING_REASONS
         ).exists()

@@ -19,6 +19,10 @@ class CallJournal(Protocol):
         """Ids of the clients whose calls `user` answered or was rung for (one `client_id`
         column, for a subquery)."""
 
+    def served_call_of(self, user: User, client_pk: int) -> bool:
+        """Whether `user` answered or was rung for a call of this one client (cheap probes,
+        not the subquery above filtered to one card)."""
+
     def calls_of(self, client: Client) -> list[Any]:
         """The client's calls, with their consultant."""
 

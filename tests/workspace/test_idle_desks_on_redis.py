@@ -24,8 +24,8 @@ from django.conf import settings
 from django.test import Client as HttpClient
 
 from hotline.channel_layers import redis_layer
-from hotline_asterisk_connector.notify import consultant_group
 from hotline_crm.roles import Role
+from hotline_workspace.screenpop import consultant_group
 from tests.conftest import PASSWORD, make_user
 from tests.support import webapp
 
@@ -97,7 +97,7 @@ async def idle_then_pop(web, redis_url: str, consultants) -> dict[int, list[int]
 
 async def open_desk(web, cookie: str):
     return await websockets.connect(
-        f"ws://127.0.0.1:{web.port}/ws/calls/",
+        f"ws://127.0.0.1:{web.port}/ws/desk/",
         additional_headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"},
         origin=websockets.Origin(web.url),
         # The browser answers pings; its page sends nothing else (no app-level keepalive).
