@@ -65,7 +65,7 @@ def card_outside_safe_hours() -> Client:
 
 def test_a_call_outside_safe_hours_waits_for_confirmation_and_is_audited(pbx, desk, alice):
     client = card_outside_safe_hours()
-    dial = reverse("hotline_asterisk_connector:dial")
+    dial = reverse("hotline_workspace:dial")
 
     refused = desk.post(dial, {"number": "063 765 43 21"})
     assert refused.status_code == 409
