@@ -111,7 +111,14 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Report queries group up to a million rows: with PostgreSQL's stock 4 MB
+    # they sort on disk, and JIT compiling costs more than it saves (measured,
+    # docs/benchmarks-reports.md). Per session, so no server setting is needed.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = env_str(
+        "DATABASE_SESSION_OPTIONS", "-c jit=off -c work_mem=32MB"
+    )
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The browser tests serve the test database from a second process (Daphne),
     # so on SQLite it must be a file, one per test run.
     DATABASES["default"]["TEST"] = {

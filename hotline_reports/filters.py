@@ -78,6 +78,13 @@ class ConsultationFilter:
     age_max: int | None = None
     topic_category_id: int | None = None
     topic_id: int | None = None
+    # Query results shared by the tables of one page: a filter lives for one request.
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def remember(self, key: str, compute: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def consultations(self) -> QuerySet[Consultation]:
         forms = Consultation.objects.filter(
