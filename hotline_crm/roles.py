@@ -51,7 +51,9 @@ def require(check, user: User) -> None:
 
 
 def role_context(request: HttpRequest) -> dict[str, bool]:
-    user = request.user
+    # A request refused before the authentication middleware (a bad Host
+    # header) still renders its error page.
+    user = getattr(request, "user", None) or AnonymousUser()
     return {
         "user_is_consultant": is_consultant(user),
         "user_is_supervisor": is_supervisor(user),

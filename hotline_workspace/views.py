@@ -139,7 +139,10 @@ def desk_page(request: HttpRequest) -> HttpResponse:
         and not open_path.startswith(reverse("hotline_workspace:desk"))
     ):
         open_path = reverse("hotline_crm:workspace")
-    return render(request, "hotline_workspace/desk.html", desk.desk_context(request, open_path))
+    response = render(request, "hotline_workspace/desk.html", desk.desk_context(request, open_path))
+    # The browser phone talks to Asterisk's WebSocket, which is not this origin.
+    response._csp_update = {"connect-src": [desk.websocket_url(request)]}
+    return response
 
 
 @login_required
