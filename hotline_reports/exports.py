@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from hotline import spreadsheets
 from hotline_audit.trail import Kind as AuditKind
 from hotline_audit.trail import record
 from hotline_reports.call_stats import summary_table, worklist_table
@@ -71,9 +72,9 @@ def csv_response(table: Table, filename: str) -> HttpResponse:
     # A byte-order mark so that Excel reads the Cyrillic right.
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(_header(table))
+    writer.writerow([spreadsheets.csv_cell(label) for label in _header(table)])
     for row in _raw_rows(table):
-        writer.writerow(["" if cell is None else cell for cell in row])
+        writer.writerow(["" if cell is None else spreadsheets.csv_cell(cell) for cell in row])
     return response
 
 
@@ -113,6 +114,9 @@ def _write_sheet(workbook: Workbook, table: Table, heading: list[str], used: set
     if table.total is not None:
         for cell in sheet[sheet.max_row]:
             cell.font = bold
+    for row_cells in sheet.iter_rows():
+        for cell in row_cells:
+            spreadsheets.protect_xlsx_cell(cell)
     sheet.column_dimensions["A"].width = 42
     for index in range(2, len(table.columns) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 16
