@@ -1,4 +1,5 @@
-"""The wallboard's websocket: supervisors only; a fresh snapshot after every change."""
+"""The wallboard's websocket: supervisors only; the whole board on connect, then the
+changes (wallboard_events.py) as they come."""
 
 import asyncio
 
@@ -8,11 +9,13 @@ from django.conf import settings
 from django.utils import translation
 
 from hotline_crm.roles import is_supervisor
-from hotline_reports.live import wallboard_snapshot
+from hotline_reports.live import today_message, wallboard_snapshot
 from hotline_reports.wallboard_events import WALLBOARD_GROUP
 
 # Private close code, as the desk's consumer uses: not allowed here.
 CLOSE_NOT_ALLOWED = 4403
+# Today's figures are re-read at most this often, however busy the line is.
+TODAY_EVERY_SECONDS = 1.0
 
 
 class WallboardConsumer(AsyncJsonWebsocketConsumer):
@@ -28,7 +31,8 @@ class WallboardConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(WALLBOARD_GROUP, self.channel_name)
         self.joined = True
         await self.accept()
-        await self.wallboard_update({})
+        # Joined first: a change made while the snapshot is built still arrives after it.
+        await self.send_json(await database_sync_to_async(self._in_language)(wallboard_snapshot))
 
     async def disconnect(self, code: int) -> None:
         if self.refresh is not None:
@@ -39,23 +43,31 @@ class WallboardConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs) -> None:
         """The page only listens; anything it sends is ignored."""
 
-    async def wallboard_update(self, message: dict) -> None:
-        # A burst of events (a call ringing five consultants) becomes one or
-        # two snapshots: while one is being built, later updates only mark it stale.
+    async def wallboard_consultant(self, message: dict) -> None:
+        rows = message["rows"]
+        row = rows.get(self.language()) or rows[settings.LANGUAGE_CODE]
+        await self.send_json({"type": "wallboard.consultant", "consultant": row})
+
+    async def wallboard_call(self, message: dict) -> None:
+        await self.send_json(message)
+
+    async def wallboard_today_changed(self, message: dict) -> None:
+        # However many calls change in a second, today's figures are read once;
+        # a change while they are being read marks them stale for the next round.
         self.stale = True
         if self.refresh is None or self.refresh.done():
-            self.refresh = asyncio.create_task(self._send_fresh_snapshots())
+            self.refresh = asyncio.create_task(self._send_today())
 
-    async def _send_fresh_snapshots(self) -> None:
+    async def _send_today(self) -> None:
         while self.stale:
+            await asyncio.sleep(TODAY_EVERY_SECONDS)
             self.stale = False
-            snapshot = await database_sync_to_async(self._snapshot)()
-            await self.send_json(snapshot)
+            await self.send_json(await database_sync_to_async(today_message)())
 
-    def _snapshot(self) -> dict:
+    def _in_language(self, build) -> dict:
         # Labels in the language the supervisor chose for the pages.
         with translation.override(self.language()):
-            return wallboard_snapshot()
+            return build()
 
     def language(self) -> str:
         chosen = self.scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")

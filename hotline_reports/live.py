@@ -1,8 +1,9 @@
 """The supervisors' wallboard: who is waiting, where every consultant stands, today so far.
 
 Built from the database only: the connector keeps Call rows and the
-ConsultantState table current and sends `{"type": "wallboard.update"}` to the
-Channels group `wallboard` after each change (docs/websocket-messages.md).
+ConsultantState table current; the whole board is built when a wallboard
+opens, and the changes follow as small updates of one row each
+(wallboard_events.py, docs/websocket-messages.md).
 """
 
 from datetime import datetime
@@ -76,6 +77,23 @@ def rung_on_mobile(line: ConsultantLine | None, state: ConsultantState | None) -
     return line.on_mobile or state is None or not state.own_devices_reachable
 
 
+def _consultant(user, state: ConsultantState | None, line: ConsultantLine | None) -> dict:
+    code = PresenceState(state.state) if state else PresenceState.LOGGED_OUT
+    mobile = code != PresenceState.LOGGED_OUT and rung_on_mobile(line, state)
+    return {
+        "id": user.pk,
+        "name": user.get_full_name() or user.get_username(),
+        "state": code.value,
+        # Where the row goes: busiest first (STATE_ORDER), then by name.
+        "rank": STATE_ORDER.index(code),
+        "state_label": str(code.label),
+        "since": _iso(state.since) if state else None,
+        "pause_reason": _pause_reason(state.pause_reason) if state else "",
+        "device": Device.MOBILE.value if mobile else "",
+        "device_label": str(_("on the mobile")) if mobile else "",
+    }
+
+
 def live_state() -> list[dict[str, Any]]:
     """Every consultant (by role, line or known state) with their state and since when."""
     states = {state.user_id: state for state in ConsultantState.objects.all()}
@@ -90,25 +108,52 @@ def live_state() -> list[dict[str, Any]]:
         )
         .distinct()
     )
-    consultants = []
-    for user in users:
-        state = states.get(user.pk)
-        code = PresenceState(state.state) if state else PresenceState.LOGGED_OUT
-        mobile = code != PresenceState.LOGGED_OUT and rung_on_mobile(lines.get(user.pk), state)
-        consultants.append(
-            {
-                "id": user.pk,
-                "name": user.get_full_name() or user.get_username(),
-                "state": code.value,
-                "state_label": str(code.label),
-                "since": _iso(state.since) if state else None,
-                "pause_reason": _pause_reason(state.pause_reason) if state else "",
-                "device": Device.MOBILE.value if mobile else "",
-                "device_label": str(_("on the mobile")) if mobile else "",
-            }
-        )
-    consultants.sort(key=lambda c: (STATE_ORDER.index(PresenceState(c["state"])), c["name"]))
+    consultants = [_consultant(u, states.get(u.pk), lines.get(u.pk)) for u in users]
+    consultants.sort(key=lambda c: (c["rank"], c["name"]))
     return consultants
+
+
+def consultant_state(user_id: int) -> dict[str, Any] | None:
+    """One consultant's wallboard row, as in live_state (None: no such user)."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return None
+    state = ConsultantState.objects.filter(user_id=user_id).first()
+    line = ConsultantLine.objects.filter(user_id=user_id, is_active=True).first()
+    return _consultant(user, state, line)
+
+
+def is_waiting(call: Call) -> bool:
+    """In the queue now (the same test as waiting_calls, on one call in memory)."""
+    return (
+        call.direction == CallDirection.INBOUND
+        and call.queued_at is not None
+        and call.answered_at is None
+        and call.wait_seconds is None
+        and call.ended_at is None
+    )
+
+
+def waiting_entry(call: Call) -> dict[str, Any]:
+    return {"id": call.pk, "since": _iso(call.queued_at), "line": call.dialled_number}
+
+
+def work_to_do() -> dict[str, int]:
+    # By the open statuses, not "not done": an index on status finds the few open ones.
+    return {
+        "to_call_back": CallbackRequest.objects.filter(status__in=OPEN).count(),
+        "voicemails": Voicemail.objects.filter(status__in=OPEN).count(),
+    }
+
+
+def today_message() -> dict[str, Any]:
+    """Today's figures and the open worklist counts, without the consultants and the queue."""
+    return {
+        "type": "wallboard.today",
+        "now": _iso(timezone.now()),
+        "today": today_totals(ReportSettings.load()),
+        **work_to_do(),
+    }
 
 
 def today_totals(report_settings: ReportSettings) -> dict[str, Any]:
@@ -131,7 +176,8 @@ def today_totals(report_settings: ReportSettings) -> dict[str, Any]:
 
 
 def wallboard_snapshot() -> dict[str, Any]:
-    """The whole wallboard as JSON-ready data; sent on connect and after every change."""
+    """The whole wallboard as JSON-ready data: the page's first state, and what a
+    websocket sends on connect; changes follow as small updates (wallboard_events.py)."""
     report_settings = ReportSettings.load()
     waiting = waiting_calls()
     consultants = live_state()
@@ -145,14 +191,10 @@ def wallboard_snapshot() -> dict[str, Any]:
         "waiting": {
             "count": len(waiting),
             "longest_since": _iso(waiting[0].queued_at) if waiting else None,
-            "calls": [
-                {"since": _iso(call.queued_at), "line": call.dialled_number} for call in waiting
-            ],
+            "calls": [waiting_entry(call) for call in waiting],
         },
         "consultants": consultants,
         "counts": counts,
-        # By the open statuses, not "not done": an index on status finds the few open ones.
-        "to_call_back": CallbackRequest.objects.filter(status__in=OPEN).count(),
-        "voicemails": Voicemail.objects.filter(status__in=OPEN).count(),
+        **work_to_do(),
         "today": today_totals(report_settings),
     }

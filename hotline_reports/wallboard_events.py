@@ -1,14 +1,46 @@
-"""The wallboard follows the journal: every domain event the connector publishes
-tells the open wallboards to re-read (docs/websocket-messages.md)."""
+"""The wallboard follows the journal by small updates: what changed, never the whole board.
+
+Every domain event the connector publishes becomes at most one message to
+the `wallboard` group (docs/websocket-messages.md):
+- a consultant's state, devices or line changed: `wallboard.consultant`, that
+  one consultant's row (three indexed reads), with its labels in every
+  language of the pages, as each open wallboard speaks its supervisor's;
+- a call changed: `wallboard.call`, whether it waits in the queue now (no
+  query: the call is in memory), and `wallboard.today_changed`, which each
+  open wallboard answers with today's figures at most once a second;
+- a rung device started or stopped: nothing (the consultant's state follows).
+The full snapshot is built only when a wallboard connects.
+"""
+
+from django.conf import settings
+from django.utils import translation
 
 from hotline_asterisk_connector import notify
-from hotline_asterisk_connector.publish import Event
+from hotline_asterisk_connector.publish import (
+    CallChanged,
+    DevicesChanged,
+    Event,
+    LineChanged,
+    PresenceChanged,
+)
+from hotline_reports.live import consultant_state, is_waiting, waiting_entry
 
 WALLBOARD_GROUP = "wallboard"
-WALLBOARD_UPDATE = {"type": "wallboard.update"}
+TODAY_CHANGED = {"type": "wallboard.today_changed"}
 
 
 def on_event(event: Event) -> None:
-    # The update carries nothing: the consumers rebuild their snapshot, and the
-    # outbox sends one update per journal event however many changes it made.
-    notify.emit(WALLBOARD_GROUP, WALLBOARD_UPDATE)
+    if isinstance(event, PresenceChanged | DevicesChanged | LineChanged):
+        rows = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                rows[code] = consultant_state(event.user_id)
+        if rows[settings.LANGUAGE_CODE] is not None:
+            notify.emit(WALLBOARD_GROUP, {"type": "wallboard.consultant", "rows": rows})
+    elif isinstance(event, CallChanged):
+        call = event.call
+        notify.emit(
+            WALLBOARD_GROUP,
+            {"type": "wallboard.call", "call": waiting_entry(call), "waiting": is_waiting(call)},
+        )
+        notify.emit(WALLBOARD_GROUP, TODAY_CHANGED)

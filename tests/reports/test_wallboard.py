@@ -1,6 +1,8 @@
-"""The wallboard: a supervisor's websocket receives a fresh snapshot whenever the
-connector reports a change; consultants and strangers are refused."""
+"""The wallboard: a supervisor's websocket receives the whole board on connect, then
+one small update per change, which add up to the board a fresh snapshot shows;
+consultants and strangers are refused."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -22,7 +24,7 @@ from hotline_asterisk_connector.models import (
     PresenceState,
 )
 from hotline_crm.roles import Role
-from hotline_reports.consumers import CLOSE_NOT_ALLOWED
+from hotline_reports.consumers import CLOSE_NOT_ALLOWED, TODAY_EVERY_SECONDS
 from hotline_reports.live import wallboard_snapshot
 
 DEADLINE = 10
@@ -65,13 +67,47 @@ async def open_wallboard(headers=None) -> tuple[WebsocketCommunicator, bool, int
     return communicator, connected, code
 
 
-async def snapshot_where(communicator: WebsocketCommunicator, wanted) -> dict:
-    """Snapshots come after every change; wait for the one that shows `wanted`."""
-    while True:
-        message = await communicator.receive_json_from(timeout=DEADLINE)
-        assert message["type"] == "wallboard.snapshot"
-        if wanted(message):
-            return message
+class Board:
+    """The page's copy of the board, updated as wallboard.js updates it."""
+
+    def __init__(self, snapshot: dict) -> None:
+        assert snapshot["type"] == "wallboard.snapshot"
+        self.state = snapshot
+        self.messages = [snapshot["type"]]
+
+    def apply(self, message: dict) -> None:
+        self.messages.append(message["type"])
+        board = self.state
+        if message["type"] == "wallboard.consultant":
+            row = message["consultant"]
+            rows = [c for c in board["consultants"] if c["id"] != row["id"]] + [row]
+            board["consultants"] = sorted(rows, key=lambda c: (c["rank"], c["name"]))
+            board["counts"] = {s: sum(c["state"] == s for c in rows) for s in board["counts"]}
+        elif message["type"] == "wallboard.call":
+            calls = [c for c in board["waiting"]["calls"] if c["id"] != message["call"]["id"]]
+            calls += [message["call"]] if message["waiting"] else []
+            calls.sort(key=lambda c: c["since"])
+            board["waiting"] = {
+                "count": len(calls),
+                "longest_since": calls[0]["since"] if calls else None,
+                "calls": calls,
+            }
+        elif message["type"] == "wallboard.today":
+            for key in ("today", "to_call_back", "voicemails", "now"):
+                board[key] = message[key]
+        else:
+            raise AssertionError(f"unexpected {message['type']}")
+
+
+async def board_where(communicator: WebsocketCommunicator, board: Board, wanted) -> dict:
+    """Apply the updates as they come until the board shows `wanted`."""
+    while not wanted(board.state):
+        board.apply(await communicator.receive_json_from(timeout=DEADLINE))
+    return board.state
+
+
+def without_time(board: dict) -> dict:
+    return {key: value for key, value in board.items() if key not in ("now", "type")}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -79,10 +115,10 @@ async def snapshot_where(communicator: WebsocketCommunicator, wanted) -> dict:
 async def test_supervisor_sees_a_caller_queue_and_a_consultant_take_the_call(carol_headers, alice):
     communicator, connected, _code = await open_wallboard(carol_headers)
     assert connected
-    first = await communicator.receive_json_from(timeout=DEADLINE)
-    assert first["waiting"]["count"] == 0
-    assert [c["name"] for c in first["consultants"]] == ["Аліна"]
-    assert first["consultants"][0]["state"] == "logged_out"
+    board = Board(await communicator.receive_json_from(timeout=DEADLINE))
+    assert board.state["waiting"]["count"] == 0
+    assert [c["name"] for c in board.state["consultants"]] == ["Аліна"]
+    assert board.state["consultants"][0]["state"] == "logged_out"
 
     # The connector's own service functions announce each change to the group.
     queued_at = timezone.now()
@@ -91,16 +127,17 @@ async def test_supervisor_sees_a_caller_queue_and_a_consultant_take_the_call(car
         "wb-1", "wb-1", queued_at, caller, "0800300100"
     )
     await database_sync_to_async(journal.mark_queued)("wb-1", queued_at)
-    waiting = await snapshot_where(communicator, lambda s: s["waiting"]["count"] == 1)
+    waiting = await board_where(
+        communicator, board, lambda b: b["waiting"]["count"] == 1 and b["today"]["received"] == 1
+    )
     assert waiting["waiting"]["longest_since"] == queued_at.isoformat()
-    assert waiting["today"]["received"] == 1
     # Nothing on the wallboard names the caller.
     assert "+380671234567" not in str(waiting)
 
     await database_sync_to_async(presence.set_state)(
         alice.pk, PresenceState.ON_CALL, timezone.now()
     )
-    on_call = await snapshot_where(communicator, lambda s: s["counts"]["on_call"] == 1)
+    on_call = await board_where(communicator, board, lambda b: b["counts"]["on_call"] == 1)
     assert on_call["consultants"][0]["state_label"] == str(PresenceState.ON_CALL.label)
     assert on_call["consultants"][0]["since"] is not None
 
@@ -108,9 +145,38 @@ async def test_supervisor_sees_a_caller_queue_and_a_consultant_take_the_call(car
     await database_sync_to_async(journal.record_leg_answered)(
         "wb-1", "wb-1-leg", answered, "PJSIP/web1001", alice.pk, hold_seconds=30
     )
-    done = await snapshot_where(communicator, lambda s: s["waiting"]["count"] == 0)
-    assert done["today"]["answered"] == 1
+    done = await board_where(
+        communicator, board, lambda b: b["waiting"]["count"] == 0 and b["today"]["answered"]
+    )
     assert done["today"]["service_level"] == 0.0  # waited 30 s, over the 20 s threshold
+    # Only small updates after the first snapshot, and they add up to a fresh one.
+    assert board.messages.count("wallboard.snapshot") == 1
+    assert without_time(board.state) == without_time(
+        await database_sync_to_async(wallboard_snapshot)()
+    )
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("channel_layer")
+async def test_a_burst_of_changes_reads_todays_figures_once(carol_headers, alice):
+    communicator, connected, _code = await open_wallboard(carol_headers)
+    assert connected
+    board = Board(await communicator.receive_json_from(timeout=DEADLINE))
+    at = timezone.now()
+    started = time.monotonic()
+    for n in range(10):
+        await database_sync_to_async(journal.open_inbound_call)(
+            f"wb-b{n}", f"wb-b{n}", at, journal.Caller(number=""), "0800300100"
+        )
+        await database_sync_to_async(journal.mark_queued)(f"wb-b{n}", at)
+    await board_where(
+        communicator, board, lambda b: b["waiting"]["count"] == 10 and b["today"]["received"] == 10
+    )
+    # One call update per change; today's figures at most once a second.
+    seconds = time.monotonic() - started
+    assert board.messages.count("wallboard.call") == 20
+    assert board.messages.count("wallboard.today") <= seconds / TODAY_EVERY_SECONDS + 1
     await communicator.disconnect()
 
 
@@ -130,6 +196,14 @@ async def test_snapshot_speaks_the_supervisors_language(carol_headers, alice):
     assert connected
     first = await communicator.receive_json_from(timeout=DEADLINE)
     assert first["consultants"][0]["state_label"] == "Logged out"
+    # The updates too, although the connector that sends them speaks Ukrainian.
+    await database_sync_to_async(presence.set_state)(
+        alice.pk, PresenceState.PAUSED, timezone.now(), pause_reason=PauseReason.BREAK
+    )
+    update = await communicator.receive_json_from(timeout=DEADLINE)
+    assert update["type"] == "wallboard.consultant"
+    assert update["consultant"]["state_label"] == "Paused"
+    assert update["consultant"]["pause_reason"] == "Break"
     await communicator.disconnect()
 
 

@@ -1,5 +1,6 @@
-// The supervisors' wallboard: one websocket, a full snapshot after every change,
-// timers ticking in the page between snapshots. No framework, no innerHTML.
+// The supervisors' wallboard: one websocket, the whole board when it connects, then
+// small updates (one consultant, one call, today's figures) applied to the page's own
+// copy; timers tick in the page. No framework, no innerHTML.
 (function () {
   "use strict";
 
@@ -67,13 +68,49 @@
 
   function render(data) {
     snapshot = data;
-    clockOffset = Date.parse(data.now) - Date.now();
     board.querySelectorAll("[data-field]").forEach((element) => {
       element.textContent = format(lookup(data, element.dataset.field), element.dataset.format);
     });
     board.querySelector("[data-tile=waiting]").classList.toggle("alert", data.waiting.count > 0);
     renderConsultants(data.consultants);
     tick();
+  }
+
+  // The updates, applied to the page's copy of the board (docs/websocket-messages.md).
+  function updateConsultant(consultant) {
+    const others = snapshot.consultants.filter((c) => c.id !== consultant.id);
+    others.push(consultant);
+    others.sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name, language));
+    snapshot.consultants = others;
+    Object.keys(snapshot.counts).forEach((state) => {
+      snapshot.counts[state] = others.filter((c) => c.state === state).length;
+    });
+  }
+
+  function updateCall(call, waiting) {
+    const calls = snapshot.waiting.calls.filter((c) => c.id !== call.id);
+    if (waiting) calls.push(call);
+    calls.sort((a, b) => Date.parse(a.since) - Date.parse(b.since));
+    snapshot.waiting = {
+      count: calls.length,
+      longest_since: calls.length ? calls[0].since : null,
+      calls: calls,
+    };
+  }
+
+  function apply(data) {
+    // Only the snapshot and today's figures carry the server's time.
+    if (data.now) clockOffset = Date.parse(data.now) - Date.now();
+    if (data.type === "wallboard.snapshot") return render(data);
+    if (data.type === "wallboard.consultant") updateConsultant(data.consultant);
+    else if (data.type === "wallboard.call") updateCall(data.call, data.waiting);
+    else if (data.type === "wallboard.today") {
+      snapshot.today = data.today;
+      snapshot.to_call_back = data.to_call_back;
+      snapshot.voicemails = data.voicemails;
+      snapshot.now = data.now;
+    } else return;
+    render(snapshot);
   }
 
   function tick() {
@@ -99,8 +136,7 @@
       show("Live");
     });
     socket.addEventListener("message", (event) => {
-      const data = JSON.parse(event.data);
-      if (data.type === "wallboard.snapshot") render(data);
+      apply(JSON.parse(event.data));
     });
     socket.addEventListener("close", (event) => {
       if (event.code === 4403) {
@@ -113,7 +149,7 @@
     });
   }
 
-  render(snapshot);
+  apply(snapshot);
   setInterval(tick, 1000);
   connect();
 })();
