@@ -3,7 +3,10 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+
+_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
 class NoStore:
@@ -22,3 +25,21 @@ class NoStore:
         if "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
         return response
+
+
+class RefuseNulBytes:
+    """No form or address has a use for a NUL character, and PostgreSQL refuses
+    one in any text: a request carrying one gets the Ukrainian 400 page instead
+    of a database error wherever a view reads the value without a form."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        values = [request.GET]
+        if request.method == "POST" and request.content_type in _FORM_TYPES:
+            values.append(request.POST)
+        for query in values:
+            if any("\x00" in key or "\x00" in "".join(vals) for key, vals in query.lists()):
+                return render(request, "400.html", status=400)
+        return self.get_response(request)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hotline_accounts import idle, second_factor, sessions, signin
-from hotline_accounts.forms import CodeForm, EnrolForm
+from hotline_accounts.forms import CodeForm, EnrolForm, SignInForm
 from hotline_accounts.policy import second_factor_required
 
 
@@ -19,6 +19,7 @@ class PasswordStep(auth_views.LoginView):
     """The first step; django-axes counts its failures and locks the name out."""
 
     redirect_authenticated_user = True
+    authentication_form = SignInForm
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()

@@ -118,7 +118,8 @@ def may_see_client(user: User, client: Client) -> bool:
 
 def call_to_document(user: User, client: Client, call_id: str | None) -> Any | None:
     """The client's call a new form may be attached to: one the user handled, not yet documented."""
-    if not call_id or not call_id.isdigit():
+    # More than 18 digits is no id (PostgreSQL's bigint), just a database error.
+    if not call_id or not call_id.isdigit() or len(call_id) > 18:
         return None
     consultant = None if is_supervisor(user) else user
     return calls.journal().undocumented_call(client, int(call_id), consultant)

@@ -45,7 +45,7 @@ def parse_range(header: str, size: int) -> ByteRange | None:
     match = _RANGE.match(header.strip().replace(" ", ""))
     if not match:
         return None
-    first, last = match.groups()
+    first, last = (_bounded(group) for group in match.groups())
     if not first and not last:
         return None
     if not first:
@@ -58,6 +58,12 @@ def parse_range(header: str, size: int) -> ByteRange | None:
     if start >= size or end < start:
         raise Unsatisfiable
     return ByteRange(start, end)
+
+
+def _bounded(digits: str) -> str:
+    """More than 18 digits is beyond any file (and beyond what int() will parse
+    from a string of 5,000): the same as the largest such number."""
+    return "9" * 18 if len(digits) > 18 else digits
 
 
 def resolve(directory: Path, name: str) -> Path:

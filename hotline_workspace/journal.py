@@ -173,7 +173,8 @@ class Position:
     def parse(cls, text: str | None) -> "Position | None":
         """From the URL's "<microseconds since 1970>-<id>"; anything else is no position."""
         stamp, _dash, pk = (text or "").partition("-")
-        if not (stamp.isdigit() and pk.isdigit()) or len(stamp) > 20:
+        # Ids fit in 18 digits (PostgreSQL's bigint); longer is no position.
+        if not (stamp.isdigit() and pk.isdigit()) or len(stamp) > 20 or len(pk) > 18:
             return None
         try:
             at = _EPOCH + datetime.timedelta(microseconds=int(stamp))
