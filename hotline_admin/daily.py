@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from hotline_admin import backup, retention
 from hotline_admin.models import DailyJob, MaintenanceSettings
+from hotline_asterisk_connector import reconcile
 from hotline_reports import rollup
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,9 @@ logger = logging.getLogger(__name__)
 RETENTION = "retention"
 ROLLUP = "rollup"
 BACKUP = "backup"
+RECONCILE = "reconcile"
+# The nightly check covers the last two days, so a day is never skipped.
+_RECONCILE_WINDOW = datetime.timedelta(days=2)
 
 
 def claim(name: str, today: datetime.date, now: datetime.datetime) -> bool:
@@ -53,6 +57,11 @@ def _backup_and_prune(keep: int) -> str:
     return f"{archive.name}; old backups removed: {len(removed)}"
 
 
+def _reconcile(now: datetime.datetime) -> str:
+    found = reconcile.reconcile(now - _RECONCILE_WINDOW, trigger="nightly")
+    return f"calls checked: {found.calls_checked}; differences: {len(found.differences)}"
+
+
 def is_due(policy: MaintenanceSettings, now: datetime.datetime) -> bool:
     return timezone.localtime(now).time() >= policy.daily_jobs_at
 
@@ -73,6 +82,9 @@ def run_due_jobs(now: datetime.datetime | None = None) -> list[str]:
         yesterday = today - datetime.timedelta(days=1)
         _run(ROLLUP, lambda: f"days rolled up: {rollup.refresh(until=yesterday)}")
         ran.append(ROLLUP)
+    if claim(RECONCILE, today, now):
+        _run(RECONCILE, lambda: _reconcile(now))
+        ran.append(RECONCILE)
     if policy.daily_backup and claim(BACKUP, today, now):
         _run(BACKUP, lambda: _backup_and_prune(policy.backups_keep))
         ran.append(BACKUP)

@@ -74,6 +74,11 @@ class Caller:
         return cls(number=number, name="" if name == "<unknown>" else name)
 
 
+def rank(disposition: str) -> int:
+    """How much an outcome says about a call (see _RANK)."""
+    return _RANK[Disposition(disposition)]
+
+
 def identify_client(number: str) -> Client | None:
     """The card whose phone matches `number` (E.164), or None for an unknown caller."""
     phone = normalise(number)

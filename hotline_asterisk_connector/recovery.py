@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
-from hotline_asterisk_connector import cdr, journal, notify, presence
+from hotline_asterisk_connector import cdr, journal, notify, presence, reconcile
 from hotline_asterisk_connector.ami.protocol import Message
 from hotline_asterisk_connector.events import EventRouter
 from hotline_asterisk_connector.models import Call, CallDirection
@@ -52,9 +52,17 @@ def resynchronise(
             # Every call the journal holds open may have changed while we were
             # away (answered, ended): Asterisk's records decide its outcome.
             journal.mark_records_pending(_open_linkedids())
-            recover_ended_calls(router, live_linkedids, _recovery_start())
+            since = _recovery_start()
+            recover_ended_calls(router, live_linkedids, since)
             close_orphaned_calls(live_linkedids)
             adopt_live_calls(channels)
+            # The product checks itself: what it now holds against Asterisk's records.
+            report = reconcile.reconcile(since, live=live_linkedids, trigger="reconnect")
+            if report.differences:
+                log.error(
+                    "The journal differs from Asterisk's records after reconnecting: %s",
+                    "; ".join(report.differences),
+                )
     return outbox
 
 

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 from hotline_admin import status
 from hotline_admin.models import AppliedChange, DailyJob
 from hotline_admin.views.access import administrator_required
-from hotline_asterisk_connector.models import ConsultantLine, Trunk
+from hotline_asterisk_connector.models import ConsultantLine, Reconciliation, Trunk
 
 
 @administrator_required
@@ -42,5 +42,6 @@ def status_page(request: HttpRequest) -> HttpResponse:
             "lines": lines,
             "changes": AppliedChange.objects.select_related("user")[:20],
             "jobs": DailyJob.objects.all(),
+            "reconciliation": Reconciliation.objects.first(),
         },
     )

@@ -6,6 +6,7 @@ from hotline_asterisk_connector.models.calls import (
     CallLeg,
     Device,
     Disposition,
+    Reconciliation,
     Voicemail,
     WorkStatus,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "PbxSettings",
     "PresenceState",
     "QueueStrategy",
+    "Reconciliation",
     "ScheduleException",
     "Trunk",
     "Voicemail",

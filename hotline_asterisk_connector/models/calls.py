@@ -241,3 +241,24 @@ class CallbackRequest(WorklistItem):
         verbose_name = _("callback request")
         verbose_name_plural = _("callback requests")
         indexes = [models.Index(fields=["status", "created_at"], name="callback_status_idx")]
+
+
+class Reconciliation(models.Model):
+    """One comparison of the journal with Asterisk's own records (reconcile.py)."""
+
+    checked_at = models.DateTimeField(_("checked"), default=timezone.now)
+    since = models.DateTimeField(_("calls since"))
+    trigger = models.CharField(_("run by"), max_length=20)
+    calls_checked = models.PositiveIntegerField(_("calls checked"), default=0)
+    differences = models.PositiveIntegerField(_("differences"), default=0)
+    fixed = models.PositiveIntegerField(_("corrected"), default=0)
+    details = models.TextField(_("differences found"), blank=True)
+
+    class Meta:
+        verbose_name = _("reconciliation with the PBX")
+        verbose_name_plural = _("reconciliations with the PBX")
+        ordering = ["-checked_at"]
+        get_latest_by = "checked_at"
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M}: {self.differences}"

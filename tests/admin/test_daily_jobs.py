@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 from hotline_admin import backup
 from hotline_admin.daily import run_due_jobs
 from hotline_admin.models import DailyJob, MaintenanceSettings
+from hotline_asterisk_connector.models import Reconciliation
 
 KYIV = ZoneInfo("Europe/Kyiv")
 
@@ -18,11 +19,12 @@ def test_nothing_runs_before_the_set_time(db):
 
 
 def test_retention_then_backup_run_once_a_day(db):
-    assert run_due_jobs(at(20, 3, 0)) == ["retention", "rollup", "backup"]
+    assert run_due_jobs(at(20, 3, 0)) == ["retention", "rollup", "reconcile", "backup"]
     assert run_due_jobs(at(20, 3, 1)) == []
+    assert Reconciliation.objects.get().trigger == "nightly"
     assert run_due_jobs(at(20, 23, 59)) == []
     assert len(backup.list_backups()) == 1
-    assert run_due_jobs(at(21, 3, 0)) == ["retention", "rollup", "backup"]
+    assert run_due_jobs(at(21, 3, 0)) == ["retention", "rollup", "reconcile", "backup"]
     job = DailyJob.objects.get(name="backup")
     assert job.succeeded
     assert job.last_run_on == datetime.date(2026, 11, 21)
@@ -30,7 +32,7 @@ def test_retention_then_backup_run_once_a_day(db):
 
 
 def test_a_late_start_still_runs_the_days_jobs(db):
-    assert run_due_jobs(at(20, 15, 0)) == ["retention", "rollup", "backup"]
+    assert run_due_jobs(at(20, 15, 0)) == ["retention", "rollup", "reconcile", "backup"]
 
 
 def test_old_daily_backups_are_pruned_to_the_set_count(db, storage):
@@ -54,14 +56,14 @@ def test_daily_backup_can_be_switched_off(db):
     policy = MaintenanceSettings.load()
     policy.daily_backup = False
     policy.save()
-    assert run_due_jobs(at(20, 3, 0)) == ["retention", "rollup"]
+    assert run_due_jobs(at(20, 3, 0)) == ["retention", "rollup", "reconcile"]
     assert backup.list_backups() == []
 
 
 def test_a_failing_job_is_recorded_and_does_not_stop_the_next(db, storage, settings):
     storage["BACKUP_DIR"].rmdir()
     settings.BACKUP_DIR = storage["BACKUP_DIR"] / "missing" / "\0bad"
-    assert run_due_jobs(at(20, 3, 0)) == ["retention", "rollup", "backup"]
+    assert run_due_jobs(at(20, 3, 0)) == ["retention", "rollup", "reconcile", "backup"]
     job = DailyJob.objects.get(name="backup")
     assert not job.succeeded
     assert job.result

@@ -9,7 +9,7 @@ from django.db import OperationalError, connections
 
 from hotline_asterisk_connector.connector import Backoff, Connector
 from hotline_asterisk_connector.events import EventRouter
-from hotline_asterisk_connector.models import Call
+from hotline_asterisk_connector.models import Call, Reconciliation
 from tests.connector.scripted_ami import ScriptedAmi
 
 DEADLINE = 10
@@ -88,6 +88,8 @@ async def test_reconnects_after_the_connection_drops_and_resynchronises(ami):
     assert ami.connections == 2
     assert asked.count("QueueStatus") == 2
     assert asked.count("CoreShowChannels") == 2
+    # Each reconnection checked the journal against Asterisk's records.
+    assert await Reconciliation.objects.filter(trigger="reconnect").acount() == 2
 
 
 @pytest.mark.django_db(transaction=True)

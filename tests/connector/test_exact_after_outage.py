@@ -8,7 +8,6 @@ and the records' merge only filled empty fields. Times below are worked out by
 hand from the rows and events.
 """
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,18 +15,12 @@ import pytest
 from hotline_asterisk_connector import journal, notify, recovery
 from hotline_asterisk_connector.ami.protocol import Message
 from hotline_asterisk_connector.events import EventRouter
-from hotline_asterisk_connector.models import Call, ConsultantLine, Disposition
+from hotline_asterisk_connector.models import Call, Disposition
 from hotline_workspace.models import MissedCall
 
 T0 = datetime(2026, 11, 25, 10, 0, 0, tzinfo=UTC)
 LINKEDID = "hotline-1764064800.1"
 CALLER_CHANNEL = "PJSIP/trunk-kyivstar-00000001"
-COLUMNS = (
-    "AcctId, calldate, start_epoch, answer_epoch, end_epoch, clid, src, dst, dcontext, "
-    "channel, dstchannel, lastapp, lastdata, duration, billsec, disposition, uniqueid, "
-    "linkedid, userfield, did, recording"
-)
-INSERT = f"INSERT INTO cdr VALUES ({','.join('?' * len(COLUMNS.split(',')))})"  # noqa: S608
 
 
 def at(seconds: float) -> datetime:
@@ -36,32 +29,6 @@ def at(seconds: float) -> datetime:
 
 def epoch(seconds: float) -> str:
     return f"{at(seconds).timestamp():.6f}"
-
-
-@pytest.fixture
-def records(settings, tmp_path):
-    """Asterisk's master.db, as cdr_sqlite3_custom writes it."""
-    settings.HOTLINE_ASTERISK_DIR = tmp_path
-    (tmp_path / "log").mkdir()
-    database = sqlite3.connect(tmp_path / "log" / "master.db")
-    database.execute(f"CREATE TABLE cdr ({COLUMNS.replace(',', ' TEXT,')} TEXT)")
-
-    def write(*rows: dict) -> None:
-        for row in rows:
-            values = [row.get(column.strip(), "") for column in COLUMNS.split(",")]
-            database.execute(INSERT, values)
-        database.commit()
-
-    yield write
-    database.close()
-
-
-@pytest.fixture
-def alice_line(alice):
-    ConsultantLine.objects.create(
-        user=alice, extension="101", webrtc_password="a", sip_password="b"
-    )
-    return alice
 
 
 def answered_rows() -> list[dict]:

@@ -1,0 +1,41 @@
+"""Fixtures of the connector's tests: Asterisk's call records and a consultant's line."""
+
+import sqlite3
+
+import pytest
+
+from hotline_asterisk_connector.models import ConsultantLine
+
+# Asterisk's CDR table, as cdr_sqlite3_custom writes it (asterisk/templates).
+COLUMNS = (
+    "AcctId, calldate, start_epoch, answer_epoch, end_epoch, clid, src, dst, dcontext, "
+    "channel, dstchannel, lastapp, lastdata, duration, billsec, disposition, uniqueid, "
+    "linkedid, userfield, did, recording"
+)
+INSERT = f"INSERT INTO cdr VALUES ({','.join('?' * len(COLUMNS.split(',')))})"  # noqa: S608
+
+
+@pytest.fixture
+def records(settings, tmp_path):
+    """Asterisk's master.db, as cdr_sqlite3_custom writes it."""
+    settings.HOTLINE_ASTERISK_DIR = tmp_path
+    (tmp_path / "log").mkdir()
+    database = sqlite3.connect(tmp_path / "log" / "master.db")
+    database.execute(f"CREATE TABLE cdr ({COLUMNS.replace(',', ' TEXT,')} TEXT)")
+
+    def write(*rows: dict) -> None:
+        for row in rows:
+            values = [row.get(column.strip(), "") for column in COLUMNS.split(",")]
+            database.execute(INSERT, values)
+        database.commit()
+
+    yield write
+    database.close()
+
+
+@pytest.fixture
+def alice_line(alice):
+    ConsultantLine.objects.create(
+        user=alice, extension="101", webrtc_password="a", sip_password="b"
+    )
+    return alice
