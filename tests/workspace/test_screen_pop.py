@@ -129,3 +129,30 @@ async def test_a_websocket_without_a_login_is_closed(db):
     assert not connected
     assert code == 4403
     await asyncio.sleep(0)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_consultants_page_hears_that_the_app_went_away_and_stays_open(lines, alice):
+    """A DeviceStateChange of her app: the page is told, and keeps receiving pops."""
+    alice_page = await connect_as("alice")
+    connector = Connector(AmiConfig("127.0.0.1", 1, "x", "y"))
+    gone = Message(
+        {"Event": "DeviceStateChange", "Device": "PJSIP/sip1001", "State": "UNAVAILABLE"}
+    )
+    await sync_to_async(_registered_app)(alice)
+
+    await connector.apply([gone])
+    message = await alice_page.receive_json_from(timeout=DEADLINE)
+    assert message == {"type": "devices.changed", "browser": False, "app": False}
+
+    await connector.apply(inbound("0671234567", "Оксана К."))
+    await connector.aclose()
+    pop = await alice_page.receive_json_from(timeout=DEADLINE)
+    assert pop["type"] == "call.ringing"
+    await alice_page.disconnect()
+
+
+def _registered_app(user) -> None:
+    from hotline_asterisk_connector.models import ConsultantState
+
+    ConsultantState.objects.create(user=user, app_reachable=True)
