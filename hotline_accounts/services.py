@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from hotline_accounts import second_factor, sessions
+from hotline_audit.trail import Kind, record
 
 
 def reset_second_factor(request: HttpRequest, person: User) -> None:
@@ -15,9 +16,11 @@ def reset_second_factor(request: HttpRequest, person: User) -> None:
     the next sign-in enrols a new phone."""
     second_factor.remove_all(person)
     sessions.sign_out_everywhere(person)
+    record(Kind.SECOND_FACTOR_RESET, request=request, obj=person, detail=person.get_username())
 
 
 def unlock(request: HttpRequest, username: str) -> int:
+    record(Kind.LOCKOUT_UNLOCK, request=request, detail=username)
     return axes_reset(username=username)
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from hotline_accounts import idle, second_factor, sessions, signin
 from hotline_accounts.forms import CodeForm, EnrolForm, SignInForm
 from hotline_accounts.policy import second_factor_required
+from hotline_audit.trail import Kind, record
 
 
 class PasswordStep(auth_views.LoginView):
@@ -53,6 +54,7 @@ def code_step(request: HttpRequest) -> HttpResponse:
                     % {"left": left},
                 )
             return HttpResponseRedirect(next_url)
+        record(Kind.SIGN_IN_FAILED, request=request, detail=f"{user.get_username()}: second factor")
         form.add_error("code", _("This code is wrong or has expired. Try the newest one."))
     return render(request, "hotline_accounts/code.html", {"form": form})
 

@@ -66,3 +66,14 @@ def test_nobody_below_administrator_opens_the_staff_page(alice, carol):
             browser.post(reverse("accounts:staff_action", args=[user.pk, "unlock"])).status_code
             == 403
         )
+
+
+def test_an_unlock_is_in_the_audit_trail(alice, dave):
+    from hotline_audit.models import AuditEvent
+
+    wrong_passwords("alice", 5)
+    admin = Browser()
+    admin.force_login(dave)
+    admin.post(reverse("accounts:staff_action", args=[alice.pk, "unlock"]))
+    event = AuditEvent.objects.get(kind="lockout_unlock")
+    assert (event.user, event.detail) == (dave, "alice")

@@ -133,3 +133,13 @@ def test_the_desk_keeps_the_session_alive_only_while_in_the_queue(alice):
     response = browser.post(keep_alive)
     assert response.status_code == 401
     assert not signed_in(browser)
+
+
+def test_a_second_factor_reset_is_in_the_audit_trail(carol, dave):
+    from hotline_audit.models import AuditEvent
+
+    admin = Browser()
+    admin.force_login(dave)
+    admin.post(reverse("accounts:staff_action", args=[carol.pk, "reset-second-factor"]))
+    event = AuditEvent.objects.get(kind="second_factor_reset")
+    assert (event.user, event.detail) == (dave, "carol")

@@ -137,3 +137,12 @@ def test_a_session_without_the_second_factor_is_signed_out(carol):
     response = browser.get(reverse("hotline_crm:workspace"))
     assert response["Location"].startswith(reverse("login"))
     assert not signed_in(browser)
+
+
+def test_a_wrong_code_is_in_the_audit_trail(carol):
+    from hotline_audit.models import AuditEvent
+
+    browser = Browser()
+    sign_in_with_password(browser, carol)
+    browser.post(reverse("accounts:code"), {"code": "000000x"})
+    assert AuditEvent.objects.filter(kind="sign_in_failed", detail="carol: second factor").exists()
