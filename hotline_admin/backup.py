@@ -42,7 +42,9 @@ SUFFIX = ".tar.gz"
 
 # Rebuilt by `migrate` on any installation, or worthless after a restore:
 # content types and permissions are referred to by natural keys instead.
-EXCLUDED_MODELS = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+# The sign-in attempts (axes) are a lockout counter, not the NGO's data: a
+# restore starts them afresh rather than replaying old lockouts and addresses.
+EXCLUDED_MODELS = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
 NATURAL_KEY_MODELS = (ContentType, Permission)
 
 

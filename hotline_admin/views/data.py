@@ -123,7 +123,10 @@ def _restore(request: HttpRequest, archive: Path) -> HttpResponse:
     record(Kind.BACKUP_RESTORE, request=request, detail=archive.name)
     change = apply_changes(None, _("Restore from a backup"))
     # The restored database has no sessions: everyone, this administrator
-    # included, signs in again, with the passwords the backup holds.
+    # included, signs in again, with the passwords the backup holds. The
+    # request's own session row is gone too, so it starts afresh rather than
+    # being saved back under a key that no longer exists.
+    request.session.flush()
     return render(
         request,
         "hotline_admin/restored.html",
