@@ -176,3 +176,31 @@ def test_on_the_mobile_by_choice_rings_only_the_mobile(pbx, alice):
     assert rang(pbx, "PJSIP/sip101-", since)
     assert not rang(pbx, "PJSIP/trunk-", since)
     pbx.hang_up(connect["Channel"])
+
+
+def test_a_phone_that_stops_answering_is_passed_over_for_the_mobile(pbx, alice):
+    """A dead laptop or a lost network: the registration stays, but the phone no
+    longer answers Asterisk's qualify; once it is unreachable the mobile rings."""
+    pbx.add_trunks()
+    line = pbx.add_consultant(alice, "101", mobile_number="067 765 43 21")
+    pbx.settings(wrapup_seconds=0)
+    pbx.apply()
+    kyivstar = CARRIERS["kyivstar"]
+    pbx.sipp.answering("mobile", kyivstar.address, pbx.carrier_ports["kyivstar"])
+    phone = pbx.phone(line)
+    pbx.log_in(line)
+    phone.stop()  # gone without a word: no un-registration
+    pbx.asterisk.wait_until(
+        lambda: pbx.sipp.device_state(line.sip_endpoint) == "Unavailable",
+        "the silent phone seen unreachable",
+        timeout=90,
+    )
+
+    pbx.call("tollfree", "0502223344")
+    linkedid = pbx.inbound("0502223344")["Linkedid"]
+    dial = pbx.dial_to("kyivstar", pbx.mark)
+    pbx.wait_app(dial["DestChannel"], "Read", "mobile-confirm", since=pbx.mark)
+    pbx.press(dial["DestChannel"], "1")
+    connect = pbx.ami.wait_for(event("AgentConnect", Linkedid=linkedid), since=pbx.mark)
+    assert not rang(pbx, "PJSIP/sip101-", pbx.mark)
+    pbx.hang_up(connect["Channel"])
