@@ -195,6 +195,8 @@ run_manage() {
         . "$ENV_FILE"
         set +a
         cd "$APP_DIR"
+        # As the services (UMask=0007): what the app makes, Asterisk's user may write.
+        umask 0007
         setpriv --reuid="$APP_USER" --regid="$APP_USER" --init-groups --inh-caps=-all \
             env HOME="$PREFIX" "$VENV/bin/python" manage.py "$@"
     )

@@ -108,6 +108,8 @@ def test_systemd_accepts_every_unit(rendered):
     # Asterisk drops root for its own user, and a stop waits for the calls to end.
     assert re.search(r"^ExecStart=.*/asterisk/run.sh \S+ -f -U \S+ -G \S+$", asterisk, re.M)
     assert "core stop when convenient" in asterisk
+    # Asterisk's user could read its own environment: it gets none of the app's secrets.
+    assert "\nEnvironmentFile=" not in asterisk
     web = (rendered / "etc/systemd/system/hotline-web.service").read_text()
     assert "--bind 127.0.0.1" in web and "EnvironmentFile=" in web
 
