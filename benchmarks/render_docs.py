@@ -120,14 +120,19 @@ def pages_doc() -> str:
     for result in runs:
         slowest = max(result.figures, key=lambda f: f.p95)
         load = result.uptime_at_start.rsplit("load average:", 1)[-1].strip()
+        started = result.started_at.replace("+00:00", "")
         out.append(
-            f"| {result.started_at} | `{result.commit}` | {size(result.parameters['calls'])} "
+            f"| {started} | `{result.commit}` | {size(result.parameters['calls'])} "
             f"| {result.parameters.get('label', '')} | {load} | {len(result.figures)} "
             f"| {sum(f.p95 >= LIMIT_MS for f in result.figures)} "
             f"| {slowest.p95:,.0f} ({slowest.group}, {slowest.name}) |"
         )
     out += ["", *growth(by_size)]
     return "\n".join(out) + "\n"
+
+
+def _load(result: Result) -> str:
+    return result.uptime_at_start.rsplit("load average:", 1)[-1].split(",")[0].strip()
 
 
 def growth(by_size: dict[int, list[Result]]) -> list[str]:
@@ -139,17 +144,21 @@ def growth(by_size: dict[int, list[Result]]) -> list[str]:
     out = [
         "## Growth",
         "",
-        "The cost of each page as the journal grows (about 330,000 calls and 100,000 forms "
-        "a year at the generator's pace), from the newest run at each size: median / p95, "
-        "ms. The data sets are generated the same way (three years, 30 forms per 100 "
-        "calls), so a bigger set is a busier line, not a longer one; the period pages "
-        "grow with the calls in the period.",
+        "The cost of each page as the journal grows, from the newest run at each size: "
+        "median / p95, ms. The data sets are generated the same way (over three years, "
+        "with forms in the same proportion to calls), so a bigger set is a busier line, "
+        "not a longer one; the period pages grow with the calls in the period. Each "
+        "column's machine load (1-minute average at the start of its run) is in its "
+        "heading: on this shared machine a column measured under a heavier load is slower "
+        "for that reason too.",
         "",
     ]
     if missing:
         out += [f"Not measured yet: {', '.join(missing)} calls.", ""]
     out += [
-        "| | | " + " | ".join(f"{size(s)} calls" for s in sizes) + " |",
+        "| | | "
+        + " | ".join(f"{size(s)} calls, load {_load(by_size[s][-1])}" for s in sizes)
+        + " |",
         "| --- | --- | " + " | ".join("---:" for _ in sizes) + " |",
     ]
     for key in names:
