@@ -43,7 +43,7 @@ def pop(number: int) -> dict:
 
 
 @pytest.fixture
-def consultants(transactional_db) -> list[tuple[int, str]]:
+def consultants(role_groups) -> list[tuple[int, str]]:
     """Twenty consultants, each logged in: (user id, session cookie)."""
     desks = []
     for index in range(DESKS):
@@ -111,3 +111,45 @@ async def collect(socket, user_id: int, received: dict[int, list[int]]) -> None:
             message = json.loads(await socket.recv())
             if message["type"] == "call.ringing":
                 received[user_id].append(message["call"]["call_id"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pops_resume_after_redis_restarts(web, redis_server, consultants):
+    """Redis keeps nothing across a restart (as production runs it). The desk's
+    consumer loses its Redis connection and closes the socket (1011); the page,
+    like desk.js, opens it again a second later and pops reach it again."""
+    user_id, cookie = consultants[0]
+
+    async def scenario() -> dict:
+        socket = await open_desk(web, cookie)
+        redis_server.restart()
+        layer = RedisChannelLayer(**redis_layer(redis_server.url)["CONFIG"])
+        number = 0
+        async with asyncio.timeout(DEADLINE):
+            while True:
+                number += 1
+                await layer.group_send(consultant_group(user_id), pop(number))
+                try:
+                    async with asyncio.timeout(0.5):
+                        message = json.loads(await socket.recv())
+                except TimeoutError:
+                    continue
+                except websockets.ConnectionClosed:
+                    socket = await reopen_like_the_page(web, cookie)
+                    continue
+                await socket.close()
+                return message
+
+    message = asyncio.run(scenario())
+    assert message["type"] == "call.ringing"
+
+
+async def reopen_like_the_page(web, cookie: str):
+    """desk.js: wait 1 s, then twice as long after each refusal."""
+    delay = 1.0
+    while True:
+        await asyncio.sleep(delay)
+        try:
+            return await open_desk(web, cookie)
+        except (websockets.InvalidStatus, OSError):
+            delay = min(delay * 2, 30)
