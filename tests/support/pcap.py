@@ -75,3 +75,27 @@ def prepare(directory: Path) -> Path:
         press += _relative(speech[1:], press[-1][0] + 0.02)
         _write(directory / f"press-{name}.pcap", header, press)
     return directory
+
+
+def long_talk(directory: Path, seconds: float) -> Path:
+    """Replace talk.pcap with `seconds` of speech: the sample, repeated with RTP
+    sequence numbers and timestamps running on, as one long utterance."""
+    header, speech = _records(SOURCE / "g711a.pcap")
+    sample = _relative(speech, 0.0)
+    length = sample[-1][0] + 0.02
+    packets: list[tuple[float, bytes]] = []
+    repeat = 0
+    while repeat * length < seconds:
+        for moment, packet in sample:
+            rtp = _ETHERNET + (packet[_ETHERNET] & 0x0F) * 4 + 8
+            sequence, stamp = struct.unpack_from("!HI", packet, rtp + 2)
+            shift = repeat * len(sample)
+            moved = struct.pack(
+                "!HI", (sequence + shift) & 0xFFFF, (stamp + shift * 160) & 0xFFFFFFFF
+            )
+            packets.append(
+                (repeat * length + moment, packet[: rtp + 2] + moved + packet[rtp + 8 :])
+            )
+        repeat += 1
+    _write(directory / "talk.pcap", header, packets)
+    return directory
