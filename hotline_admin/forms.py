@@ -267,7 +267,7 @@ class ReportSettingsForm(forms.ModelForm):
 class RetentionForm(forms.ModelForm):
     class Meta:
         model = MaintenanceSettings
-        fields = ["recordings_keep_days", "client_data_keep_months"]
+        fields = ["recordings_keep_days", "client_data_keep_months", "audit_keep_months"]
 
 
 class BackupSettingsForm(forms.ModelForm):

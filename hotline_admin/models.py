@@ -62,6 +62,15 @@ class MaintenanceSettings(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("Empty: keep it for ever. Statistics are kept in any case."),
     )
+    # At least a year: a short period would let anyone who may change it
+    # wipe the trail of what they did last week.
+    audit_keep_months = models.PositiveIntegerField(
+        _("keep the audit trail, months"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(12)],
+        help_text=_("Empty: keep it for ever. At least 12 months."),
+    )
     daily_backup = models.BooleanField(_("make a backup every day"), default=True)
     backups_keep = models.PositiveSmallIntegerField(
         _("daily backups to keep"), default=7, validators=[MinValueValidator(1)]

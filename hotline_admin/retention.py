@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from hotline_admin.models import MaintenanceSettings
 from hotline_asterisk_connector.models import Call, CallbackRequest, CallComment, Voicemail
+from hotline_audit.models import AuditEvent
 from hotline_crm.models import Client, ClientPhone, Consultation
 from hotline_workspace.models import MissedCall
 
@@ -32,6 +33,7 @@ class RetentionResult:
     voicemails_deleted: int = 0
     clients_anonymised: int = 0
     calls_anonymised: int = 0
+    audit_events_purged: int = 0
     files_missing: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
@@ -39,7 +41,8 @@ class RetentionResult:
             f"recordings deleted: {self.recordings_deleted}, "
             f"voice messages deleted: {self.voicemails_deleted}, "
             f"clients anonymised: {self.clients_anonymised}, "
-            f"calls anonymised: {self.calls_anonymised}"
+            f"calls anonymised: {self.calls_anonymised}, "
+            f"audit events purged: {self.audit_events_purged}"
         )
 
 
@@ -184,4 +187,7 @@ def apply_retention(now: datetime.datetime | None = None) -> RetentionResult:
         delete_old_recordings(policy.recordings_keep_days, now, result)
     if policy.client_data_keep_months:
         anonymise_old_contacts(policy.client_data_keep_months, now, result)
+    if policy.audit_keep_months:
+        cutoff = months_before(now, policy.audit_keep_months)
+        result.audit_events_purged = AuditEvent.purge_older_than(cutoff)
     return result

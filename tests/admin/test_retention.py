@@ -6,9 +6,11 @@ from django.core.management import call_command
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from hotline_admin.forms import RetentionForm
 from hotline_admin.models import MaintenanceSettings
 from hotline_admin.retention import apply_retention, months_before
 from hotline_asterisk_connector.models import Call, CallbackRequest, CallComment, Voicemail
+from hotline_audit.models import AuditEvent, Kind
 from hotline_crm.models import Client, ClientPhone, Consultation
 from hotline_workspace.models import MissedCall
 from tests.admin import sample
@@ -181,3 +183,22 @@ def test_the_year_old_client_is_anonymised_on_the_default_clock(data):
     data.old_client.last_contact_at = timezone.now() - datetime.timedelta(days=400)
     data.old_client.save()
     assert apply_retention().clients_anonymised >= 1
+
+
+def test_audit_rows_older_than_the_audit_period_are_purged_and_newer_kept(db):
+    policy = MaintenanceSettings.load()
+    policy.audit_keep_months = 24
+    policy.save()
+    old = AuditEvent.objects.create(kind=Kind.CARD_VIEW, at=months_before(NOW, 25))
+    kept = AuditEvent.objects.create(kind=Kind.CARD_VIEW, at=months_before(NOW, 23))
+
+    result = apply_retention(NOW)
+
+    assert result.audit_events_purged == 1
+    assert not AuditEvent.objects.filter(pk=old.pk).exists()
+    assert AuditEvent.objects.filter(pk=kept.pk).exists()
+
+
+def test_the_audit_period_cannot_be_shorter_than_a_year(db):
+    form = RetentionForm({"audit_keep_months": "11"}, instance=MaintenanceSettings.load())
+    assert not form.is_valid() and "audit_keep_months" in form.errors
