@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +40,12 @@ class HotlineAdminSite(AdminSite):
 
         @wraps(view)
         def audited(request: HttpRequest, *args, **kwargs):
-            response = checked(request, *args, **kwargs)
+            try:
+                response = checked(request, *args, **kwargs)
+            except ObjectDoesNotExist:
+                # Some third-party admin views (django-otp's device QR code)
+                # look an id up with get(): a wrong id is a 404, not a 500.
+                raise Http404 from None
             if self.has_permission(request):
                 from hotline_audit.trail import Kind, record
 

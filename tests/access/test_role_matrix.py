@@ -321,21 +321,23 @@ def test_role_matrix(request, world, role):
 
 
 # Cards and forms are anonymised, never deleted; the audit trail is append-only.
+NO_SUCH_ID = "987654321"
 NOBODY_MAY = [
-    "/hotline_crm/client/1/delete/",
+    f"/hotline_crm/client/{NO_SUCH_ID}/delete/",
     "/hotline_crm/consultation/add/",
-    "/hotline_crm/consultation/1/delete/",
+    f"/hotline_crm/consultation/{NO_SUCH_ID}/delete/",
     "/hotline_audit/auditevent/add/",
-    "/hotline_audit/auditevent/1/delete/",
+    f"/hotline_audit/auditevent/{NO_SUCH_ID}/delete/",
 ]
 _CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
 def _admin_url(pattern: str) -> str:
-    """A concrete URL for an admin pattern: every argument 1, the catch-all a missing page."""
+    """A concrete URL for an admin pattern: every argument an id that exists
+    nowhere (the same on SQLite and PostgreSQL), the catch-all a missing page."""
     if pattern.endswith("(?P<url>.*)$"):
         return "/" + pattern.replace("(?P<url>.*)$", "no-such-page/")
-    return "/" + _CONVERTER.sub("1", pattern).lstrip("^").rstrip("$")
+    return "/" + _CONVERTER.sub(NO_SUCH_ID, pattern).lstrip("^").rstrip("$")
 
 
 @pytest.mark.parametrize("role", ROLES)
