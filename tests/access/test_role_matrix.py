@@ -96,7 +96,8 @@ MATRIX: dict[str, Entry] = {
     "hotline_crm:consultation_edit": Entry(a_only(), kwargs=lambda w: {"pk": w["form"].pk}),
     # The desk, the journal and the worklist: Alice's call and her claimed items.
     "hotline_workspace:desk": Entry(staff_only(200)),
-    "hotline_workspace:ice": Entry(staff_only(200)),
+    # ICE servers for one's own phone line: only Alice has one here.
+    "hotline_workspace:ice": Entry((L, 200, 404, 404, 404)),
     # Click-to-call without a number: refused with the reason, for every role.
     "hotline_workspace:dial": Entry(staff_only(400), "post"),
     "hotline_workspace:status": Entry(staff_only(400), "post"),
