@@ -532,12 +532,29 @@ def _recover_voicemail(linkedid: str, at: datetime) -> None:
 
 def missed_calls() -> QuerySet[Call]:
     """Every inbound call no consultant talked to, newest first: abandoned, off-hours,
-    over the limit, nobody available, voicemail and callback requests alike."""
+    over the limit, nobody available, voicemail and callback requests alike. «Nobody
+    available» is missed only once the caller has left: one still at the menu or
+    holding on may yet be answered."""
     return (
         Call.objects.filter(direction=CallDirection.INBOUND, disposition__in=Disposition.missed())
+        .exclude(disposition=Disposition.NOBODY_AVAILABLE, ended_at__isnull=True)
         .select_related("client", "voicemail", "callback_request")
         .order_by("-started_at")
     )
+
+
+def waiting_calls() -> QuerySet[Call]:
+    """Callers waiting for a consultant now, longest first: in the queue, at the
+    «nobody is free» menu or holding on in its keep-waiting loop (the dialplan
+    sends them back to the queue), not yet answered, not hung up. A caller who
+    chose to leave a message or be called back is no longer waiting."""
+    return Call.objects.filter(
+        direction=CallDirection.INBOUND,
+        queued_at__isnull=False,
+        answered_at__isnull=True,
+        ended_at__isnull=True,
+        disposition__in=[Disposition.IN_PROGRESS, Disposition.NOBODY_AVAILABLE],
+    ).order_by("queued_at")
 
 
 def stored_path(path: str, root: Path) -> str:

@@ -14,10 +14,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hotline_asterisk_connector import journal
 from hotline_asterisk_connector.models import (
     Call,
     CallbackRequest,
-    CallDirection,
     ConsultantLine,
     ConsultantState,
     Device,
@@ -51,16 +51,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def waiting_calls() -> list[Call]:
-    """Callers in the queue now: queued, not answered, not yet out of the queue, not hung up."""
-    return list(
-        Call.objects.filter(
-            direction=CallDirection.INBOUND,
-            queued_at__isnull=False,
-            answered_at__isnull=True,
-            wait_seconds__isnull=True,
-            ended_at__isnull=True,
-        ).order_by("queued_at")
-    )
+    return list(journal.waiting_calls())
 
 
 def _pause_reason(code: str) -> str:

@@ -8,6 +8,7 @@ class WorkspaceConfig(AppConfig):
 
     def ready(self) -> None:
         from hotline_asterisk_connector.publish import subscribe
-        from hotline_workspace import screenpop, signals  # noqa: F401  (connects the receivers)
+        from hotline_workspace import queue_waiting, screenpop, signals  # noqa: F401  (receivers)
 
         subscribe(screenpop.on_event)
+        subscribe(queue_waiting.on_event)

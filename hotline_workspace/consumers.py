@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from hotline_asterisk_connector import membership
 from hotline_asterisk_connector.models import PresenceState
 from hotline_crm.roles import is_staff_member
+from hotline_workspace import queue_waiting
 from hotline_workspace.availability import current_state
 from hotline_workspace.screenpop import consultant_group
 
@@ -47,13 +48,16 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
         self.user_id = user.pk
         self.group = consultant_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(queue_waiting.DESKS_GROUP, self.channel_name)
         _open_desks[user.pk] += 1
         await self.accept()
+        await self.send_json(await database_sync_to_async(queue_waiting.summary)())
 
     async def disconnect(self, code: int) -> None:
         if self.user_id is None:
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.channel_layer.group_discard(queue_waiting.DESKS_GROUP, self.channel_name)
         _open_desks[self.user_id] -= 1
         if _open_desks[self.user_id] <= 0:
             del _open_desks[self.user_id]
@@ -78,6 +82,9 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(message)
 
     async def devices_changed(self, message: dict) -> None:
+        await self.send_json(message)
+
+    async def queue_waiting(self, message: dict) -> None:
         await self.send_json(message)
 
 

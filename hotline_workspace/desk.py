@@ -85,6 +85,8 @@ def config(request: HttpRequest) -> dict:
             + "?call={call}",
         },
         "strings": {
+            "waiting": _("In the queue: {count}"),
+            "waiting_longest": _("In the queue: {count} · longest {wait}"),
             "call": _("Call"),
             "close_tab": _("Close this call's tab"),
             "server_error": _("The server did not answer; try again."),

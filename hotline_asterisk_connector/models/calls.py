@@ -109,6 +109,13 @@ class Call(models.Model):
     def __str__(self) -> str:
         return f"{self.get_direction_display()} {self.caller_number or self.callee_number}"
 
+    def outcome_display(self) -> str:
+        """The outcome as the journal shows it: until the caller hangs up nothing is
+        settled (a caller at the «nobody free» menu may still be answered)."""
+        if self.ended_at is None:
+            return str(Disposition.IN_PROGRESS.label)
+        return self.get_disposition_display()
+
     def answered_device(self) -> str:
         """Which phone took the call (the browser, the app or the mobile), or ""."""
         leg = self.legs.filter(answered_at__isnull=False).exclude(answered_on="").first()

@@ -144,6 +144,9 @@ def test_missed_calls_list_every_kind_and_nothing_answered(alice):
     journal.record_voicemail("M5", at(2), "vm.wav", 3)
     journal.open_inbound_call("M6", "M6", at(1), CALLER, "0800500123")
     journal.record_callback_request("M6", at(2), "0501112233")
+    # Still at the «nobody is free» menu, or holding on: not missed (yet).
+    journal.open_inbound_call("M7", "M7", at(1), CALLER, "0800500123")
+    journal.record_outcome("M7", at(2), Disposition.NOBODY_AVAILABLE)
     missed = {call.linkedid: call.disposition for call in journal.missed_calls()}
     assert missed == {
         "M1": Disposition.OFF_HOURS,

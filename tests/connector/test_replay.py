@@ -50,7 +50,12 @@ def test_answered_call(lines, alice):
     leg = call.legs.get()
     assert (leg.consultant, leg.ring_seconds) == (alice, 2)
     assert (call.ended_at - leg.ended_at).total_seconds() < 1
-    kinds = [(group, message["type"]) for group, message in outbox if group != "wallboard"]
+    # Every desk heard the caller wait, then nobody waiting once Alice answered.
+    waits = [message["count"] for group, message in outbox if group == "desks"]
+    assert 1 in waits and waits[-1] == 0
+    kinds = [
+        (group, message["type"]) for group, message in outbox if group not in {"wallboard", "desks"}
+    ]
     assert kinds == [
         (f"consultant.{alice.pk}", "call.ringing"),
         (f"consultant.{alice.pk}", "presence.changed"),  # ringing

@@ -42,6 +42,8 @@ def test_card_pops_consultant_answers_talks_fills_the_form_and_finds_the_recordi
         # The card pops with the right client, and the phone rings with the name.
         expect(desk.locator("#ringing")).to_be_visible(timeout=pbx.DEADLINE * 1000)
         expect(desk.locator("#ring-name")).to_have_text("Оксана")
+        # While it rings the caller waits in the queue, and the header says so.
+        expect(desk.locator("#queue-waiting")).to_contain_text("У черзі: 1 · найдовше 0:")
         expect(desk.locator("#tabs .call-tab")).to_contain_text("Оксана")
         card = desk.frame_locator(f"{CURRENT_CALL} iframe.card")
         expect(card.locator("h1")).to_contain_text("Оксана")
@@ -49,6 +51,7 @@ def test_card_pops_consultant_answers_talks_fills_the_form_and_finds_the_recordi
 
         desk.click("#answer")
         expect(desk.locator("body")).to_have_attribute("data-phone", "talking")
+        expect(desk.locator("#queue-waiting")).to_have_text("У черзі: 0")
         stats = media_flows_both_ways(desk)
         assert stats["packetsSent"] > 100 and stats["packetsReceived"] > 100
 

@@ -13,7 +13,7 @@ from hotline_asterisk_connector.connector import Connector
 from hotline_crm.models import Client, ClientPhone
 from hotline_crm.roles import Role
 from tests.connector.running import forget_call_records
-from tests.workspace.test_screen_pop import connect_as
+from tests.workspace.test_screen_pop import connect_as, next_pop, no_pops
 
 pytestmark = [pytest.mark.asterisk, pytest.mark.django_db(transaction=True)]
 
@@ -54,18 +54,18 @@ async def test_a_real_call_pops_up_on_the_ringing_consultants_page(pbx, lines, a
         await asyncio.to_thread(pbx.call, "kyivstar", "0671234567")
         inbound = await asyncio.to_thread(pbx.inbound, "0671234567")
 
-        pop = await alice_page.receive_json_from(timeout=DEADLINE)
+        pop = await next_pop(alice_page)
         while pop["type"] != "call.ringing":  # her own state changes come too
-            pop = await alice_page.receive_json_from(timeout=DEADLINE)
+            pop = await next_pop(alice_page)
         call = pop["call"]
         assert call["linkedid"] == inbound["Linkedid"]
         assert call["client"] == {"id": card.pk, "name": "Оксана"}
         assert (call["caller_number"], call["dialled_number"]) == ("+380671234567", "+380671110011")
-        answered = await alice_page.receive_json_from(timeout=DEADLINE)
+        answered = await next_pop(alice_page)
         while answered["type"] != "call.answered":
-            answered = await alice_page.receive_json_from(timeout=DEADLINE)
+            answered = await next_pop(alice_page)
         assert answered["answered_by_you"] is True
-        assert await bob_page.receive_nothing(timeout=0.5)
+        assert await no_pops(bob_page, timeout=0.5)
         await asyncio.to_thread(pbx.hang_up, inbound["Channel"])
     finally:
         stop.set()

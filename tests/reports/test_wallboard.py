@@ -231,9 +231,30 @@ def test_snapshot_states_and_waits(alice, bob, carol):
             linkedid=name, started_at=now - timedelta(minutes=minutes),
             queued_at=now - timedelta(minutes=minutes),
         )  # fmt: skip
-    # Left the queue for the menu: no longer waiting, though the call goes on.
+    # Left the queue for the «nobody is free» menu, still on the line: still waiting,
+    # since they first joined the queue.
     Call.objects.create(
-        linkedid="w3", started_at=now, queued_at=now - timedelta(minutes=5), wait_seconds=60
+        linkedid="w3",
+        started_at=now,
+        queued_at=now - timedelta(minutes=5),
+        wait_seconds=60,
+        disposition=Disposition.NOBODY_AVAILABLE,
+    )
+    # Chose to leave a message, or hung up at the menu: no longer waiting.
+    Call.objects.create(
+        linkedid="w5",
+        started_at=now,
+        queued_at=now - timedelta(minutes=7),
+        wait_seconds=60,
+        disposition=Disposition.VOICEMAIL,
+    )
+    Call.objects.create(
+        linkedid="w6",
+        started_at=now,
+        queued_at=now - timedelta(minutes=8),
+        wait_seconds=60,
+        ended_at=now,
+        disposition=Disposition.NOBODY_AVAILABLE,
     )
     Call.objects.create(
         linkedid="w4",
@@ -248,8 +269,8 @@ def test_snapshot_states_and_waits(alice, bob, carol):
     )
     ConsultantState.objects.create(user=alice, state=PresenceState.AVAILABLE, since=now)
     snapshot = wallboard_snapshot()
-    assert snapshot["waiting"]["count"] == 2
-    assert snapshot["waiting"]["longest_since"] == (now - timedelta(minutes=3)).isoformat()
+    assert snapshot["waiting"]["count"] == 3
+    assert snapshot["waiting"]["longest_since"] == (now - timedelta(minutes=5)).isoformat()
     # Available before paused; the supervisor (no consultant role) is not listed.
     assert [(c["name"], c["state"]) for c in snapshot["consultants"]] == [
         ("Аліна", "available"),
@@ -257,7 +278,7 @@ def test_snapshot_states_and_waits(alice, bob, carol):
     ]
     assert snapshot["consultants"][1]["pause_reason"] == str(PauseReason.BREAK.label)
     assert snapshot["counts"]["available"] == 1 and snapshot["counts"]["paused"] == 1
-    assert snapshot["today"]["received"] == 4
+    assert snapshot["today"]["received"] == 6
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ from hotline.asgi import application
 from hotline_asterisk_connector.ami.client import AmiConfig
 from hotline_asterisk_connector.ami.protocol import Message
 from hotline_asterisk_connector.connector import Connector
-from hotline_asterisk_connector.models import ConsultantLine
+from hotline_asterisk_connector.models import Call, ConsultantLine
 from hotline_crm.models import Client, ClientPhone
 from tests.conftest import PASSWORD
 
@@ -69,6 +69,49 @@ async def connect_as(username: str) -> WebsocketCommunicator:
     return communicator
 
 
+@pytest.mark.django_db(transaction=True)
+async def test_every_desk_hears_how_many_callers_wait_and_since_when(lines, alice, bob):
+    alice_page = await connect_as("alice")
+    bob_page = await connect_as("bob")
+    # On connecting: nobody waits.
+    for page in (alice_page, bob_page):
+        assert await page.receive_json_from(timeout=DEADLINE) == {
+            "type": "queue.waiting",
+            "count": 0,
+            "longest_since": None,
+        }
+    connector = Connector(AmiConfig("127.0.0.1", 1, "x", "y"))
+    await connector.apply(inbound("0671234567", ""))
+    await connector.aclose()
+    call = await sync_to_async(Call.objects.get)(linkedid=LINKEDID)
+    for page in (alice_page, bob_page):
+        latest = None
+        while latest is None or latest["count"] != 1:
+            message = await page.receive_json_from(timeout=DEADLINE)
+            if message["type"] == "queue.waiting":
+                latest = message
+        assert latest["longest_since"] == call.queued_at.isoformat()
+    await alice_page.disconnect()
+    await bob_page.disconnect()
+
+
+async def next_pop(page: WebsocketCommunicator) -> dict:
+    """The next message about the consultant's own calls (every desk also hears the
+    queue's waiting callers: docs/websocket-messages.md)."""
+    while True:
+        message = await page.receive_json_from(timeout=DEADLINE)
+        if message["type"] != "queue.waiting":
+            return message
+
+
+async def no_pops(page: WebsocketCommunicator, timeout: float) -> bool:
+    """Nothing about the consultant's own calls arrives within `timeout`."""
+    while not await page.receive_nothing(timeout=timeout):
+        if (await page.receive_json_from())["type"] != "queue.waiting":
+            return False
+    return True
+
+
 @pytest.fixture
 def lines(role_groups, alice, bob):
     ConsultantLine.objects.create(
@@ -88,7 +131,7 @@ async def test_ringing_consultant_gets_the_identified_client(lines, alice):
     await connector.apply(inbound("0671234567", "Оксана К."))
     await connector.aclose()
 
-    pop = await alice_page.receive_json_from(timeout=DEADLINE)
+    pop = await next_pop(alice_page)
     assert pop["type"] == "call.ringing"
     call = pop["call"]
     assert call["client"] == {"id": card.pk, "name": "Оксана"}
@@ -100,7 +143,7 @@ async def test_ringing_consultant_gets_the_identified_client(lines, alice):
     )
     assert call["linkedid"] == LINKEDID
     # Bob's device did not ring: nothing for him.
-    assert await bob_page.receive_nothing(timeout=0.2)
+    assert await no_pops(bob_page, timeout=0.2)
     await alice_page.disconnect()
     await bob_page.disconnect()
 
@@ -111,7 +154,7 @@ async def test_unknown_caller_pop_offers_a_new_card_for_the_number(lines, alice)
     connector = Connector(AmiConfig("127.0.0.1", 1, "x", "y"))
     await connector.apply(inbound("+380501112233", ""))
     await connector.aclose()
-    pop = await alice_page.receive_json_from(timeout=DEADLINE)
+    pop = await next_pop(alice_page)
     assert pop["call"]["client"] is None
     assert pop["call"]["new_card_number"] == "+380501112233"
     assert await Client.objects.acount() == 0  # no empty card was created

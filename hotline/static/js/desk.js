@@ -191,6 +191,9 @@
       case "presence.changed":
         showPresence(message.state, message.pause_reason);
         break;
+      case "queue.waiting":
+        showWaiting(message);
+        break;
       default:
         break;
     }
@@ -245,6 +248,37 @@
       if (response && response.status === 401) location.reload();
     }, 60000);
   }
+
+  /* ---------- callers waiting in the queue ---------- */
+
+  let waiting = { count: 0, since: null };
+
+  function minutesSeconds(seconds) {
+    const s = Math.max(0, Math.floor(seconds));
+    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  }
+
+  function renderWaiting() {
+    const element = $("queue-waiting");
+    element.dataset.count = waiting.count;
+    if (!waiting.since) {
+      element.textContent = text.waiting.replace("{count}", waiting.count);
+      return;
+    }
+    const wait = minutesSeconds((Date.now() - waiting.since) / 1000);
+    // Not fill(): that one encodes for URLs.
+    element.textContent = text.waiting_longest.replace("{count}", waiting.count).replace("{wait}", wait);
+  }
+
+  function showWaiting(message) {
+    waiting = {
+      count: message.count,
+      since: message.longest_since ? Date.parse(message.longest_since) : null,
+    };
+    renderWaiting();
+  }
+
+  setInterval(renderWaiting, 1000);
 
   /* ---------- availability ---------- */
 
