@@ -18,9 +18,11 @@ from hotline_asterisk_connector import journal
 from hotline_asterisk_connector.models import (
     Call,
     CallbackRequest,
+    CallDirection,
     ConsultantLine,
     ConsultantState,
     Device,
+    Disposition,
     PauseReason,
     PresenceState,
     Voicemail,
@@ -120,8 +122,8 @@ def is_waiting(call: Call) -> bool:
         call.direction == CallDirection.INBOUND
         and call.queued_at is not None
         and call.answered_at is None
-        and call.wait_seconds is None
         and call.ended_at is None
+        and call.disposition in (Disposition.IN_PROGRESS, Disposition.NOBODY_AVAILABLE)
     )
 
 

@@ -185,12 +185,12 @@ async def test_the_consultants_page_hears_that_the_app_went_away_and_stays_open(
     await sync_to_async(_registered_app)(alice)
 
     await connector.apply([gone])
-    message = await alice_page.receive_json_from(timeout=DEADLINE)
+    message = await next_pop(alice_page)
     assert message == {"type": "devices.changed", "browser": False, "app": False}
 
     await connector.apply(inbound("0671234567", "Оксана К."))
     await connector.aclose()
-    pop = await alice_page.receive_json_from(timeout=DEADLINE)
+    pop = await next_pop(alice_page)
     assert pop["type"] == "call.ringing"
     await alice_page.disconnect()
 
