@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hotline_asterisk_connector import journal
@@ -106,14 +106,19 @@ def live_state() -> list[dict[str, Any]]:
     return consultants
 
 
-def consultant_state(user_id: int) -> dict[str, Any] | None:
-    """One consultant's wallboard row, as in live_state (None: no such user)."""
+def consultant_rows(user_id: int, languages: list[str]) -> dict[str, dict[str, Any]]:
+    """One consultant's wallboard row, as in live_state, in each of `languages`
+    (read once; empty when there is no such user)."""
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None:
-        return None
+        return {}
     state = ConsultantState.objects.filter(user_id=user_id).first()
     line = ConsultantLine.objects.filter(user_id=user_id, is_active=True).first()
-    return _consultant(user, state, line)
+    rows = {}
+    for language in languages:
+        with translation.override(language):
+            rows[language] = _consultant(user, state, line)
+    return rows
 
 
 def is_waiting(call: Call) -> bool:

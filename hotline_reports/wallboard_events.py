@@ -13,7 +13,6 @@ The full snapshot is built only when a wallboard connects.
 """
 
 from django.conf import settings
-from django.utils import translation
 
 from hotline_asterisk_connector import notify
 from hotline_asterisk_connector.publish import (
@@ -23,7 +22,7 @@ from hotline_asterisk_connector.publish import (
     LineChanged,
     PresenceChanged,
 )
-from hotline_reports.live import consultant_state, is_waiting, waiting_entry
+from hotline_reports.live import consultant_rows, is_waiting, waiting_entry
 
 WALLBOARD_GROUP = "wallboard"
 TODAY_CHANGED = {"type": "wallboard.today_changed"}
@@ -31,11 +30,8 @@ TODAY_CHANGED = {"type": "wallboard.today_changed"}
 
 def on_event(event: Event) -> None:
     if isinstance(event, PresenceChanged | DevicesChanged | LineChanged):
-        rows = {}
-        for code, _name in settings.LANGUAGES:
-            with translation.override(code):
-                rows[code] = consultant_state(event.user_id)
-        if rows[settings.LANGUAGE_CODE] is not None:
+        rows = consultant_rows(event.user_id, [code for code, _name in settings.LANGUAGES])
+        if rows:
             notify.emit(WALLBOARD_GROUP, {"type": "wallboard.consultant", "rows": rows})
     elif isinstance(event, CallChanged):
         call = event.call
