@@ -34,7 +34,7 @@ async def test_the_scheduler_runs_todays_jobs_once_and_stops_when_asked(close_th
     task = asyncio.create_task(run_forever(stop, interval=0.05))
 
     deadline = asyncio.get_running_loop().time() + 60
-    while await sync_to_async(finished_jobs)() != {"retention", "rollup", "backup"}:
+    while await sync_to_async(finished_jobs)() != {"retention", "rollup", "reconcile", "backup"}:
         assert asyncio.get_running_loop().time() < deadline, "the jobs never finished"
         await asyncio.sleep(0.05)
     # Many more checks go by; the day's jobs are not run again.
