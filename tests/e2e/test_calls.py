@@ -13,7 +13,7 @@ from hotline_asterisk_connector.models import (
     Disposition,
     PresenceState,
 )
-from hotline_crm.models import Client, ClientPhone, Topic
+from hotline_crm.models import AccessReason, Client, ClientAccess, ClientPhone, Topic
 from tests.e2e import pbx
 from tests.e2e.conftest import (
     BROWSER_TEST,
@@ -140,9 +140,11 @@ def test_click_to_call_from_a_card_rings_the_browser_then_the_callee(
     space, _asterisk, app = telephony
     client = Client.objects.create(name="Оксана")
     ClientPhone.objects.create(client=client, number="+380671234567", raw="067 123 45 67")
+    # Need-to-know: a consultant opens by number only a card she serves.
+    ClientAccess.objects.create(client=client, user=alice, reason=AccessReason.CREATED)
     desk = sign_in(chromium, app, alice)
     expect(desk.locator("#line-state")).to_have_attribute("data-state", "registered")
-    # Alice finds the card by its number, as she may any card.
+    # Alice finds the card she made by its number.
     page = desk.frame_locator("#frame-main")
     page.locator("input[name=q]").fill("067 123 45 67")
     page.locator("input[name=q]").press("Enter")
