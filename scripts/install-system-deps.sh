@@ -8,11 +8,12 @@
 #   chromium     the browser of the end-to-end tests
 #   iproute2     network namespaces for WebRTC tests
 #   redis-server the channel layer's tests start a Redis server of their own
+#   postgresql   the database-restart test starts a cluster of its own (initdb, pg_ctl)
 #   caddy, coturn, nftables, logrotate   validate deploy/'s generated configuration
 #   nodejs, npm  bundle JsSIP from npm into the static files (npm only when none
 #                is on PATH: NodeSource's nodejs already carries its own npm)
 set -euo pipefail
-packages=(python3-venv gettext debootstrap sip-tester espeak-ng sox libsox-fmt-all ffmpeg chromium iproute2 redis-server ca-certificates
+packages=(python3-venv gettext debootstrap sip-tester espeak-ng sox libsox-fmt-all ffmpeg chromium iproute2 redis-server postgresql ca-certificates
     caddy coturn nftables logrotate openssl)
 missing=()
 command -v node >/dev/null || packages+=(nodejs)

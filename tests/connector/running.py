@@ -2,14 +2,22 @@
 
 import asyncio
 import contextlib
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
+from datetime import datetime
+from pathlib import Path
 
 from hotline_asterisk_connector.ami.client import AmiConfig
 from hotline_asterisk_connector.connector import Connector
 
 DEADLINE = 30.0
+ROOT = Path(__file__).resolve().parents[2]
+READY = b"Caught up with Asterisk"
 
 
 class ConnectorThread:
@@ -96,3 +104,67 @@ def connector_environment(asterisk) -> dict[str, str]:
         "HOTLINE_VOICEMAIL_DIR": str(asterisk.paths.voicemail),
         "HOTLINE_RECORDS_SWEEP_SECONDS": "1",
     }
+
+
+class Daemon:
+    """`manage.py run_connector` as production runs it, on `database` (a URL; the
+    test database by default)."""
+
+    def __init__(self, asterisk, log: Path, database: str | None = None) -> None:
+        from tests.support.webapp import database_url
+
+        self.log = log
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database or database_url(),
+            "DJANGO_SETTINGS_MODULE": "hotline.settings",
+            "PYTHONUNBUFFERED": "1",
+            "HOTLINE_EMBEDDED_CONNECTOR": "0",
+            **connector_environment(asterisk),
+        }
+        self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        mark = self.caught_up()
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "run_connector"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        wait_for(lambda: self.caught_up() > mark, "the daemon caught up", 60)
+
+    def caught_up(self) -> int:
+        """How many times the daemon has caught up with Asterisk (once per AMI session)."""
+        return self.log.read_bytes().count(READY) if self.log.exists() else 0
+
+    def kill(self) -> None:
+        """A crash: no goodbye, nothing flushed."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def terminate(self) -> int:
+        assert self.process is not None
+        self.process.terminate()
+        return self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        """At the end of a test, passed or failed."""
+        if self.process is not None and self.process.poll() is None:
+            self.terminate()
+
+    def reconcile(self, since: datetime) -> str:
+        """`manage.py reconcile_journal --since` on the daemon's database and Asterisk's
+        records, as an administrator runs it; its output (it exits 1 on a difference)."""
+        result = subprocess.run(
+            [sys.executable, "manage.py", "reconcile_journal", "--since", since.isoformat()],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        return result.stdout + result.stderr

@@ -2,13 +2,8 @@
 Asterisk restarted under a running daemon. Afterwards the journal holds every
 call, none twice, with the times Asterisk itself reported."""
 
-import os
-import signal
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -18,17 +13,13 @@ from hotline_asterisk_connector.pbx.config import load_config
 from hotline_crm.roles import Role
 from tests.connector.running import (
     ConnectorThread,
-    connector_environment,
+    Daemon,
     forget_call_records,
     wait_for,
 )
 from tests.support.ami import event
-from tests.support.webapp import database_url
 
 pytestmark = [pytest.mark.asterisk, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
-READY = b"Caught up with Asterisk"
 
 
 @pytest.fixture
@@ -43,49 +34,10 @@ def alice(role_groups, alice):
     return alice
 
 
-class Daemon:
-    """`manage.py run_connector` as production runs it, on the test database."""
-
-    def __init__(self, pbx, log: Path) -> None:
-        self.log = log
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": database_url(),
-            "DJANGO_SETTINGS_MODULE": "hotline.settings",
-            "PYTHONUNBUFFERED": "1",
-            "HOTLINE_EMBEDDED_CONNECTOR": "0",
-            **connector_environment(pbx.asterisk),
-        }
-        self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        mark = self.log.stat().st_size if self.log.exists() else 0
-        self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "run_connector"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log.open("ab"),
-            stderr=subprocess.STDOUT,
-        )
-        wait_for(lambda: READY in self.log.read_bytes()[mark:], "the daemon caught up", 60)
-
-    def kill(self) -> None:
-        """A crash: no goodbye, nothing flushed."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def terminate(self) -> int:
-        assert self.process is not None
-        self.process.terminate()
-        return self.process.wait(timeout=30)
-
-
 @pytest.fixture
 def daemon(pbx, tmp_path):
     forget_call_records(pbx.asterisk)
-    running = Daemon(pbx, tmp_path / "connector.log")
+    running = Daemon(pbx.asterisk, tmp_path / "connector.log")
     yield running
     if running.process is not None and running.process.poll() is None:
         running.terminate()
