@@ -29,6 +29,7 @@ CALLBACK_NUMBER = "Number"  # also the number an outbound call dials
 MAY_SAY_WHO_WE_ARE = "MaySayWhoWeAre"  # yes, no, or empty (no answer)
 PRESENTATION = "Presentation"  # CALLERID(pres): prohib_… when the caller withheld it
 RECORDING_VARIABLE = "MIXMONITOR_FILENAME"
+LOST_CONSULTANT_CHANNEL = "Consultant"  # the phone channel Asterisk hung up for silence
 
 
 class MalformedEvent(ValueError):
@@ -101,6 +102,7 @@ class EventRouter:
             "HotlineMenu": self.outcome(Disposition.NOBODY_AVAILABLE),
             "HotlineVoicemail": self.voicemail,
             "HotlineCallback": self.callback,
+            "HotlineConsultantLost": self.consultant_lost,
         }
 
     def wants(self, message: Message) -> bool:
@@ -169,6 +171,13 @@ class EventRouter:
             event_time(message),
             _required(message, CALLBACK_NUMBER),
             may_say_who_we_are={"yes": True, "no": False}.get(message.get(MAY_SAY_WHO_WE_ARE, "")),
+        )
+
+    def consultant_lost(self, message: Message) -> None:
+        journal.record_consultant_lost(
+            _required(message, "Linkedid"),
+            event_time(message),
+            self.directory.user_for(message.get(LOST_CONSULTANT_CHANNEL, "")),
         )
 
     def queue_caller_join(self, message: Message) -> None:

@@ -481,6 +481,18 @@ def record_agent_complete(
         call.save(update_fields=[*fields, "updated_at"])
 
 
+def record_consultant_lost(linkedid: str, at: datetime, consultant_id: int | None) -> None:
+    """The consultant's phone went silent mid-call and Asterisk hung their side
+    up; the caller is back in the queue (or at the menu). Said once per loss."""
+    call = _call(linkedid, at)
+    if call.consultant_lost_at is not None and call.consultant_lost_at >= at:
+        return  # The same event seen again.
+    call.consultant_lost_at = at
+    call.lost_consultant_id = consultant_id
+    call.save(update_fields=["consultant_lost_at", "lost_consultant", "updated_at"])
+    publish(CallChanged(call))
+
+
 def note_caller(linkedid: str, at: datetime, caller: Caller) -> None:
     """Caller ID from Asterisk's standard events (QueueCallerJoin, AgentCalled), for
     a call whose HotlineInbound never came (another dialplan, a lost event)."""

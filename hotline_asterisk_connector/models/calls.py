@@ -88,6 +88,19 @@ class Call(models.Model):
         _("outcome"), max_length=24, choices=Disposition.choices, default=Disposition.IN_PROGRESS
     )
     recording_file = models.CharField(_("recording"), max_length=255, blank=True)
+    # The consultant's phone went silent mid-call (a dead browser, a lost
+    # network): Asterisk hung their side up and the caller went back to the queue.
+    consultant_lost_at = models.DateTimeField(
+        _("consultant's connection lost"), null=True, blank=True
+    )
+    lost_consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consultant whose connection was lost"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lost_calls",
+    )
     # The connector was away for part of the call: its outcome stays provisional
     # (no missed-call task) until Asterisk's call records have been merged.
     records_pending = models.BooleanField(_("awaiting Asterisk's records"), default=False)

@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from hotline_asterisk_connector import journal, notify
+from hotline_asterisk_connector.ami.protocol import Message
+from hotline_asterisk_connector.events import EventRouter
 from hotline_asterisk_connector.models import (
     Call,
     CallbackRequest,
@@ -175,3 +177,30 @@ def test_screen_pop_goes_to_the_rung_consultant_only(alice, bob, quiet):
         (alice, 20),
         (bob, 3),
     ]
+
+
+def test_a_lost_consultant_is_noted_once_and_the_call_goes_on_to_its_next_answer(alice, bob):
+    journal.open_inbound_call("L1", "L1", at(0), CALLER, "0800500123")
+    journal.record_leg_rung("L1", "L1.a", at(5), "Local/1001@hotline-consultant", alice.pk)
+    journal.record_leg_answered("L1", "L1.a", at(8), "", alice.pk)
+    router = EventRouter()
+    router.directory._users = {"1001": alice.pk, "1002": bob.pk}
+    router.directory._loaded_at = float("inf")  # the map above, not the database's
+    lost = Message(
+        {
+            "Event": "UserEvent",
+            "UserEvent": "HotlineConsultantLost",
+            "Linkedid": "L1",
+            "Consultant": "PJSIP/web1001-0000002a",
+            "Timestamp": str(at(40).timestamp()),
+        }
+    )
+    router.apply(lost)
+    router.apply(lost)  # seen twice: still one loss, at the first time
+    journal.record_leg_rung("L1", "L1.b", at(41), "Local/1002@hotline-consultant", bob.pk)
+    journal.record_leg_answered("L1", "L1.b", at(44), "", bob.pk)
+    journal.end_call("L1", at(100))
+
+    call = Call.objects.get(linkedid="L1")
+    assert (call.consultant_lost_at, call.lost_consultant) == (at(40), alice)
+    assert call.disposition == Disposition.ANSWERED

@@ -8,10 +8,13 @@ use the namespace's addresses for ICE.
 """
 
 import contextlib
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.support.netns import NetworkNamespace
 
@@ -71,5 +74,26 @@ def chromium(
     try:
         yield context
     finally:
-        context.close()
+        # A test may have killed the browser (kill()): nothing is left to close then.
+        with contextlib.suppress(PlaywrightError):
+            context.close()
         console.close()
+
+
+def kill(workdir: Path) -> int:
+    """SIGKILL the browser process of the profile in `workdir`, as a crash or a
+    laptop losing power would end it: no unload, no BYE, no closing websocket
+    frame. Returns its process id."""
+    profile = f"--user-data-dir={workdir / 'profile'}"
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            arguments = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue  # it ended meanwhile
+        words = [argument.decode(errors="replace") for argument in arguments]
+        if profile in words and not any(word.startswith("--type=") for word in words):
+            os.kill(int(entry.name), signal.SIGKILL)
+            return int(entry.name)
+    raise LookupError(f"no browser runs with the profile in {workdir}")
