@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from hotline_asterisk_connector import membership
 from hotline_asterisk_connector.models import PresenceState
 from hotline_crm.roles import is_staff_member
-from hotline_workspace import queue_waiting
+from hotline_workspace import queue_waiting, wrapup
 from hotline_workspace.availability import current_state
 from hotline_workspace.screenpop import consultant_group
 
@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 GRACE_SECONDS = 20.0
 # Private close code: the page should send the user to the login form.
 CLOSE_NOT_ALLOWED = 4403
+
+# What the page sends when the consultant presses «Готовий(а)».
+READY = "ready"
 
 _open_desks: Counter[int] = Counter()
 
@@ -52,6 +55,9 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
         _open_desks[user.pk] += 1
         await self.accept()
         await self.send_json(await database_sync_to_async(queue_waiting.summary)())
+        running = wrapup.current(user.pk)
+        if running is not None:
+            await self.send_json(running.message())  # a reloaded desk shows the countdown
 
     async def disconnect(self, code: int) -> None:
         if self.user_id is None:
@@ -64,7 +70,9 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
             asyncio.get_running_loop().create_task(log_out_unless_back(self.user_id))
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
-        """Keep-alive pings from the page need no answer; the page sends nothing else."""
+        """Keep-alive pings need no answer; «ready» ends the consultant's wrap-up."""
+        if text_data == READY:
+            await wrapup.end(self.user_id)
 
     async def call_ringing(self, message: dict) -> None:
         await self.send_json(message)
@@ -76,6 +84,16 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(message)
 
     async def call_ended(self, message: dict) -> None:
+        await self.send_json(message)
+
+    async def call_finished(self, message: dict) -> None:
+        """Every desk of the consultant hears it; the first one starts the wrap-up."""
+        await wrapup.begin(self.user_id, message["call_id"])
+
+    async def wrapup_started(self, message: dict) -> None:
+        await self.send_json(message)
+
+    async def wrapup_ended(self, message: dict) -> None:
         await self.send_json(message)
 
     async def presence_changed(self, message: dict) -> None:

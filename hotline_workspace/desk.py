@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from hotline_asterisk_connector.clicktocall import outbound_trunks
 from hotline_asterisk_connector.models import ConsultantLine, PauseReason, PresenceState
@@ -79,6 +80,7 @@ def config(request: HttpRequest) -> dict:
             + reverse("hotline_crm:client_detail", args=[0]).replace("/0/", r"/(\d+)/")
             + "$",
             "new_client": reverse("hotline_crm:client_create") + "?phone={number}&call={call}",
+            "search": reverse("hotline_crm:workspace") + "?q={query}",
             "form": reverse("hotline_crm:consultation_create", args=[0]).replace(
                 "/0/", "/{client}/"
             )
@@ -116,7 +118,29 @@ def config(request: HttpRequest) -> dict:
                 "Call anyway? Your decision is recorded."
             ),
             "call_cancelled": _("Not called."),
+            "unknown_caller": _("No card has this number."),
+            "new_card": _("New card"),
+            "search": _("Find"),
+            "search_placeholder": _("Find the client by name or another number"),
         },
+        "hands": hand_strings(),
+    }
+
+
+RINGTONES = [
+    ("classic", pgettext_lazy("ringtone", "Classic")),
+    ("double", pgettext_lazy("ringtone", "Double beep")),
+    ("soft", pgettext_lazy("ringtone", "Soft")),
+    ("none", pgettext_lazy("ringtone", "Silent (notification and title only)")),
+]
+
+
+def hand_strings() -> dict:
+    """What desk-hands.js says: the desktop notification and the flashing title."""
+    return {
+        "incoming_call": _("Incoming call"),
+        "unknown_caller": _("Unknown caller"),
+        "title_ringing": _("☎ Call: {caller}"),
     }
 
 
@@ -146,4 +170,5 @@ def desk_context(request: HttpRequest, open_path: str) -> dict:
         "pause_reasons": [(reason.value, reason.label) for reason in PAUSE_REASONS],
         "selected_availability": selected,
         "keypad": "123456789*0#",
+        "ringtones": RINGTONES,
     }

@@ -75,6 +75,7 @@ class JournalFilter(forms.Form):
         label=_("Consultant"), required=False, queryset=get_user_model().objects.none()
     )
     phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+    without_form = forms.BooleanField(label=_("Only calls without a form"), required=False)
 
     def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -119,7 +120,47 @@ class JournalFilter(forms.Form):
             calls = calls.filter(consultant=data["consultant"])
         if data["phone"].strip():
             calls = calls.filter(_phone_matches(data["phone"]))
+        if data.get("without_form"):
+            calls = calls.filter(WITHOUT_FORM)
         return calls
+
+
+# A call a consultant talked on and no consultation form records: the
+# journal flags it, and the supervisor sees how many each consultant left.
+WITHOUT_FORM = Q(
+    direction=CallDirection.INBOUND,
+    answered_at__isnull=False,
+    ended_at__isnull=False,
+    consultant__isnull=False,
+    consultation__isnull=True,
+)
+
+
+def needs_form(call: Call) -> bool:
+    return (
+        call.direction == CallDirection.INBOUND
+        and call.answered_at is not None
+        and call.ended_at is not None
+        and call.consultant_id is not None
+        and call.consultation_id is None
+    )
+
+
+def without_form_by_consultant(calls: QuerySet[Call]) -> list[tuple[str, int]]:
+    """(consultant, calls without a form) among `calls`, most first."""
+    rows = (
+        calls.filter(WITHOUT_FORM)
+        .order_by()
+        .values("consultant")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "consultant")
+    )
+    people = get_user_model().objects.in_bulk([row["consultant"] for row in rows])
+    return [(_person(people[row["consultant"]]), row["count"]) for row in rows]
+
+
+def _person(user: AbstractBaseUser) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 def line_numbers() -> list[str]:

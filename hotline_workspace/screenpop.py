@@ -36,6 +36,9 @@ def on_event(event: Event) -> None:
                 ringing(call, consultant_id)
         case LegEnded(call=call, consultant_id=int(consultant_id), answered=False):
             stopped_ringing(call, consultant_id)
+        case LegEnded(call=call, consultant_id=int(consultant_id), answered=True):
+            if call.direction == CallDirection.INBOUND:
+                finished(call, consultant_id)
         case LegTaken(call=call, consultant_id=consultant_id):
             taken(call, consultant_id)
         case CallChanged(call=call, change=CallChange.ANSWERED, consultant_id=consultant_id):
@@ -95,6 +98,11 @@ def answered(call: Call, answered_by: int | None) -> None:
                 "answered_by_you": consultant_id == answered_by,
             },
         )
+
+
+def finished(call: Call, consultant_id: int) -> None:
+    """The consultant's part of an answered call ended: their desk starts the wrap-up."""
+    _send(consultant_id, {"type": "call.finished", "call_id": call.pk, "linkedid": call.linkedid})
 
 
 def taken(call: Call, consultant_id: int) -> None:

@@ -1,3 +1,4 @@
+from asgiref.sync import async_to_sync
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -11,7 +12,7 @@ from hotline_asterisk_connector import clicktocall
 from hotline_audit.trail import Kind, record
 from hotline_crm import access as card_access
 from hotline_crm import safe_contact
-from hotline_crm.roles import is_staff_member, require
+from hotline_crm.roles import is_staff_member, is_supervisor, require
 from hotline_workspace import (
     access,
     availability,
@@ -21,6 +22,7 @@ from hotline_workspace import (
     journal,
     playback,
     worklist,
+    wrapup,
 )
 
 
@@ -36,10 +38,12 @@ def journal_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     for position in ("older", "newer", "page"):
         query.pop(position, None)
+    # The supervisor's count of calls left without a form, per consultant.
+    missing_forms = journal.without_form_by_consultant(calls) if is_supervisor(request.user) else []
     return render(
         request,
         "hotline_workspace/journal.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query.urlencode(), "missing_forms": missing_forms},
     )
 
 
@@ -171,6 +175,7 @@ def desk_status(request: HttpRequest) -> JsonResponse:
         availability.set_availability(request.user, availability.Choice(choice), reason)
     except availability.MembershipError as error:
         return JsonResponse({"ok": False, "error": str(error)}, status=400)
+    async_to_sync(wrapup.discard)(request.user.pk)
     return JsonResponse({"ok": True})
 
 

@@ -161,6 +161,11 @@ class QueueConfig:
     total_channel_limit: int = 5
     announce_recording: bool = True
 
+    @property
+    def asterisk_wrapup_seconds(self) -> int:
+        """Asterisk's own wrap-up: a bridge until the desk's wrap-up pause lands."""
+        return min(self.wrapup_seconds, 3)
+
 
 @dataclass(frozen=True)
 class Paths:

@@ -1,6 +1,7 @@
 from django import template
 
 from hotline_crm.phones import display
+from hotline_workspace import journal
 
 register = template.Library()
 
@@ -17,3 +18,9 @@ def person(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def needs_form(call) -> bool:
+    """A call the consultant talked on that no consultation form records yet."""
+    return journal.needs_form(call)

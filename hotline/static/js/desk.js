@@ -98,17 +98,50 @@
     panel.className = "call-panel";
     const clientId = call.client && call.client.id;
     const entry = { key, tab, panel, call, client: clientId || null, form: null };
-    entry.card = frame(
-      "card",
-      clientId
-        ? fill(config.urls.client, { client: clientId })
-        : fill(config.urls.new_client, { number: call.new_card_number || call.caller_number, call: call.call_id }),
-    );
+    const newCard = fill(config.urls.new_client, {
+      number: call.new_card_number || call.caller_number,
+      call: call.call_id,
+    });
+    entry.card = frame("card", clientId ? fill(config.urls.client, { client: clientId }) : newCard);
     entry.card.dataset.callId = call.call_id;
+    if (!clientId) panel.append(unknownCaller(entry, newCard));
     panel.append(entry.card);
     $("panels").append(panel);
     tabs.set(call.call_id, entry);
     return entry;
+  }
+
+  /* No card has the caller's number: a new card opens, and the consultant may
+     instead look for the client (who may call from another phone); the card
+     they open from the results is tied to the call like a new one. */
+  function unknownCaller(entry, newCard) {
+    const bar = document.createElement("form");
+    bar.className = "unknown-caller";
+    const label = document.createElement("span");
+    label.textContent = text.unknown_caller;
+    const create = document.createElement("button");
+    create.type = "button";
+    create.className = "new-card";
+    create.textContent = text.new_card;
+    create.addEventListener("click", () => {
+      entry.card.src = newCard;
+    });
+    const query = document.createElement("input");
+    query.type = "search";
+    query.name = "q";
+    query.placeholder = text.search_placeholder;
+    query.setAttribute("aria-label", text.search_placeholder);
+    const search = document.createElement("button");
+    search.type = "submit";
+    search.className = "search-client";
+    search.textContent = text.search;
+    bar.append(label, create, query, search);
+    bar.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (query.value.trim()) entry.card.src = fill(config.urls.search, { query: query.value.trim() });
+    });
+    entry.searchBar = bar;
+    return bar;
   }
 
   function openForm(entry) {
@@ -148,6 +181,7 @@
     const match = doc.location.pathname.match(config.urls.client_path_pattern);
     if (!entry || entry.client || !match) return;
     entry.client = Number(match[1]);
+    if (entry.searchBar) entry.searchBar.remove();
     try {
       await post(fill(config.urls.attach, { call: entry.call.call_id, client: entry.client }), {});
     } catch (error) {
@@ -159,6 +193,8 @@
   /* ---------- screen pops from the connector ---------- */
 
   function onMessage(message) {
+    // The desk's other parts (desk-wrapup.js) take what concerns them from here.
+    document.dispatchEvent(new CustomEvent("hotline:message", { detail: message }));
     const entry = tabs.get(message.call_id || (message.call && message.call.call_id));
     switch (message.type) {
       case "call.ringing": {
@@ -208,6 +244,7 @@
   }
 
   let socketDelay = 1000;
+  let deskSocket = null;
 
   /* The desk's one websocket: the screen pops arrive on it, and while it is
      open the server keeps the consultant in the queue (when the tab closes it
@@ -215,6 +252,7 @@
   function connectDesk() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const socket = new WebSocket(`${scheme}://${location.host}${config.desk_ws}`);
+    deskSocket = socket;
     const ping = setInterval(() => socket.readyState === 1 && socket.send("ping"), 25000);
     socket.addEventListener("open", () => {
       socketDelay = 1000;
@@ -303,33 +341,11 @@
   /* ---------- the phone ---------- */
 
   const phone = config.sip ? new window.HotlineSoftphone(config.sip) : null;
-  let ringtone = null;
   let timer = null;
 
   function ring(on) {
-    if (on && !ringtone) {
-      try {
-        const context = new AudioContext();
-        const tone = context.createOscillator();
-        const gain = context.createGain();
-        tone.frequency.value = 440;
-        gain.gain.value = 0;
-        tone.connect(gain).connect(context.destination);
-        tone.start();
-        const beat = () => {
-          gain.gain.setValueAtTime(0.15, context.currentTime);
-          gain.gain.setValueAtTime(0, context.currentTime + 1);
-        };
-        beat();
-        ringtone = { context, interval: setInterval(beat, 3000) };
-      } catch (error) {
-        ringtone = null;
-      }
-    } else if (!on && ringtone) {
-      clearInterval(ringtone.interval);
-      ringtone.context.close();
-      ringtone = null;
-    }
+    if (on) window.HotlineRingtone.start();
+    else window.HotlineRingtone.stop();
   }
 
   function setPhoneState(state) {
@@ -338,7 +354,24 @@
     $("in-call").hidden = !["connecting", "talking"].includes(state);
     $("dialpad").hidden = state !== "idle";
     ring(state === "ringing");
+    document.dispatchEvent(new CustomEvent("hotline:phone", { detail: { state } }));
   }
+
+  /* A toggle says what it is now and what pressing it does: «Увімкнути мікрофон»
+     while muted, «Відновити» while on hold. */
+  function toggled(button, on) {
+    button.setAttribute("aria-pressed", String(on));
+    button.textContent = on ? button.dataset.labelOn : button.dataset.labelOff;
+  }
+
+  /* Closing or reloading the tab drops the call in progress: ask first. (If the
+     browser dies instead, Asterisk notices the silence and the caller goes back
+     to the queue.) */
+  window.addEventListener("beforeunload", (event) => {
+    if (!["ringing", "connecting", "talking"].includes(document.body.dataset.phone)) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
 
   function startTimer() {
     const started = Date.now();
@@ -418,16 +451,16 @@
         startTimer();
       } else {
         clearInterval(timer);
-        $("mute").setAttribute("aria-pressed", "false");
-        $("hold").setAttribute("aria-pressed", "false");
+        toggled($("mute"), false);
+        toggled($("hold"), false);
         setPhoneState("idle");
       }
     });
     $("answer").addEventListener("click", () => phone.answer());
     $("decline").addEventListener("click", () => phone.hangup());
     $("hangup").addEventListener("click", () => phone.hangup());
-    $("mute").addEventListener("click", () => $("mute").setAttribute("aria-pressed", String(phone.toggleMute())));
-    $("hold").addEventListener("click", () => $("hold").setAttribute("aria-pressed", String(phone.toggleHold())));
+    $("mute").addEventListener("click", () => toggled($("mute"), phone.toggleMute()));
+    $("hold").addEventListener("click", () => toggled($("hold"), phone.toggleHold()));
     $("transfer").addEventListener("click", () => {
       if ($("transfer-to").value) phone.transfer($("transfer-to").value);
     });
@@ -472,5 +505,17 @@
   keepSessionAlive();
 
   // For the browser tests and for debugging from the console.
-  window.hotlineDesk = { phone, tabs };
+  window.hotlineDesk = {
+    phone,
+    tabs,
+    /* The call's tab in front (its card and form), when the desk still has it. */
+    showCall(callId) {
+      const entry = tabs.get(callId);
+      if (entry) show(entry.key);
+      return Boolean(entry);
+    },
+    send(data) {
+      if (deskSocket && deskSocket.readyState === WebSocket.OPEN) deskSocket.send(data);
+    },
+  };
 })();
