@@ -13,6 +13,25 @@
 
   const CAUSES = () => window.JsSIP.C.causes;
 
+  /* Asterisk may answer a re-offer (hold, resume) without its ICE credentials
+     (seen: "Called with SDP without ice-ufrag and ice-pwd"); Chrome refuses
+     such an answer and JsSIP then ends the call. Nobody restarted ICE or
+     DTLS, so what is missing is what Asterisk said before: it is put back. */
+  const KEPT = ["ice-ufrag", "ice-pwd", "fingerprint"];
+
+  function keepIceCredentials(session, event) {
+    if (event.originator !== "remote" || event.type !== "answer") return;
+    const current = session.connection && session.connection.remoteDescription;
+    if (!current) return;
+    const missing = KEPT.filter((name) => !new RegExp(`^a=${name}:`, "m").test(event.sdp))
+      .map((name) => current.sdp.match(new RegExp(`^a=${name}:.*$`, "m")))
+      .filter(Boolean);
+    if (!missing.length) return;
+    const lines = missing.map((line) => `${line[0].trim()}\r\n`).join("");
+    const [head, ...media] = event.sdp.split(/^(?=m=)/m);
+    event.sdp = head + media.map((section) => section.replace(/(\r?\n)?$/, "\r\n") + lines).join("");
+  }
+
   class Softphone extends EventTarget {
     constructor(sip) {
       super();
@@ -195,6 +214,7 @@
       };
       this.current = info;
       session.on("peerconnection", ({ peerconnection }) => this._attachAudio(peerconnection));
+      session.on("sdp", (event) => keepIceCredentials(session, event));
       session.on("confirmed", () => this._callState("talking"));
       session.on("ended", (event) => this._ended("ended", event.cause));
       session.on("failed", (event) => this._ended("failed", event.cause));
