@@ -17,8 +17,15 @@ run: system-deps venv messages static asterisk migrate demo asterisk-start serve
 # (see README); production settings refuse this variable.
 run: export HOTLINE_DEMO_SKIP_SECOND_FACTOR := 1
 
+# The suite without Asterisk and the browser runs in one worker per core
+# (pytest-xdist); the tests of real calls and the browser run one at a time,
+# since they share the session's Asterisk and time real media.
+TEST_WORKERS ?= auto
+UNIT_TESTS := -m "not asterisk and not browser" -n $(TEST_WORKERS)
+
 test: system-deps venv messages static asterisk lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(UNIT_TESTS)
+	$(VENV)/bin/pytest -m "asterisk or browser"
 	$(MAKE) test-newest
 
 # The suite without Asterisk and the browser on the newest Python, when it
@@ -30,7 +37,7 @@ test-newest: venv
 		echo "test-newest: $(PY) is already the newest Python"; \
 	else \
 		$(MAKE) $(VENV_NEWEST)/.installed && \
-		$(VENV_NEWEST)/bin/pytest -m "not asterisk and not browser"; \
+		$(VENV_NEWEST)/bin/pytest $(UNIT_TESTS); \
 	fi
 
 lint: venv

@@ -1,9 +1,12 @@
 """Personas reused by every test: two consultants who must not see each
 other's work, a supervisor and an administrator."""
 
+import os
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest
@@ -22,6 +25,29 @@ PERSONAS = {"alice", "bob", "carol", "dave"}
 # whatever its module declares: `pytest -m "not asterisk and not browser"` (CI on
 # the newest Python) relies on the marks.
 MARK_BY_FIXTURE = {"asterisk": "asterisk", "pbx": "asterisk", "namespace": "browser"}
+REDIS_DATABASES = 16
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _redis_database_of_this_worker()
+
+
+def _redis_database_of_this_worker() -> None:
+    """Under pytest-xdist (`make test` runs the suite without Asterisk in two
+    workers), each worker takes the Redis database after REDIS_URL's own, so
+    one worker's groups (the wallboard, a desk) never get the other's messages.
+    The processes a test starts inherit it through the environment."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = os.environ.get("REDIS_URL", "")
+    if not (worker.startswith("gw") and url):
+        return
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    database = (base + 1 + int(worker.removeprefix("gw"))) % REDIS_DATABASES
+    url = parts._replace(path=f"/{database}").geturl()
+    os.environ["REDIS_URL"] = url
+    settings.REDIS_URL = url
+    settings.CHANNEL_LAYERS = {"default": redis_layer(url, settings.REDIS_SOCKET_TIMEOUT)}
 
 
 @pytest.hookimpl(tryfirst=True)
