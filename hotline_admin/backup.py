@@ -5,6 +5,10 @@ pg_dump: it restores onto SQLite or PostgreSQL alike (the embedded
 installation can move to production through a backup), needs no client tool
 of a matching version, and is streamed line by line on restore. See
 docs/decisions/0003-admin-app.md.
+
+With a backup key set the tar.gz is encrypted with age to the key's public
+half (hotline_admin/backup_key.py, docs/decisions/0020-encrypted-backups.md);
+a production server makes no backup without one.
 """
 
 import datetime
@@ -34,11 +38,16 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hotline_admin import backup_key
+from hotline_admin.models import MaintenanceSettings
+
 ARCHIVE_FORMAT = 1
 MANIFEST = "manifest.json"
 DATABASE = "database.jsonl"
 PREFIX = "hotline-backup-"
 SUFFIX = ".tar.gz"
+ENCRYPTED_SUFFIX = ".tar.gz.age"
+_STAMP = "%Y%m%d-%H%M%S"
 
 # Rebuilt by `migrate` on any installation, or worthless after a restore:
 # content types and permissions are referred to by natural keys instead.
@@ -157,13 +166,34 @@ def _version() -> str:
         return "unknown"
 
 
+def require_key_in_production() -> str:
+    """The backup key's public half; refuse to go on without one on a production server."""
+    public_key = MaintenanceSettings.load().backup_public_key
+    if not public_key and settings.HOTLINE_PRODUCTION:
+        raise BackupError(
+            _(
+                "No backup key is set. A production server makes no unencrypted backups: "
+                "create a backup key on the Backups page first."
+            )
+        )
+    return public_key
+
+
 def create_backup(kind: str = "manual", directory: Path | None = None) -> Path:
-    """Write one archive into the backup directory and return its path."""
+    """Write one archive into the backup directory and return its path.
+
+    Encrypted to the backup key when one is set; outside production (the demo,
+    development) without one it is a plain tar.gz.
+    """
+    public_key = require_key_in_production()
     directory = directory or backup_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    final = directory / f"{PREFIX}{stamp}-{kind}{SUFFIX}"
-    with tempfile.TemporaryDirectory(prefix="hotline-backup-") as scratch:
+    stamp = timezone.localtime().strftime(_STAMP)
+    suffix = ENCRYPTED_SUFFIX if public_key else SUFFIX
+    final = directory / f"{PREFIX}{stamp}-{kind}{suffix}"
+    # The plain database and archive are written next to the backups (0700
+    # scratch directory), never to a shared /tmp, and removed at once.
+    with tempfile.TemporaryDirectory(prefix=".backup-", dir=directory) as scratch:
         database = Path(scratch) / DATABASE
         dump_database(database)
         manifest = {
@@ -179,17 +209,27 @@ def create_backup(kind: str = "manual", directory: Path | None = None) -> Path:
         partial = directory / f".{final.name}.partial"
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
-                _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2).encode())
-                tar.add(database, arcname=DATABASE)
-                for name, root in file_roots().items():
-                    if root.is_dir():
-                        tar.add(root, arcname=f"files/{name}")
+            if public_key:
+                os.close(descriptor)
+                plain = Path(scratch) / f"archive{SUFFIX}"
+                _write_archive(os.open(plain, os.O_WRONLY | os.O_CREAT, 0o600), manifest, database)
+                backup_key.encrypt(plain, partial, public_key)
+            else:
+                _write_archive(descriptor, manifest, database)
             partial.rename(final)
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
     return final
+
+
+def _write_archive(descriptor: int, manifest: dict, database: Path) -> None:
+    with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+        _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2).encode())
+        tar.add(database, arcname=DATABASE)
+        for name, root in file_roots().items():
+            if root.is_dir():
+                tar.add(root, arcname=f"files/{name}")
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -208,15 +248,48 @@ def list_backups(directory: Path | None = None) -> list[Path]:
     archives = [
         path
         for path in directory.iterdir()
-        if path.name.startswith(PREFIX) and path.name.endswith(SUFFIX)
+        if path.name.startswith(PREFIX) and path.name.endswith((SUFFIX, ENCRYPTED_SUFFIX))
     ]
     return sorted(archives, key=lambda path: path.name, reverse=True)
 
 
+def kind_of(archive: Path) -> str:
+    """ "daily" or "manual", from the file name."""
+    stem = archive.name.removesuffix(ENCRYPTED_SUFFIX).removesuffix(SUFFIX)
+    return stem.rpartition("-")[2]
+
+
+def made_at(archive: Path) -> datetime.datetime:
+    """When the archive was made: the Kyiv time in its name, else the file's own time."""
+    stamp = archive.name.removeprefix(PREFIX)[: len("20261120-030000")]
+    try:
+        return timezone.make_aware(datetime.datetime.strptime(stamp, _STAMP))
+    except ValueError:
+        return datetime.datetime.fromtimestamp(archive.stat().st_mtime, tz=datetime.UTC)
+
+
 def prune_backups(keep: int, kind: str = "daily", directory: Path | None = None) -> list[Path]:
-    """Delete the oldest archives of one kind beyond `keep`; manual backups are never pruned."""
-    archives = [path for path in list_backups(directory) if path.name.endswith(f"-{kind}{SUFFIX}")]
+    """Delete the oldest archives of one kind beyond `keep`.
+
+    Manual backups are not counted here; age prunes them (`prune_old_backups`).
+    """
+    archives = [path for path in list_backups(directory) if kind_of(path) == kind]
     removed = archives[keep:]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def prune_old_backups(
+    days: int, now: datetime.datetime, directory: Path | None = None
+) -> list[Path]:
+    """Delete every archive, daily or manual, made more than `days` days before `now`.
+
+    A backup holds everything as it was: kept longer, it would keep the data
+    retention has since deleted.
+    """
+    cutoff = now - datetime.timedelta(days=days)
+    removed = [path for path in list_backups(directory) if made_at(path) < cutoff]
     for path in removed:
         path.unlink(missing_ok=True)
     return removed
@@ -259,21 +332,52 @@ def check_compatible(manifest: dict) -> None:
         )
 
 
-def restore_backup(archive: Path) -> RestoreResult:
+def _opened(archive: Path, key: str, scratch: Path) -> Path:
+    """The plain tar.gz of an archive: decrypted into `scratch` if it is encrypted."""
+    try:
+        encrypted = backup_key.is_encrypted(archive)
+    except OSError as error:
+        raise BackupError(_("This file is not a hotline backup or it is damaged.")) from error
+    if not encrypted:
+        return archive
+    if not key.strip():
+        raise BackupError(_("This backup is encrypted: enter the backup key to restore it."))
+    plain = scratch / f"archive{SUFFIX}"
+    try:
+        backup_key.decrypt(archive, plain, key)
+    except backup_key.WrongKey as error:
+        raise BackupError(
+            _(
+                "This backup key does not open this backup, or the file is damaged. "
+                "Nothing was changed."
+            )
+        ) from error
+    except OSError as error:
+        raise BackupError(
+            _("The backup could not be unpacked: %(error)s") % {"error": error}
+        ) from error
+    return plain
+
+
+def restore_backup(archive: Path, key: str = "") -> RestoreResult:
     """Replace the database and the audio files with the archive's contents.
 
-    The database is replaced in one transaction: if loading fails, nothing
-    has changed. Files are replaced after the database is committed.
+    An encrypted archive is opened with `key`, the backup key's secret half,
+    before anything changes. The database is replaced in one transaction: if
+    loading fails, nothing has changed. Files are replaced after the database
+    is committed.
     """
-    manifest = read_manifest(archive)
-    check_compatible(manifest)
-    roots = file_roots()
     staging_parent = backup_dir()
     staging_parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".restore-", dir=staging_parent) as scratch:
-        staging = Path(scratch)
+        plain = _opened(archive, key, Path(scratch))
+        manifest = read_manifest(plain)
+        check_compatible(manifest)
+        roots = file_roots()
+        staging = Path(scratch) / "unpacked"
+        staging.mkdir()
         try:
-            with tarfile.open(archive, mode="r:gz") as tar:
+            with tarfile.open(plain, mode="r:gz") as tar:
                 _unpack(tar, staging)
         except (OSError, tarfile.TarError) as error:
             raise BackupError(

@@ -9,6 +9,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hotline_admin.backup_key import check_public_key
 from hotline_admin.models import MaintenanceSettings
 from hotline_asterisk_connector.models import (
     ConsultantLine,
@@ -267,18 +268,45 @@ class ReportSettingsForm(forms.ModelForm):
 class RetentionForm(forms.ModelForm):
     class Meta:
         model = MaintenanceSettings
-        fields = ["recordings_keep_days", "client_data_keep_months", "audit_keep_months"]
+        fields = [
+            "recordings_keep_days",
+            "client_data_keep_months",
+            "audit_keep_months",
+            "pbx_log_keep_days",
+        ]
 
 
 class BackupSettingsForm(forms.ModelForm):
     class Meta:
         model = MaintenanceSettings
-        fields = ["daily_backup", "backups_keep", "daily_jobs_at"]
+        fields = ["daily_backup", "backups_keep", "backups_keep_days", "daily_jobs_at"]
         widgets = {"daily_jobs_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
 
+class BackupKeyForm(forms.Form):
+    """An age public key of the administrator's own, instead of one made here."""
+
+    public_key = forms.CharField(
+        label=_("Your own age public key"), max_length=100, help_text=_("Starts with age1.")
+    )
+
+    def clean_public_key(self) -> str:
+        return check_public_key(self.cleaned_data["public_key"])
+
+
+def backup_key_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Backup key (for an encrypted backup)"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("The secret key shown when the backup key was created: AGE-SECRET-KEY-1…"),
+    )
+
+
 class RestoreForm(forms.Form):
-    archive = forms.FileField(label=_("Backup file (.tar.gz)"))
+    archive = forms.FileField(label=_("Backup file (.tar.gz.age or .tar.gz)"))
+    key = backup_key_field()
     confirm = forms.BooleanField(
         label=_(
             "I understand that everything now in the system is replaced by the backup's contents."

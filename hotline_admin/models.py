@@ -4,7 +4,7 @@ backups, and the journal of configuration changes applied to Asterisk."""
 import datetime
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +45,17 @@ class Prompt(models.Model):
         return self.name
 
 
+# Retention is on from the first start, with the periods the admin guide
+# proposes (docs/admin-guide.uk.md); "for ever" is a choice, never the default.
+RECORDINGS_KEEP_DAYS = 90
+CLIENT_DATA_KEEP_MONTHS = 36
+AUDIT_KEEP_MONTHS = 36
+BACKUPS_KEEP_DAYS = 30
+PBX_LOG_KEEP_DAYS = 14
+# deploy/templates/logrotate keeps at most this many daily files.
+PBX_LOG_KEEP_DAYS_MAX = 92
+
+
 class MaintenanceSettings(models.Model):
     """Data retention and backup settings of the installation (always row 1)."""
 
@@ -52,6 +63,7 @@ class MaintenanceSettings(models.Model):
         _("keep call recordings and voice messages, days"),
         null=True,
         blank=True,
+        default=RECORDINGS_KEEP_DAYS,
         validators=[MinValueValidator(1)],
         help_text=_("Empty: keep them for ever."),
     )
@@ -59,8 +71,13 @@ class MaintenanceSettings(models.Model):
         _("keep personal data of clients with no contact, months"),
         null=True,
         blank=True,
+        default=CLIENT_DATA_KEEP_MONTHS,
         validators=[MinValueValidator(1)],
-        help_text=_("Empty: keep it for ever. Statistics are kept in any case."),
+        help_text=_(
+            "Names, phone numbers, notes, the free text of forms, and callers' numbers in "
+            "Asterisk's call records and the admin change log. Empty: keep it for ever. "
+            "Statistics are kept in any case."
+        ),
     )
     # At least a year: a short period would let anyone who may change it
     # wipe the trail of what they did last week.
@@ -68,9 +85,27 @@ class MaintenanceSettings(models.Model):
         _("keep the audit trail, months"),
         null=True,
         blank=True,
+        default=AUDIT_KEEP_MONTHS,
         validators=[MinValueValidator(12)],
         help_text=_("Empty: keep it for ever. At least 12 months."),
     )
+    pbx_log_keep_days = models.PositiveIntegerField(
+        _("keep the telephone exchange's logs, days"),
+        default=PBX_LOG_KEEP_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(PBX_LOG_KEEP_DAYS_MAX)],
+        help_text=_("Asterisk starts a new log every day; older ones are deleted."),
+    )
+    backups_keep_days = models.PositiveIntegerField(
+        _("delete backups older than, days"),
+        default=BACKUPS_KEEP_DAYS,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Daily and manual backups alike: a backup keeps everything as it was, "
+            "including what retention has deleted since."
+        ),
+    )
+    # Only the public half of the age key: the server can encrypt, never decrypt.
+    backup_public_key = models.CharField(_("backup key (public part)"), max_length=100, blank=True)
     daily_backup = models.BooleanField(_("make a backup every day"), default=True)
     backups_keep = models.PositiveSmallIntegerField(
         _("daily backups to keep"), default=7, validators=[MinValueValidator(1)]

@@ -4,21 +4,29 @@ Statistics never change: they are computed from the coded fields of calls
 (times, durations, outcomes, numbers dialled, consultants) and the frozen
 snapshot on each consultation form, which this job leaves alone. It removes
 what identifies or describes a person: audio, names, phone numbers and
-free text.
+free text, wherever they are kept: the database, the admin change log,
+Asterisk's own call records (CDR) and logs, and the backups.
 """
 
 import calendar
+import contextlib
 import datetime
 import logging
+import shutil
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from hotline_admin import backup
 from hotline_admin.models import MaintenanceSettings
+from hotline_asterisk_connector import cdr
 from hotline_asterisk_connector.models import Call, CallbackRequest, CallComment, Voicemail
 from hotline_audit.models import AuditEvent
 from hotline_crm.models import Client, ClientPhone, Consultation
@@ -34,16 +42,30 @@ class RetentionResult:
     clients_anonymised: int = 0
     calls_anonymised: int = 0
     audit_events_purged: int = 0
+    admin_log_entries_cleared: int = 0
+    call_records_deleted: int = 0
+    pbx_logs_deleted: int = 0
+    backups_deleted: int = 0
     files_missing: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return (
+        done = (
             f"recordings deleted: {self.recordings_deleted}, "
             f"voice messages deleted: {self.voicemails_deleted}, "
             f"clients anonymised: {self.clients_anonymised}, "
             f"calls anonymised: {self.calls_anonymised}, "
-            f"audit events purged: {self.audit_events_purged}"
+            f"audit events purged: {self.audit_events_purged}, "
+            f"admin log entries cleared: {self.admin_log_entries_cleared}, "
+            f"Asterisk call records deleted: {self.call_records_deleted}, "
+            f"Asterisk logs deleted: {self.pbx_logs_deleted}, "
+            f"backups deleted: {self.backups_deleted}"
         )
+        return "; ".join([done, *self.problems])
+
+
+class RetentionIncomplete(Exception):
+    """Some data past its period could not be removed; the message says what and why."""
 
 
 def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
@@ -154,6 +176,9 @@ def anonymise_client(client: Client, now: datetime.datetime) -> int:
         client.notes = ""
         client.anonymised_at = now
         client.save()
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Client), object_id=str(client.pk)
+        ).update(object_repr="", change_message="")
     for path in files:
         path.unlink(missing_ok=True)
     return stripped
@@ -178,8 +203,94 @@ def anonymise_old_contacts(months: int, now: datetime.datetime, result: Retentio
         ).update(caller_number="", caller_number_raw="", outcome_note="", **extra)
 
 
+def clear_admin_log(cutoff: datetime.datetime, result: RetentionResult) -> None:
+    """The admin change log names the objects it changed (str() of a card is its
+    name, an inline phone its number): older entries keep only what and when."""
+    result.admin_log_entries_cleared += (
+        LogEntry.objects.filter(action_time__lt=cutoff)
+        .exclude(object_repr="", change_message="")
+        .update(object_repr="", change_message="")
+    )
+
+
+def delete_old_call_records(cutoff: datetime.datetime, result: RetentionResult) -> None:
+    """Asterisk's CDR rows (caller ID, dialled and callback numbers) older than the cutoff.
+
+    The journal's own rows keep the statistics; the CDR store only serves the
+    connector's recovery of the last days (hotline_asterisk_connector/cdr.py).
+    """
+    path = cdr.database_path()
+    if not path.exists():
+        return
+    try:
+        with contextlib.closing(sqlite3.connect(path, timeout=10)) as database, database:
+            deleted = database.execute(
+                "DELETE FROM cdr WHERE CAST(end_epoch AS REAL) < ?", (cutoff.timestamp(),)
+            ).rowcount
+        # Deleted rows stay in the file's free pages until it is rewritten.
+        with contextlib.closing(sqlite3.connect(path, timeout=10)) as database:
+            database.execute("VACUUM")
+    except sqlite3.Error as error:
+        result.problems.append(f"Asterisk call records in {path}: {error}")
+        return
+    result.call_records_deleted += deleted
+
+
+def pbx_log_dir() -> Path:
+    return Path(settings.HOTLINE_ASTERISK_DIR) / "log"
+
+
+def _is_rotated_log(path: Path) -> bool:
+    """full.log.1, messages.log.3.gz, full.log.20261120: any log but the live one."""
+    name = path.name
+    return ".log." in name or ".log-" in name
+
+
+def rotate_pbx_logs(now: datetime.datetime, result: RetentionResult) -> None:
+    """Start each live log afresh once a day where no logrotate does it for us.
+
+    Production's logrotate (deploy/templates/logrotate) rotates Asterisk's logs
+    as their owner; there the web application may not write them and this
+    leaves them alone. The embedded and development installations run
+    Asterisk as the application's own user: copy, then truncate (Asterisk
+    appends, so it writes on at the start of the emptied file).
+    """
+    directory = pbx_log_dir()
+    stamp = timezone.localtime(now).strftime("%Y%m%d")
+    for live in (directory / "full.log", directory / "messages.log"):
+        rotated = live.with_name(f"{live.name}.{stamp}")
+        if rotated.exists() or not live.is_file() or live.stat().st_size == 0:
+            continue
+        try:
+            with live.open("r+b") as source, rotated.open("xb") as copy:
+                shutil.copyfileobj(source, copy)
+                source.truncate(0)
+        except PermissionError:
+            rotated.unlink(missing_ok=True)
+
+
+def delete_old_pbx_logs(days: int, now: datetime.datetime, result: RetentionResult) -> None:
+    cutoff = (now - datetime.timedelta(days=days)).timestamp()
+    directory = pbx_log_dir()
+    if not directory.is_dir():
+        return
+    for path in directory.iterdir():
+        if path.is_file() and _is_rotated_log(path) and path.stat().st_mtime < cutoff:
+            try:
+                path.unlink()
+            except OSError as error:
+                result.problems.append(f"Asterisk log {path}: {error}")
+            else:
+                result.pbx_logs_deleted += 1
+
+
 def apply_retention(now: datetime.datetime | None = None) -> RetentionResult:
-    """Run the retention policy as the administrator set it; empty settings keep everything."""
+    """Run the retention policy as the administrator set it; empty settings keep everything.
+
+    Raises RetentionIncomplete (after doing everything it could) when some
+    data past its period could not be removed, so the nightly job shows as
+    failed with the reason.
+    """
     now = now or timezone.now()
     policy = MaintenanceSettings.load()
     result = RetentionResult()
@@ -187,7 +298,15 @@ def apply_retention(now: datetime.datetime | None = None) -> RetentionResult:
         delete_old_recordings(policy.recordings_keep_days, now, result)
     if policy.client_data_keep_months:
         anonymise_old_contacts(policy.client_data_keep_months, now, result)
+        cutoff = months_before(now, policy.client_data_keep_months)
+        clear_admin_log(cutoff, result)
+        delete_old_call_records(cutoff, result)
     if policy.audit_keep_months:
         cutoff = months_before(now, policy.audit_keep_months)
         result.audit_events_purged = AuditEvent.purge_older_than(cutoff)
+    rotate_pbx_logs(now, result)
+    delete_old_pbx_logs(policy.pbx_log_keep_days, now, result)
+    result.backups_deleted = len(backup.prune_old_backups(policy.backups_keep_days, now))
+    if result.problems:
+        raise RetentionIncomplete(str(result))
     return result

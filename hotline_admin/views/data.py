@@ -3,14 +3,15 @@
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hotline_admin import backup
-from hotline_admin.forms import BackupSettingsForm, RestoreForm, RetentionForm
+from hotline_admin import backup, backup_key
+from hotline_admin.forms import BackupKeyForm, BackupSettingsForm, RestoreForm, RetentionForm
 from hotline_admin.models import DailyJob, MaintenanceSettings
 from hotline_admin.pbx import apply_changes
 from hotline_admin.views.access import administrator_required
@@ -33,17 +34,29 @@ def retention(request: HttpRequest) -> HttpResponse:
 
 @administrator_required
 def backups(request: HttpRequest) -> HttpResponse:
-    form = BackupSettingsForm(request.POST or None, instance=MaintenanceSettings.load())
+    policy = MaintenanceSettings.load()
+    form = BackupSettingsForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Saved."))
         return redirect("hotline_admin:backups")
-    archives = [(path, path.stat().st_size) for path in backup.list_backups()]
+    return _backups_page(request, form=form, key_form=BackupKeyForm())
+
+
+def _backups_page(request: HttpRequest, **forms) -> HttpResponse:
+    policy = MaintenanceSettings.load()
+    archives = [
+        (path, path.stat().st_size, path.name.endswith(backup.ENCRYPTED_SUFFIX))
+        for path in backup.list_backups()
+    ]
     return render(
         request,
         "hotline_admin/backups.html",
         {
-            "form": form,
+            "form": forms.get("form") or BackupSettingsForm(instance=policy),
+            "key_form": forms.get("key_form") or BackupKeyForm(),
+            "public_key": policy.backup_public_key,
+            "production": settings.HOTLINE_PRODUCTION,
             "archives": archives,
             "restore_form": RestoreForm(),
             "job": DailyJob.objects.filter(name="backup").first(),
@@ -53,9 +66,42 @@ def backups(request: HttpRequest) -> HttpResponse:
 
 @administrator_required
 @require_POST
+def backup_key_new(request: HttpRequest) -> HttpResponse:
+    """Make a key pair, keep the public half, show the secret half this once."""
+    secret, public = backup_key.new_key()
+    policy = MaintenanceSettings.load()
+    replaced = bool(policy.backup_public_key)
+    policy.backup_public_key = public
+    policy.save(update_fields=["backup_public_key"])
+    response = render(
+        request,
+        "hotline_admin/backup_key.html",
+        {"secret": secret, "public_key": public, "replaced": replaced},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@administrator_required
+@require_POST
+def backup_key_own(request: HttpRequest) -> HttpResponse:
+    form = BackupKeyForm(request.POST)
+    if not form.is_valid():
+        return _backups_page(request, key_form=form)
+    policy = MaintenanceSettings.load()
+    policy.backup_public_key = form.cleaned_data["public_key"]
+    policy.save(update_fields=["backup_public_key"])
+    messages.success(request, _("Saved. New backups are encrypted with your key."))
+    return redirect("hotline_admin:backups")
+
+
+@administrator_required
+@require_POST
 def backup_now(request: HttpRequest) -> HttpResponse:
     try:
         archive = backup.create_backup(kind="manual")
+    except backup.BackupError as error:
+        messages.error(request, str(error))
     except OSError as error:
         messages.error(request, _("The backup failed: %(error)s") % {"error": error})
     else:
@@ -99,8 +145,9 @@ def restore(request: HttpRequest) -> HttpResponse:
     """Restore an uploaded archive or one kept on the server, then apply it to Asterisk."""
     form = RestoreForm(request.POST, request.FILES)
     kept = request.POST.get("name")
+    key = request.POST.get("key", "")
     if kept and request.POST.get("confirm"):
-        return _restore(request, _archive(kept))
+        return _restore(request, _archive(kept), key)
     if not form.is_valid():
         messages.error(request, _("Choose a backup file and confirm that it replaces everything."))
         return redirect("hotline_admin:backups")
@@ -109,12 +156,12 @@ def restore(request: HttpRequest) -> HttpResponse:
         for chunk in form.cleaned_data["archive"].chunks():
             copy.write(chunk)
         copy.flush()
-        return _restore(request, Path(copy.name))
+        return _restore(request, Path(copy.name), form.cleaned_data["key"])
 
 
-def _restore(request: HttpRequest, archive: Path) -> HttpResponse:
+def _restore(request: HttpRequest, archive: Path, key: str) -> HttpResponse:
     try:
-        result = backup.restore_backup(archive)
+        result = backup.restore_backup(archive, key)
     except backup.BackupError as error:
         messages.error(request, str(error))
         return redirect("hotline_admin:backups")

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from hotline_admin.models import AppliedChange
+from hotline_admin.models import AppliedChange, MaintenanceSettings
 from hotline_admin.views.access import administrator_required
 
 
@@ -12,5 +12,8 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "hotline_admin/index.html",
-        {"last_change": AppliedChange.objects.select_related("user").first()},
+        {
+            "last_change": AppliedChange.objects.select_related("user").first(),
+            "policy": MaintenanceSettings.load(),
+        },
     )

@@ -193,6 +193,9 @@ MATRIX: dict[str, Entry] = {
     "hotline_admin:backups": Entry(ADMINISTRATOR),
     "hotline_admin:backup_now": Entry(ADMIN_POST, "post"),
     "hotline_admin:restore": Entry(ADMIN_POST, "post"),
+    # The administrator gets the page with the new secret key, or the form's errors.
+    "hotline_admin:backup_key_new": Entry((L, 403, 403, 403, 200), "post"),
+    "hotline_admin:backup_key_own": Entry((L, 403, 403, 403, 200), "post"),
     "hotline_admin:backup_download": Entry(
         ADMINISTRATOR, kwargs=lambda w: {"name": w["archive"].name}
     ),

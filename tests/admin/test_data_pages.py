@@ -95,27 +95,43 @@ def test_restoring_a_wrong_file_says_why_and_changes_nothing(admin_browser):
 def test_retention_settings_are_saved(admin_browser):
     admin_browser.post(
         reverse("hotline_admin:retention"),
-        {"recordings_keep_days": "90", "client_data_keep_months": "36"},
+        {"recordings_keep_days": "60", "client_data_keep_months": "24", "pbx_log_keep_days": "7"},
     )
     policy = MaintenanceSettings.load()
-    assert policy.recordings_keep_days == 90
-    assert policy.client_data_keep_months == 36
+    assert policy.recordings_keep_days == 60
+    assert policy.client_data_keep_months == 24
+    assert policy.pbx_log_keep_days == 7
+
+
+def test_retention_is_on_from_the_start_and_the_page_shows_the_periods(admin_browser):
+    page = admin_browser.get(reverse("hotline_admin:retention")).content.decode()
+    assert 'name="recordings_keep_days" value="90"' in page
+    assert 'name="client_data_keep_months" value="36"' in page
+    assert 'name="pbx_log_keep_days" value="14"' in page
+    settings_page = admin_browser.get(reverse("hotline_admin:index")).content.decode()
+    assert "записи розмов — 90 дн." in settings_page
 
 
 def test_retention_periods_of_zero_are_refused(admin_browser):
     response = admin_browser.post(
         reverse("hotline_admin:retention"),
-        {"recordings_keep_days": "0", "client_data_keep_months": ""},
+        {"recordings_keep_days": "0", "client_data_keep_months": "", "pbx_log_keep_days": "14"},
     )
     assert response.status_code == 200
-    assert MaintenanceSettings.load().recordings_keep_days is None
+    assert MaintenanceSettings.load().recordings_keep_days == 90
 
 
 def test_daily_backup_settings_are_saved(admin_browser):
     admin_browser.post(
         reverse("hotline_admin:backups"),
-        {"daily_backup": "on", "backups_keep": "14", "daily_jobs_at": "02:30"},
+        {
+            "daily_backup": "on",
+            "backups_keep": "14",
+            "backups_keep_days": "21",
+            "daily_jobs_at": "02:30",
+        },
     )
     policy = MaintenanceSettings.load()
     assert policy.backups_keep == 14
+    assert policy.backups_keep_days == 21
     assert f"{policy.daily_jobs_at:%H:%M}" == "02:30"

@@ -1,14 +1,19 @@
+import contextlib
 import datetime
 import os
+import sqlite3
+from pathlib import Path
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db.models import Count, Sum
 from django.utils import timezone
 
 from hotline_admin.forms import RetentionForm
 from hotline_admin.models import MaintenanceSettings
-from hotline_admin.retention import apply_retention, months_before
+from hotline_admin.retention import RetentionIncomplete, apply_retention, months_before
 from hotline_asterisk_connector.models import Call, CallbackRequest, CallComment, Voicemail
 from hotline_audit.models import AuditEvent, Kind
 from hotline_crm.models import Client, ClientPhone, Consultation
@@ -66,6 +71,7 @@ def data(alice):
 
 
 def test_empty_settings_keep_everything(data, storage):
+    set_policy(days=None, months=None)
     before = statistics()
     result = apply_retention(NOW)
     assert result.recordings_deleted == result.clients_anonymised == 0
@@ -202,3 +208,146 @@ def test_audit_rows_older_than_the_audit_period_are_purged_and_newer_kept(db):
 def test_the_audit_period_cannot_be_shorter_than_a_year(db):
     form = RetentionForm({"audit_keep_months": "11"}, instance=MaintenanceSettings.load())
     assert not form.is_valid() and "audit_keep_months" in form.errors
+
+
+def test_retention_is_on_by_default_with_the_proposed_periods(data, storage):
+    """A fresh installation: 90 days for recordings, 36 months for cards."""
+    policy = MaintenanceSettings.load()
+    assert (policy.recordings_keep_days, policy.client_data_keep_months) == (90, 36)
+    assert (policy.audit_keep_months, policy.pbx_log_keep_days, policy.backups_keep_days) == (
+        36,
+        14,
+        30,
+    )
+    result = apply_retention(NOW)
+    # The year-old recording is past 90 days; the year-old card is within 36 months.
+    assert result.recordings_deleted == 1
+    assert result.clients_anonymised == 0
+    assert Client.objects.get(pk=data.old_client.pk).name == "Олена Петренко"
+
+
+CDR_COLUMNS = (
+    "calldate, start_epoch, answer_epoch, end_epoch, clid, src, dst, dcontext, channel, "
+    "dstchannel, lastapp, lastdata, duration, billsec, disposition, uniqueid, linkedid, "
+    "userfield, did, recording"
+)
+
+
+def write_cdr(settings, *rows: tuple[datetime.datetime, str, str]) -> Path:
+    """Asterisk's CDR store as cdr_sqlite3_custom writes it (asterisk/templates)."""
+    path = Path(settings.HOTLINE_ASTERISK_DIR) / "log" / "master.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.closing(sqlite3.connect(path)) as database, database:
+        database.execute(f"CREATE TABLE cdr (AcctId INTEGER PRIMARY KEY, {CDR_COLUMNS})")
+        for ended, caller, userfield in rows:
+            epoch = str(ended.timestamp())
+            database.execute(
+                "INSERT INTO cdr (end_epoch, start_epoch, clid, src, userfield, linkedid) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (epoch, epoch, f'"" <{caller}>', caller, userfield, epoch),
+            )
+    return path
+
+
+def cdr_callers(path: Path) -> list[str]:
+    with contextlib.closing(sqlite3.connect(path)) as database:
+        return [row[0] for row in database.execute("SELECT src FROM cdr ORDER BY AcctId")]
+
+
+def test_asterisks_call_records_past_the_period_are_deleted(data, settings):
+    set_policy(months=6)
+    path = write_cdr(
+        settings,
+        (NOW - datetime.timedelta(days=200), "0671234567", "callback_requested:0509998877"),
+        (NOW - datetime.timedelta(days=20), "0501112233", ""),
+    )
+    before = statistics()
+
+    result = apply_retention(NOW)
+
+    assert result.call_records_deleted == 1
+    assert cdr_callers(path) == ["0501112233"]
+    # Gone from the file itself, not only from the table.
+    assert b"0509998877" not in path.read_bytes()
+    assert statistics() == before
+
+
+def test_an_unwritable_cdr_store_fails_the_job_after_doing_the_rest(data, settings, storage):
+    set_policy(days=30, months=6)
+    path = Path(settings.HOTLINE_ASTERISK_DIR) / "log" / "master.db"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a database")
+    with pytest.raises(RetentionIncomplete, match="Asterisk call records"):
+        apply_retention(NOW)
+    assert not (storage["RECORDINGS_DIR"] / "2025/old.wav").exists()
+    assert Client.objects.get(pk=data.old_client.pk).name == ""
+
+
+def test_the_admin_change_log_forgets_names_past_the_period_and_of_anonymised_cards(data, dave):
+    set_policy(months=6)
+    client_type = ContentType.objects.get_for_model(Client)
+
+    def entry(obj, when, message):
+        return LogEntry.objects.create(
+            user=dave,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            action_flag=CHANGE,
+            change_message=message,
+            action_time=when,
+        )
+
+    phone = ClientPhone.objects.get(client=data.recent_client)
+    old_phone_entry = entry(phone, NOW - datetime.timedelta(days=300), '[{"added": {}}]')
+    # Changed last week, but the card is anonymised now: its name goes too.
+    old_card_entry = entry(data.old_client, NOW - datetime.timedelta(days=7), "[]")
+    recent_entry = entry(data.recent_client, NOW - datetime.timedelta(days=7), "[]")
+    assert old_card_entry.content_type == client_type
+
+    result = apply_retention(NOW)
+
+    for cleared in (old_phone_entry, old_card_entry):
+        cleared.refresh_from_db()
+        assert cleared.object_repr == cleared.change_message == ""
+        assert cleared.action_flag == CHANGE and cleared.user == dave
+    recent_entry.refresh_from_db()
+    assert recent_entry.object_repr == str(data.recent_client)
+    assert result.admin_log_entries_cleared == 1
+
+
+def age(path: Path, days: float) -> Path:
+    """The file, written if need be, last changed `days` before NOW."""
+    if not path.exists():
+        path.write_bytes(b"old lines")
+    moment = (NOW - datetime.timedelta(days=days)).timestamp()
+    os.utime(path, (moment, moment))
+    return path
+
+
+def test_pbx_logs_rotate_daily_and_old_ones_are_deleted(db, settings):
+    set_policy()
+    policy = MaintenanceSettings.load()
+    policy.pbx_log_keep_days = 7
+    policy.save()
+    logs = Path(settings.HOTLINE_ASTERISK_DIR) / "log"
+    logs.mkdir(parents=True)
+    (logs / "full.log").write_text("today's lines\n")
+    (logs / "messages.log").write_text("")
+    old = [age(logs / name, 8) for name in ("full.log.3.gz", "messages.log.20261112")]
+    kept = [age(logs / name, 6) for name in ("full.log.1", "messages.log.20261114")]
+    master = age(logs / "master.db", 400)
+
+    result = apply_retention(NOW)
+
+    assert result.pbx_logs_deleted == 2
+    assert not any(path.exists() for path in old)
+    assert all(path.exists() for path in kept)
+    assert master.exists()
+    # Where nothing else rotates it (Asterisk runs as this user), the live log
+    # starts afresh and yesterday's lines are in the day's file.
+    assert (logs / "full.log").read_text() == ""
+    assert (logs / "full.log.20261120").read_text() == "today's lines\n"
+    assert not (logs / "messages.log.20261120").exists()  # empty logs are not rotated
+    apply_retention(NOW)
+    assert (logs / "full.log.20261120").read_text() == "today's lines\n"

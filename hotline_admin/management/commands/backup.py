@@ -18,6 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         try:
             archive = backup.create_backup(kind=options["kind"])
+        except backup.BackupError as error:
+            raise CommandError(str(error)) from error
         except OSError as error:
             raise CommandError(f"Backup failed: {error}") from error
         self.stdout.write(str(archive))

@@ -14,6 +14,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("archive", type=Path)
         parser.add_argument(
+            "--key-file",
+            type=Path,
+            help="a file holding the backup key's secret part (AGE-SECRET-KEY-1…), "
+            "for an encrypted backup",
+        )
+        parser.add_argument(
             "--no-apply",
             action="store_true",
             help="do not apply the restored settings to Asterisk (for instance, it is not running)",
@@ -23,8 +29,12 @@ class Command(BaseCommand):
         archive: Path = options["archive"]
         if not archive.is_file():
             raise CommandError(f"No such file: {archive}")
+        key_file: Path | None = options["key_file"]
+        if key_file and not key_file.is_file():
+            raise CommandError(f"No such file: {key_file}")
+        key = key_file.read_text() if key_file else ""
         try:
-            result = backup.restore_backup(archive)
+            result = backup.restore_backup(archive, key)
         except backup.BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
