@@ -17,7 +17,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from hotline_admin import backup
+from hotline_admin import backup, backup_key
+from hotline_admin.models import MaintenanceSettings
 from tests.admin import sample
 from tests.conftest import PASSWORD
 
@@ -90,11 +91,22 @@ def files_under(root: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.parametrize("encrypted", [True, False], ids=["encrypted", "plain"])
 def test_backup_restored_onto_a_fresh_installation_gives_identical_data(
-    alice, dave, storage, fresh_database, tmp_path
+    alice, dave, storage, fresh_database, tmp_path, encrypted
 ):
     sample.build(alice, timezone.now())
+    key_args = []
+    if encrypted:
+        secret, public = backup_key.new_key()
+        policy = MaintenanceSettings.load()
+        policy.backup_public_key = public
+        policy.save()
+        key_file = tmp_path / "key.txt"
+        key_file.write_text(f"{secret}\n")
+        key_args = ["--key-file", str(key_file)]
     archive = backup.create_backup()
+    assert archive.name.endswith(".age") == encrypted
     expected = tmp_path / "expected.jsonl"
     backup.dump_database(expected)
 
@@ -110,7 +122,23 @@ def test_backup_restored_onto_a_fresh_installation_gives_identical_data(
     }
     manage = str(ROOT / "manage.py")
     run(environment, manage, "migrate", "--noinput", "-v", "0")
-    restored_output = run(environment, manage, "restore_backup", str(archive), "--no-apply")
+    if encrypted:
+        wrong = tmp_path / "wrong.txt"
+        wrong.write_text(backup_key.new_key()[0])
+        refused = subprocess.run(
+            [sys.executable, manage, "restore_backup", str(archive), "--key-file", str(wrong)],
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "hotline.settings", **environment},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            cwd=ROOT,
+        )
+        assert refused.returncode != 0
+        assert "Нічого не змінено" in refused.stderr
+    restored_output = run(
+        environment, manage, "restore_backup", str(archive), "--no-apply", *key_args
+    )
     actual = tmp_path / "actual.jsonl"
     check_output = run(environment, "-c", CHECK, str(actual), PASSWORD)
 
