@@ -174,6 +174,11 @@ def anonymise_client(client: Client, now: datetime.datetime) -> int:
         client.name = ""
         client.settlement = ""
         client.notes = ""
+        # How to reach them safely says who and where they are.
+        client.safe_number = ""
+        client.code_word = ""
+        client.if_someone_else_answers = ""
+        client.safe_from = client.safe_until = None
         client.anonymised_at = now
         client.save()
         LogEntry.objects.filter(
@@ -191,6 +196,7 @@ def anonymise_old_contacts(months: int, now: datetime.datetime, result: Retentio
         result.clients_anonymised += 1
     # Calls and requests from numbers that never got a card keep only their
     # coded fields too.
+    CallComment.objects.filter(call__client__isnull=True, call__started_at__lt=cutoff).delete()
     result.calls_anonymised += (
         Call.objects.filter(client__isnull=True, started_at__lt=cutoff)
         .exclude(caller_number="", caller_number_raw="", caller_name="", callee_number="")

@@ -110,8 +110,17 @@ def test_a_recording_no_call_knows_is_deleted_by_its_age(data, storage):
     assert not stray.exists()
 
 
-def test_clients_out_of_contact_are_anonymised_and_statistics_stay_identical(data, storage):
+def test_clients_out_of_contact_are_anonymised_and_statistics_stay_identical(data, storage, alice):
     set_policy(months=6)
+    Client.objects.filter(pk=data.old_client.pk).update(
+        safe_number="+380661112233",
+        code_word="бабуся",
+        if_someone_else_answers="Скажіть, що з аптеки",
+        safe_from=datetime.time(10, 0),
+    )
+    stranger_comment = CallComment.objects.create(
+        call=data.unknown_caller_call, author=alice, text="Назвала адресу"
+    )
     before = statistics()
 
     result = apply_retention(NOW)
@@ -119,6 +128,9 @@ def test_clients_out_of_contact_are_anonymised_and_statistics_stay_identical(dat
     assert result.clients_anonymised == 1
     old = Client.objects.get(pk=data.old_client.pk)
     assert old.name == old.settlement == old.notes == old.name_key == ""
+    assert old.safe_number == old.code_word == old.if_someone_else_answers == ""
+    assert old.safe_from is None
+    assert not CallComment.objects.filter(pk=stranger_comment.pk).exists()
     assert old.anonymised_at == NOW
     assert not ClientPhone.objects.filter(client=old).exists()
     old_form = Consultation.objects.get(client=old)
