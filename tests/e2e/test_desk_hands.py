@@ -143,6 +143,20 @@ def test_unknown_caller_alerts_and_the_keyboard_work_the_call(
         desk.keyboard.press("Alt+KeyT")
         expect(desk.locator("#transfer-to")).to_be_focused()
 
+        # Closing the tab mid-call asks first; staying keeps the call.
+        asked = []
+
+        def stay(dialog) -> None:
+            asked.append(dialog.type)
+            dialog.dismiss()
+
+        desk.on("dialog", stay)
+        with desk.expect_event("dialog"):
+            desk.close(run_before_unload=True)
+        desk.remove_listener("dialog", stay)
+        assert asked == ["beforeunload"]
+        expect(desk.locator("body")).to_have_attribute("data-phone", "talking")
+
         desk.keyboard.press("Alt+KeyH")
         assert caller.wait(timeout=pbx.DEADLINE) == 0, "sipp did not get the hang-up"
     finally:
