@@ -12,6 +12,8 @@
   "use strict";
 
   const CAUSES = () => window.JsSIP.C.causes;
+  // After the first TURN relay candidate, how long the others may still come.
+  const RELAY_GRACE_MS = 1000;
 
   /* Asterisk may answer a re-offer (hold, resume) without its ICE credentials
      (seen: "Called with SDP without ice-ufrag and ice-pwd"); Chrome refuses
@@ -215,6 +217,7 @@
       this.current = info;
       session.on("peerconnection", ({ peerconnection }) => this._attachAudio(peerconnection));
       session.on("sdp", (event) => keepIceCredentials(session, event));
+      session.on("icecandidate", (event) => this._enoughCandidates(event));
       session.on("confirmed", () => this._callState("talking"));
       session.on("ended", (event) => this._ended("ended", event.cause));
       session.on("failed", (event) => this._ended("failed", event.cause));
@@ -223,6 +226,18 @@
         this._callState("ringing");
         if (info.autoAnswer) this.answer();
       }
+    }
+
+    /* Asterisk takes no candidates trickled later: the answer waits for them all.
+     * Where a network drops UDP, STUN and TURN over UDP give up only after ~40 s,
+     * long past the queue's ring time; a TURN relay (which always reaches Asterisk)
+     * is enough, so the answer goes a moment after the first one. */
+    _enoughCandidates({ candidate, ready }) {
+      if (candidate.type !== "relay" || this._gatheringTimer) return;
+      this._gatheringTimer = setTimeout(() => {
+        this._gatheringTimer = null;
+        ready();
+      }, RELAY_GRACE_MS);
     }
 
     _attachAudio(peerconnection) {
