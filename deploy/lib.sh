@@ -312,14 +312,17 @@ render_all() {
     TURN_CERT="$ETC_DIR/turn/cert.pem"
     TURN_KEY="$ETC_DIR/turn/key.pem"
 
-    local unit before
+    local unit before caddy_before
     before="$(cat "$root$SYSTEMD_DIR/hotline-asterisk.service" 2>/dev/null || true)"
+    caddy_before="$(cat "$root/etc/caddy/Caddyfile" 2>/dev/null || true)"
     for unit in "${UNITS[@]}"; do
         render_template "$templates/$unit" "$root$SYSTEMD_DIR/$unit"
     done
     ASTERISK_UNIT_CHANGED=""
     [ "$before" = "$(cat "$root$SYSTEMD_DIR/hotline-asterisk.service")" ] || ASTERISK_UNIT_CHANGED=1
     render_template "$templates/Caddyfile" "$root/etc/caddy/Caddyfile"
+    CADDY_CHANGED=""
+    [ "$caddy_before" = "$(cat "$root/etc/caddy/Caddyfile")" ] || CADDY_CHANGED=1
     render_template "$templates/turnserver.conf" "$root/etc/turnserver.conf"
     render_template "$templates/nftables.conf" "$root$ETC_DIR/nftables.conf"
     render_template "$templates/logrotate" "$root/etc/logrotate.d/hotline"
@@ -347,7 +350,10 @@ start_services() {
     systemctl daemon-reload
     systemctl enable --quiet postgresql redis-server caddy coturn "${UNITS[@]}"
     systemctl restart hotline-firewall.service
-    systemctl reload-or-restart caddy
+    # Caddy 2.6 (Debian 12) closes the proxied WebSockets when it reloads: the
+    # browser phones' SIP of the calls in progress. Only when its file changed.
+    [ -z "$CADDY_CHANGED" ] || systemctl reload-or-restart caddy
+    systemctl start caddy
     systemctl start redis-server postgresql
     # coturn restarts only when its configuration changed: a restart drops relayed calls.
     systemctl start coturn
