@@ -1,199 +1,18 @@
 """deploy/install.sh on a fresh Debian 12 root (debootstrap), then its services
-started from the installed units, then the upgrade and the uninstall.
-
-The root runs in namespaces of its own (see tests/support/debian_root.py): the
-packages are downloaded first with this host's network, the install itself
-runs with none but a dummy "VPS" interface, so its PostgreSQL, Redis and ports
-never meet this machine's.
+started from the installed units, then the upgrade (the uninstall is last, in
+test_uninstall.py). The VPS itself: tests/deploy/vps.py and conftest.py.
 """
 
 import re
 import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from tests.support import debian_root, units
+from tests.deploy.vps import CA, CARRIER, DOMAIN, ENVIRONMENT, curl, install, wait_for
+from tests.support import units
 
 pytestmark = pytest.mark.asterisk
-
-ROOT = Path(__file__).resolve().parents[2]
-DOMAIN = "hotline.test"
-CARRIER = "198.51.100.10"
-SOURCE = "/src/hotline"
-ARTEFACTS = ROOT / "test-artifacts" / "install"
-ENVIRONMENT = [
-    "env",
-    "-i",
-    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-    "HOME=/root",
-    "LANG=C.UTF-8",
-    # Offline inside: what phase one downloaded.
-    "PIP_NO_INDEX=1",
-    "PIP_FIND_LINKS=/var/cache/hotline-wheels",
-    "npm_config_offline=true",
-    "HOTLINE_ASTERISK_ROOT_CACHE=/var/cache/hotline-asterisk-root",
-    "HOTLINE_INSTALL_NO_START=1",
-]
-CA = "/var/lib/caddy/.local/share/caddy/pki/authorities/local/root.crt"
-
-
-def packages() -> list[str]:
-    listed = subprocess.run(
-        ["bash", "-c", f'source {ROOT}/deploy/lib.sh && echo "${{PACKAGES[@]}}"'],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return listed.stdout.split()
-
-
-def download_wheels(directory: Path) -> None:
-    """The app's Python packages for the root's Python 3.11, once per pyproject.toml."""
-    stamp = directory / ".pyproject"
-    wanted = (ROOT / "pyproject.toml").read_text()
-    if stamp.is_file() and stamp.read_text() == wanted:
-        return
-    directory.mkdir(parents=True, exist_ok=True)
-    python = "/usr/bin/python3.11"
-    subprocess.run(
-        [
-            python,
-            "-m",
-            "pip",
-            "download",
-            "--quiet",
-            "-d",
-            directory,
-            "pip",
-            "setuptools>=68",
-            "wheel",
-            ROOT,
-        ],
-        check=True,
-        cwd=directory,
-    )
-    stamp.write_text(wanted)
-
-
-@pytest.fixture(scope="module")
-def machine(tmp_path_factory) -> Iterator[debian_root.Machine]:
-    downloads = debian_root.DOWNLOADS
-    for name in ("apt", "wheels"):
-        (downloads / name).mkdir(parents=True, exist_ok=True)
-    download_wheels(downloads / "wheels")
-    (Path.home() / ".npm").mkdir(exist_ok=True)
-    machine = debian_root.Machine(
-        tmp_path_factory.mktemp("vps"),
-        {
-            SOURCE: ROOT,
-            "/var/cache/apt/archives": downloads / "apt",
-            "/var/cache/hotline-wheels": downloads / "wheels",
-            "/var/cache/hotline-asterisk-root": debian_root.CACHE / "asterisk-root",
-            "/root/.npm": Path.home() / ".npm",
-        },
-    )
-    try:
-        # Phase one, with this host's network: package lists and .deb files only.
-        machine.fetch(["chroot", machine.root, "apt-get", "update", "-qq"])
-        machine.fetch(
-            [
-                "chroot",
-                machine.root,
-                "apt-get",
-                "install",
-                "-y",
-                "-qq",
-                "--download-only",
-                "--no-install-recommends",
-                *packages(),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        yield machine
-    finally:
-        # Asterisk's own log, for whoever reads a failure.
-        log = machine.view / "var/lib/hotline/asterisk/log/messages.log"
-        ARTEFACTS.mkdir(parents=True, exist_ok=True)
-        if log.is_file():
-            (ARTEFACTS / "asterisk-messages.log").write_bytes(log.read_bytes())
-        machine.close()
-
-
-def install(machine, *options: str) -> SimpleNamespace:
-    started = time.monotonic()
-    result = subprocess.run(
-        machine.command([*ENVIRONMENT, f"{SOURCE}/deploy/install.sh", *options]),
-        capture_output=True,
-        text=True,
-    )
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTEFACTS / f"install-{len(list(ARTEFACTS.glob('install-*')))}.log").write_text(
-        result.stdout + result.stderr
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return SimpleNamespace(output=result.stdout, seconds=time.monotonic() - started)
-
-
-@pytest.fixture(scope="module")
-def installed(machine) -> SimpleNamespace:
-    first = install(machine, "--domain", DOMAIN, "--tls-internal", "--carriers", CARRIER)
-    print(f"\ninstall on a fresh Debian 12 root: {first.seconds:.0f} s")
-    return first
-
-
-def home_of(machine, user: str) -> str:
-    for line in (machine.view / "etc/passwd").read_text().splitlines():
-        fields = line.split(":")
-        if fields[0] == user:
-            return fields[5]
-    raise AssertionError(f"no user {user}")
-
-
-def start_unit(machine, path: str, logs: Path) -> subprocess.Popen:
-    unit = units.parse(machine.view / path.lstrip("/"))
-    argv = units.command(unit, machine.root, machine.view, home_of(machine, unit.user))
-    return machine.spawn(argv, logs / f"{Path(path).stem}.log")
-
-
-def curl(machine, *arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        machine.command(["curl", "-sS", "--max-time", "20", "--cacert", CA, *arguments]),
-        capture_output=True,
-        text=True,
-    )
-
-
-def wait_for(check, what: str, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.5)
-
-
-@pytest.fixture(scope="module")
-def services(machine, installed) -> SimpleNamespace:
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    for path in (
-        "/lib/systemd/system/redis-server.service",
-        "/etc/systemd/system/hotline-asterisk.service",
-        "/etc/systemd/system/hotline-web.service",
-        "/etc/systemd/system/hotline-connector.service",
-        "/lib/systemd/system/caddy.service",
-    ):
-        start_unit(machine, path, ARTEFACTS)
-
-    def site_answers() -> bool:
-        # 502 from Caddy until Daphne has loaded Django.
-        status = curl(machine, "-o", "/dev/null", "-w", "%{http_code}", f"https://{DOMAIN}/login/")
-        return status.stdout == "200"
-
-    wait_for(lambda: (machine.view / CA.lstrip("/")).is_file(), "Caddy's local CA")
-    wait_for(site_answers, "the site over HTTPS", seconds=240)
-    return SimpleNamespace()
 
 
 def test_install_completes_and_prints_the_first_password_in_ukrainian(installed):
@@ -270,16 +89,76 @@ def test_an_upgrade_keeps_the_secrets_and_the_password(machine, installed):
     assert CARRIER in (machine.view / "etc/hotline/nftables.conf").read_text()
 
 
-def test_uninstall_leaves_the_data(machine, installed):
-    # Last in the module: the services' files go.
-    machine.run([*ENVIRONMENT, f"{SOURCE}/deploy/uninstall.sh"], capture_output=True)
-    assert not (machine.view / "etc/systemd/system/hotline-web.service").exists()
-    assert not (machine.view / "opt/hotline/app").exists()
-    assert (machine.view / "var/lib/hotline").is_dir()
-    assert (machine.view / "etc/hotline/hotline.env").is_file()
-    databases = machine.run(
-        ["runuser", "-u", "postgres", "--", "psql", "-Atc", "select datname from pg_database"],
+def asterisk_cli(machine, command: str) -> str:
+    """The installed unit's own command, asked for `command` (asterisk -rx)."""
+    unit = units.parse(machine.view / "etc/systemd/system/hotline-asterisk.service")
+    run_sh, instance = unit.exec_start[:2]
+    settings = [f"{key}={value}" for key, value in unit.environment.items()]
+    return machine.run(
+        [*ENVIRONMENT, *settings, run_sh, instance, "-rx", command],
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def test_asterisk_loads_the_production_configuration_without_errors_and_not_as_root(
+    machine, services
+):
+    booted = wait_for(
+        lambda: "fully booted" in asterisk_cli(machine, "core waitfullybooted").lower(),
+        "Asterisk to boot",
+    )
+    assert booted
+    log = (machine.view / "var/lib/hotline/asterisk/log/messages.log").read_text()
+    errors = [line for line in log.splitlines() if " ERROR[" in line]
+    assert not errors, "\n".join(errors)
+    transports = asterisk_cli(machine, "pjsip show transports")
+    for name in ("transport-udp", "transport-tcp", "transport-ws"):
+        assert name in transports, transports
+    pbx_uid = next(
+        int(line.split(":")[2])
+        for line in (machine.view / "etc/passwd").read_text().splitlines()
+        if line.startswith("hotline-pbx:")
+    )
+    namespace = machine.namespace()
+    uids = {
+        int(re.search(r"^Uid:\s+(\d+)", (entry / "status").read_text(), re.M).group(1))
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit()
+        and machine.owns(entry, namespace)
+        and (entry / "comm").read_text().strip() == "asterisk"
+    }
+    # The one Asterisk of the unit, running as its own user (-U), never root.
+    assert uids == {pbx_uid}, uids
+
+
+def test_the_sip_websocket_reaches_asterisk_through_caddy(machine, services):
+    """What the browser phone opens: wss://DOMAIN/sip-ws, Asterisk's /ws behind Caddy."""
+    upgrade = curl(
+        machine,
+        *("--http1.1", "--dump-header", "-", "-o", "/dev/null", "--max-time", "5"),
+        *("-H", "Connection: Upgrade", "-H", "Upgrade: websocket"),
+        *("-H", "Sec-WebSocket-Version: 13", "-H", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="),
+        *("-H", "Sec-WebSocket-Protocol: sip"),
+        f"https://{DOMAIN}/sip-ws",
+    )
+    # curl then waits on the open WebSocket until --max-time: only the answer counts.
+    headers = upgrade.stdout.lower()
+    assert headers.startswith("http/1.1 101 switching protocols"), upgrade.stdout + upgrade.stderr
+    assert "sec-websocket-protocol: sip" in headers, upgrade.stdout
+
+
+def test_coturn_serves_turn_over_tls_with_the_certificate_caddy_keeps(machine, services):
+    handshake = subprocess.run(
+        machine.command(
+            [
+                *("openssl", "s_client", "-connect", "127.0.0.1:5349", "-servername", DOMAIN),
+                *("-verify_hostname", DOMAIN, "-CAfile", CA, "-verify_return_error", "-brief"),
+            ]
+        ),
+        input="",
         capture_output=True,
         text=True,
     )
-    assert "hotline" in databases.stdout.split()
+    assert handshake.returncode == 0, handshake.stdout + handshake.stderr
+    assert "Verification: OK" in handshake.stdout + handshake.stderr

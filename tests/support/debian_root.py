@@ -152,6 +152,10 @@ class Machine:
                 start_new_session=True,
             )
 
+    def namespace_pid(self) -> int:
+        """A process in the VPS's namespaces, for `nsenter -t` and `ip link set … netns`."""
+        return self._holder.pid
+
     def namespace(self) -> str:
         return os.readlink(f"/proc/{self._holder.pid}/ns/net")
 
