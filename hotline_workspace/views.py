@@ -106,6 +106,8 @@ def worklist_outcome(request: HttpRequest, kind: str, item_id: int) -> HttpRespo
     note = request.POST.get("note", "")[: journal.COMMENT_MAX_LENGTH]
     if outcome == "give_back":
         done = worklist.give_back(kind, item_id, request.user)
+    elif outcome == "acknowledged":
+        done = worklist.acknowledge(kind, item_id, request.user)
     elif outcome in {"reached", "not_reached"}:
         done = worklist.record_attempt(
             kind, item_id, request.user, reached=outcome == "reached", note=note

@@ -73,6 +73,12 @@ class Entry:
     def is_free(self) -> bool:
         return is_free(self.item)
 
+    @property
+    def is_task(self) -> bool:
+        """Something to do: a number to call back, or a voice message to listen to.
+        A missed call from a withheld number is shown, and only acknowledged."""
+        return bool(self.number_to_call) or self.kind != Kind.MISSED
+
     @cached_property
     def client(self) -> Client | None:
         """The card of the number to call, for its safe-contact profile."""
@@ -99,18 +105,21 @@ class Entry:
 def note_missed_call(call: Call) -> MissedCall | None:
     """Put a finished missed inbound call on the worklist, once per waiting number,
     only once its outcome is final; take it off again if Asterisk's records show
-    that it was answered after all (the connector was away)."""
+    that it was answered after all (the connector was away). A withheld caller
+    is on the list too, each call on its own row, as no number to call back:
+    the consultants know someone tried and could not be helped."""
     if call.ended_at is None or call.records_pending or call.direction != CallDirection.INBOUND:
         return None
     if call.disposition not in _MISSED_WITHOUT_OWN_ROW:
         MissedCall.objects.filter(call=call).exclude(status=WorkStatus.DONE).delete()
         return None
-    if not call.caller_number:
-        return None
     # Someone who rang five times in the night needs one callback, not five.
-    if MissedCall.objects.filter(
-        caller_number=call.caller_number, status__in=[WorkStatus.PENDING, WorkStatus.TAKEN]
-    ).exists():
+    if (
+        call.caller_number
+        and MissedCall.objects.filter(
+            caller_number=call.caller_number, status__in=[WorkStatus.PENDING, WorkStatus.TAKEN]
+        ).exists()
+    ):
         return None
     item, _created = MissedCall.objects.get_or_create(
         call=call,
@@ -165,6 +174,8 @@ def take(kind: str, pk: int, consultant: AbstractBaseUser) -> bool:
     free = Q(status=WorkStatus.PENDING) | Q(
         status=WorkStatus.TAKEN, taken_at__lt=now - CLAIM_LIFETIME
     )
+    if kind == Kind.MISSED:
+        free &= ~Q(caller_number="")  # no number to call back: nothing to take
     updated = model.objects.filter(free, pk=pk).update(
         status=WorkStatus.TAKEN, taken_by=consultant, taken_at=now
     )
@@ -205,6 +216,24 @@ def record_attempt(
             taken_at=None,
             outcome_note=note,
         )
+    return updated == 1
+
+
+def acknowledge(kind: str, pk: int, consultant: AbstractBaseUser) -> bool:
+    """A missed call with no number to call back leaves the list once someone has
+    seen it; who and when are kept."""
+    if kind != Kind.MISSED:
+        return False
+    updated = (
+        MissedCall.objects.filter(pk=pk, caller_number="")
+        .exclude(status=WorkStatus.DONE)
+        .update(
+            status=WorkStatus.DONE,
+            taken_by=consultant,
+            taken_at=timezone.now(),
+            done_at=timezone.now(),
+        )
+    )
     return updated == 1
 
 

@@ -14,7 +14,6 @@ from hotline_asterisk_connector.events import EventRouter
 from hotline_asterisk_connector.models import Call, Disposition
 from hotline_crm.phones import is_withheld
 from hotline_workspace import worklist
-from hotline_workspace.models import MissedCall
 
 T0 = datetime(2026, 11, 25, 22, 0, 0, tzinfo=UTC)
 
@@ -94,7 +93,9 @@ def test_pop_of_a_withheld_caller_says_so_and_offers_no_number(alice):
     assert (call["caller_number"], call["new_card_number"]) == ("", "")
 
 
-def test_an_unanswered_withheld_call_is_missed_but_no_callback_task(db):
+def test_an_unanswered_withheld_call_is_on_the_worklist_as_no_number_to_call_back(
+    client, alice, bob
+):
     with notify.collecting():
         EventRouter().apply(inbound("W3", "anonymous"))
         journal.mark_queued("W3", T0 + timedelta(seconds=3))
@@ -102,8 +103,26 @@ def test_an_unanswered_withheld_call_is_missed_but_no_callback_task(db):
     call = Call.objects.get(linkedid="W3")
     assert call.disposition == Disposition.ABANDONED
     assert call in journal.missed_calls()
-    assert not MissedCall.objects.exists()
+    [entry] = worklist.open_entries()
+    assert (entry.kind, entry.item.call, entry.number_to_call) == ("missed", call, "")
+    assert not entry.is_task
+    # Not a task: nobody can take it to call back, anyone can say they saw it.
+    assert not worklist.take("missed", entry.item.pk, bob)
+    client.force_login(alice)
+    page = client.get(
+        reverse("hotline_workspace:worklist"), HTTP_ACCEPT_LANGUAGE="uk"
+    ).content.decode()
+    row = page[page.index(f'id="missed-{entry.item.pk}"') :].split("</tr>")[0]
+    assert "Номер приховано: нема куди передзвонити" in row
+    assert "Переглянуто, прибрати зі списку" in row
+    assert "Я передзвонюю" not in row and "Я прослухаю" not in row
+    client.post(
+        reverse("hotline_workspace:outcome", args=["missed", entry.item.pk]),
+        {"outcome": "acknowledged"},
+    )
     assert worklist.open_entries() == []
+    entry.item.refresh_from_db()
+    assert (entry.item.status, entry.item.taken_by) == ("done", alice)
 
 
 def test_a_withheld_callers_voice_message_has_no_number_to_call_back(client, alice, db):

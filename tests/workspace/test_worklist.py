@@ -43,8 +43,14 @@ def test_answered_ringing_and_own_row_outcomes_do_not():
     make_call("m.3", disposition=Disposition.NOBODY_AVAILABLE)  # not finished yet
     missed("m.4", "+380672222222", at(9), disposition=Disposition.VOICEMAIL)
     missed("m.5", "+380673333333", at(9), disposition=Disposition.CALLBACK_REQUESTED)
-    missed("m.6", "", at(9))  # withheld: nobody to call back
     assert MissedCall.objects.count() == 0
+
+
+def test_withheld_misses_are_each_a_row_with_no_number():
+    missed("m.6", "", at(9), caller_withheld=True)
+    missed("m.6b", "", at(9, 5), caller_withheld=True)
+    assert list(MissedCall.objects.values_list("caller_number", flat=True)) == ["", ""]
+    assert [entry.is_task for entry in worklist.open_entries()] == [False, False]
 
 
 def test_repeated_misses_from_one_number_make_one_item():
