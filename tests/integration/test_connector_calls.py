@@ -25,7 +25,7 @@ from hotline_asterisk_connector.models import (
 )
 from hotline_crm.models import Client, ClientPhone
 from hotline_crm.roles import Role
-from hotline_workspace.models import MissedCall
+from hotline_workspace import worklist
 from tests.connector.recording import AmiRecorder
 from tests.connector.running import ConnectorThread, forget_call_records, wait_for
 from tests.integration.conftest import CARRIERS
@@ -260,7 +260,9 @@ def test_a_withheld_caller_who_hangs_up_at_the_menu_is_missed_with_nothing_to_ca
     assert call.caller_withheld
     assert (call.caller_number, call.caller_number_raw) == ("", "")
     assert call in journal.missed_calls()
-    assert not MissedCall.objects.exists()  # no task: there is no number to call back
+    # On the worklist, as no number to call back: not a task anyone can take.
+    [entry] = worklist.open_entries()
+    assert (entry.item.call, entry.number_to_call, entry.is_task) == (call, "", False)
 
 
 def test_a_call_outside_working_hours(pbx, connector):
