@@ -65,6 +65,14 @@ def database_path() -> Path:
     return Path(settings.HOTLINE_ASTERISK_DIR) / "log" / "master.db"
 
 
+# Asterisk appends a leg's row as the leg ends, so AcctId (the table's integer
+# primary key) grows with end_epoch, give or take the CDR engine's batching
+# delay. Rows ending after a moment are found from the first row that ended
+# this long before it, by a binary search on the key: a range of the primary
+# key, never a scan of years of rows (end_epoch has no index and is text).
+ORDER_MARGIN_SECONDS = 3600
+
+
 def read_rows(since: datetime, path: Path | None = None) -> list[dict]:
     """Rows of calls that ended at or after `since`, oldest first; [] when there is no database."""
     path = path or database_path()
@@ -75,14 +83,41 @@ def read_rows(since: datetime, path: Path | None = None) -> list[dict]:
             sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
         ) as database:
             database.row_factory = sqlite3.Row
+            first = first_row_ending_after(database, since.timestamp() - ORDER_MARGIN_SECONDS)
             rows = database.execute(
-                "SELECT * FROM cdr WHERE CAST(end_epoch AS INTEGER) >= ? ORDER BY AcctId",
-                (int(since.timestamp()),),
+                "SELECT * FROM cdr WHERE AcctId >= ? AND CAST(end_epoch AS INTEGER) >= ?"
+                " ORDER BY AcctId",
+                (first, int(since.timestamp())),
             )
             return [dict(row) for row in rows]
     except sqlite3.Error as error:
         log.error("Could not read Asterisk's call records in %s: %s", path, error)
         return []
+
+
+def first_row_ending_after(database: sqlite3.Connection, epoch: float) -> int:
+    """The smallest AcctId whose row ended at or after `epoch` (rows in key order)."""
+    low, high = database.execute("SELECT min(AcctId), max(AcctId) + 1 FROM cdr").fetchone()
+    if low is None:
+        return 0
+    while low < high:
+        middle = (low + high) // 2
+        found = database.execute(
+            "SELECT AcctId, end_epoch FROM cdr WHERE AcctId >= ? ORDER BY AcctId LIMIT 1",
+            (middle,),
+        ).fetchone()
+        if found is not None and _epoch(found[1]) < epoch:
+            low = found[0] + 1
+        else:
+            high = middle
+    return low
+
+
+def _epoch(text) -> float:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def calls_from_rows(rows: list[dict], directory: ConsultantDirectory) -> list[RecoveredCall]:

@@ -137,13 +137,18 @@ class Connector:
         return listed
 
     async def _sweep_records(self, client: AmiClient) -> None:
-        """Every so often, merge Asterisk's call records of the last minutes; soon
-        after a call seen in part ends, and again while its records are awaited."""
+        """Merge Asterisk's records of the calls seen in part: soon after one ends,
+        again while its records are awaited, and every so often in case."""
         while True:
             await self._sweep_due()
             try:
                 if self._resync_owed:
                     await self.resynchronise(client)
+                    continue
+                # Connected all along, every call was seen whole: nothing to read
+                # (not even the channels list, a thousand events at 400 calls).
+                if not await self.on_db(recovery.records_awaited):
+                    self._records_waiting = False
                     continue
                 channels = await self._listed(client, "CoreShowChannels")
             except (OSError, ConnectionLost):

@@ -4,8 +4,9 @@ After every (re)connection: queue membership is re-read from QueueStatus;
 calls that ended meanwhile are rebuilt from Asterisk's own call records
 (cdr.py) and merged; calls the journal holds as live that Asterisk no longer
 has are closed; calls that began meanwhile and still go on are journaled.
-A periodic sweep merges the records of the last minutes, which completes
-calls adopted half-way (who answered them before the restart).
+A sweep merges the records of the calls seen in part, which completes calls
+adopted half-way (who answered them before the restart); while connected it
+has nothing to read (docs/connector.md, «Asterisk's records»).
 """
 
 import logging
@@ -23,7 +24,6 @@ log = logging.getLogger(__name__)
 
 _MARGIN = timedelta(minutes=10)
 _FIRST_LOOK_BACK = timedelta(days=7)
-_SWEEP_WINDOW = timedelta(minutes=15)
 # Asterisk writes a call's records as its channels go; after this long without
 # them they are not coming.
 _RECORDS_GRACE = timedelta(minutes=2)
@@ -67,22 +67,30 @@ def resynchronise(
 
 
 def sweep(router: EventRouter, live_linkedids: set[str]) -> tuple[list[notify.Outgoing], bool]:
-    """The pass over the records of calls that ended in the last minutes. Returns
-    what to send and whether ended calls still wait for their records."""
+    """The pass over the records of the calls seen in part (records_pending): nothing
+    to read while there are none, which is always while the connector stays
+    connected; the calls it saw whole need no records. Returns what to send and
+    whether ended calls still wait for their records."""
     close_old_connections()
-    since = timezone.now() - _SWEEP_WINDOW
-    oldest_pending = (
-        Call.objects.filter(records_pending=True)
-        .order_by("started_at")
-        .values_list("started_at", flat=True)
-        .first()
-    )
-    if oldest_pending is not None:
-        since = min(since, oldest_pending)
+    pending = Call.objects.filter(records_pending=True)
+    oldest_pending = pending.order_by("started_at").values_list("started_at", flat=True).first()
+    if oldest_pending is None:
+        return [], False
     with notify.collecting() as outbox:
-        recover_ended_calls(router, live_linkedids, since)
+        recover_ended_calls(
+            router,
+            live_linkedids,
+            oldest_pending,
+            only=set(pending.values_list("linkedid", flat=True)),
+        )
         waiting = settle_unrecorded_calls()
     return outbox, waiting
+
+
+def records_awaited() -> bool:
+    """Whether any call waits for Asterisk's records (a partial index answers)."""
+    close_old_connections()
+    return Call.objects.filter(records_pending=True).exists()
 
 
 def settle_unrecorded_calls() -> bool:
@@ -101,12 +109,17 @@ def _open_linkedids() -> set[str]:
     return set(Call.objects.filter(ended_at__isnull=True).values_list("linkedid", flat=True))
 
 
-def recover_ended_calls(router: EventRouter, live_linkedids: set[str], since: datetime) -> int:
-    """Merge the calls Asterisk recorded as ended since `since`; return how many changed."""
+def recover_ended_calls(
+    router: EventRouter, live_linkedids: set[str], since: datetime, only: set[str] | None = None
+) -> int:
+    """Merge the calls Asterisk recorded as ended since `since` (of `only`, when
+    given); return how many changed."""
     changed = 0
     for summary in cdr.calls_from_rows(cdr.read_rows(since), router.directory):
         if summary.linkedid in live_linkedids:
             continue  # Still going: its events are coming.
+        if only is not None and summary.linkedid not in only:
+            continue
         with transaction.atomic():
             if journal.recover_call(summary) is not None:
                 changed += 1

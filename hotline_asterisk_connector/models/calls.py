@@ -117,6 +117,12 @@ class Call(models.Model):
             models.Index(fields=["consultant", "started_at"], name="call_consultant_idx"),
             models.Index(fields=["dialled_number", "started_at"], name="call_dialled_idx"),
             models.Index(fields=["caller_number"], name="call_caller_idx"),
+            # The records sweep looks for the few calls awaiting Asterisk's records.
+            models.Index(
+                fields=["started_at"],
+                condition=models.Q(records_pending=True),
+                name="call_records_pending_idx",
+            ),
         ]
 
     def __str__(self) -> str:

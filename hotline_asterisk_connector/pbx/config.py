@@ -78,11 +78,23 @@ class Network:
 
 
 @dataclass(frozen=True)
+class EventFilter:
+    """One event Asterisk sends the user (manager.conf's advanced `eventfilter`):
+    by name, and, with `header`, only when that header is exactly `value`."""
+
+    name: str
+    header: str = ""
+    value: str = ""
+
+
+@dataclass(frozen=True)
 class AmiUser:
     name: str
     secret: str
     read: str
     write: str
+    # Empty: every event of the read classes (but RTCP reports); else only these.
+    events: tuple[EventFilter, ...] = ()
 
 
 # Each AMI user gets only the classes its actions need (docs/ami-users.md).
@@ -95,6 +107,37 @@ class AmiUser:
 # -Remove, -Pause (agent) and CoreShowChannels (reporting) to write.
 CONNECTOR_READ = "call,agent,user,cdr,reporting,dialplan"
 CONNECTOR_WRITE = "originate,agent,reporting"
+# Of those classes' events, Asterisk sends the connector only the ones it
+# applies (events.EventRouter.handlers; a unit test keeps the two the same):
+# a busy stream is mostly Newexten, VarSet and Newstate nobody reads, each
+# parsed and dropped by the connector, and queued by Asterisk per session.
+CONNECTOR_EVENTS = (
+    *(
+        EventFilter(name)
+        for name in (
+            "UserEvent",
+            "QueueCallerJoin",
+            "QueueCallerLeave",
+            "QueueCallerAbandon",
+            "AgentCalled",
+            "AgentConnect",
+            "AgentRingNoAnswer",
+            "AgentComplete",
+            "DialBegin",
+            "DialEnd",
+            "Hangup",
+            "QueueMember",
+            "QueueMemberStatus",
+            "QueueMemberAdded",
+            "QueueMemberPause",
+            "QueueMemberRemoved",
+            "OriginateResponse",
+            "DeviceStateChange",
+        )
+    ),
+    # The recording's file name; every other variable set stays in Asterisk.
+    EventFilter("VarSet", "Variable", "MIXMONITOR_FILENAME"),
+)
 # The status page: CoreSettings, CoreStatus, PJSIPShowRegistrationsOutbound,
 # and Getvar of DEVICE_STATE, PJSIP_AOR and PJSIP_CONTACT are all `reporting`.
 STATUS_READ = "reporting"
@@ -416,6 +459,7 @@ def connector_ami_user() -> AmiUser:
         secret=secret(settings.HOTLINE_AMI_SECRET, "HOTLINE_AMI_SECRET"),
         read=CONNECTOR_READ,
         write=CONNECTOR_WRITE,
+        events=CONNECTOR_EVENTS,
     )
 
 

@@ -14,7 +14,7 @@ from hotline_asterisk_connector.pbx.config import (
     load_config,
     status_ami_user,
 )
-from tests.support.ami import Ami
+from tests.support.ami import Ami, event
 
 pytestmark = [pytest.mark.asterisk, pytest.mark.django_db]
 
@@ -124,3 +124,28 @@ def test_status_page_reads_asterisk_through_the_read_only_user(pbx, alice):
     assert device.uri.startswith("sip:sip101@"), device
     assert device.status == "Reachable", device
     assert found.devices_of(line.webrtc_endpoint) == []
+
+
+def test_the_connector_is_sent_only_the_events_it_applies(pbx, users, alice):
+    """manager.conf's eventfilter: a call's Newexten, Newstate and other variables
+    stay in Asterisk; what the journal needs arrives, the same as the test user sees."""
+    line = pbx.add_consultant(alice, "101")
+    pbx.add_trunks("tollfree")
+    pbx.settings(wrapup_seconds=0)
+    apply_with_production_users(pbx)
+    pbx.phone(line)
+    pbx.log_in(line)
+    ami = log_in(pbx, users["connector"])
+    try:
+        pbx.call("tollfree", "0671000001")
+        inbound = pbx.inbound("0671000001")
+        pbx.ami.wait_for(event("AgentConnect", Linkedid=inbound["Linkedid"]), since=pbx.mark)
+        pbx.hang_up(inbound["Channel"])
+        ami.wait_for(event("Hangup", Channel=inbound["Channel"]), what="the caller's Hangup")
+        names = {message.event for message in ami.events if message.event}
+        assert {"UserEvent", "QueueCallerJoin", "AgentCalled", "AgentConnect", "Hangup"} <= names
+        assert not names & {"Newexten", "Newstate", "Newchannel", "BridgeEnter", "RTCPSent"}
+        variables = {m.get("Variable") for m in ami.events if m.event == "VarSet"}
+        assert variables <= {"MIXMONITOR_FILENAME"}
+    finally:
+        ami.close()

@@ -36,6 +36,7 @@ from hotline_asterisk_connector.pbx.apply import reload_modules, reload_plan
 from hotline_asterisk_connector.pbx.config import (
     APPLY_READ,
     APPLY_WRITE,
+    CONNECTOR_EVENTS,
     CONNECTOR_READ,
     CONNECTOR_WRITE,
     AmiUser,
@@ -127,7 +128,7 @@ class AsteriskInstance:
         # The connector's and the reloading user with production privileges,
         # and one for the tests that also runs CLI commands and sends test NOTIFYs.
         self.connector_user = AmiUser(
-            CONNECTOR_USER, "connector-secret", CONNECTOR_READ, CONNECTOR_WRITE
+            CONNECTOR_USER, "connector-secret", CONNECTOR_READ, CONNECTOR_WRITE, CONNECTOR_EVENTS
         )
         self.apply_user = AmiUser(APPLY_USER, "apply-secret", APPLY_READ, APPLY_WRITE)
         self.test_user = AmiUser(TEST_USER, "test-secret", "all", "all")

@@ -139,3 +139,20 @@ def test_browsers_get_wss_from_asterisk_itself_when_a_certificate_is_configured(
     pjsip = (etc / "pjsip.conf").read_text()
     assert "[transport-wss]\ntype = transport\nprotocol = wss" in pjsip
     assert "[web101]\ntype = endpoint\ntransport = transport-wss" in pjsip
+
+
+def test_the_connector_is_sent_only_the_events_it_applies(dirs):
+    from hotline_asterisk_connector.events import EventRouter
+    from hotline_asterisk_connector.pbx.config import CONNECTOR_EVENTS
+
+    assert {only.name for only in CONNECTOR_EVENTS} == set(EventRouter().handlers)
+    render_configuration(load_config())
+    manager = (dirs / "asterisk" / "etc" / "manager.conf").read_text()
+    connector = manager.split("[hotline]")[1].split("\n[")[0]
+    assert "eventfilter(action(include),name(AgentCalled)) = \n" in connector
+    assert (
+        "eventfilter(action(include),name(VarSet),header(Variable),method(exact))"
+        " = MIXMONITOR_FILENAME\n"
+    ) in connector
+    # The other users keep every event of their classes.
+    assert manager.count("action(include),name(AgentCalled)") == 1
