@@ -27,9 +27,16 @@ _outbox: contextvars.ContextVar[list[Outgoing] | None] = contextvars.ContextVar(
 )
 
 
-def emit(group: str, message: dict) -> None:
+def emit(group: str, message: dict, coalesce: bool = False) -> None:
+    """Send `message` to `group` after commit. With `coalesce`, a message of the same
+    type to the same group still in the outbox is dropped for this newer one (a
+    summary that only the latest state of matters)."""
     outbox = _outbox.get()
     if outbox is not None:
+        if coalesce:
+            outbox[:] = [
+                (g, m) for g, m in outbox if g != group or m.get("type") != message.get("type")
+            ]
         if (group, message) not in outbox:
             outbox.append((group, message))
         return

@@ -2,8 +2,8 @@
 callers wait and since when the longest has, whenever a call changes."""
 
 from hotline_asterisk_connector import journal, notify
-from hotline_asterisk_connector.models import CallDirection
-from hotline_asterisk_connector.publish import CallChanged, Event
+from hotline_asterisk_connector.models import Call, CallDirection
+from hotline_asterisk_connector.publish import CallChange, CallChanged, Event
 
 DESKS_GROUP = "desks"
 
@@ -18,5 +18,19 @@ def summary() -> dict:
 
 
 def on_event(event: Event) -> None:
-    if isinstance(event, CallChanged) and event.call.direction == CallDirection.INBOUND:
-        notify.emit(DESKS_GROUP, summary())
+    if isinstance(event, CallChanged) and may_change_waiting(event.call, event.change):
+        # One summary per batch of events is enough: the newest replaces the others.
+        notify.emit(DESKS_GROUP, summary(), coalesce=True)
+
+
+def may_change_waiting(call: Call, change: CallChange) -> bool:
+    """Whether the change can move the caller into or out of the waiting ones. Every
+    desk hears each message: a call's other changes (opened, its recording, talk
+    times, a consultant's wrap-up) are not sent, or at 100 calls the desks hear
+    twenty of these for every pop."""
+    if call.direction != CallDirection.INBOUND or call.queued_at is None:
+        return False
+    if change == CallChange.ANSWERED:
+        return True
+    # An answered call left the waiting callers when it was answered.
+    return call.answered_at is None

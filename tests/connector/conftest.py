@@ -21,11 +21,14 @@ def records(settings, tmp_path):
     settings.HOTLINE_ASTERISK_DIR = tmp_path
     (tmp_path / "log").mkdir()
     database = sqlite3.connect(tmp_path / "log" / "master.db")
-    database.execute(f"CREATE TABLE cdr ({COLUMNS.replace(',', ' TEXT,')} TEXT)")
+    # As Asterisk creates it: AcctId is the integer key (the rows' order), the rest untyped.
+    columns = COLUMNS.replace("AcctId,", "AcctId INTEGER PRIMARY KEY,")
+    database.execute(f"CREATE TABLE cdr ({columns})")
 
     def write(*rows: dict) -> None:
         for row in rows:
             values = [row.get(column.strip(), "") for column in COLUMNS.split(",")]
+            values[0] = row.get("AcctId")  # None: the next key, as Asterisk's inserts
             database.execute(INSERT, values)
         database.commit()
 
