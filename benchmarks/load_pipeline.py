@@ -40,7 +40,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -216,13 +216,17 @@ class Pipeline:
     def start(self) -> None:
         from django.conf import settings
 
-        from tests.support.asterisk import AsteriskInstance
+        from tests.support.asterisk import AsteriskInstance, free_rtp_range
         from tests.support.redis import RedisServer
         from tests.support.sipp import SippPark
 
         self.redis = RedisServer(self.scratch / "redis")
         self.redis.start()
         self.asterisk = AsteriskInstance(self.scratch / "asterisk")
+        # Two RTP ports a channel, three channels or more a call: the tests' 400
+        # ports would carry about 180 calls.
+        low, high = free_rtp_range(width=6000)
+        self.asterisk.network = replace(self.asterisk.network, rtp_port_min=low, rtp_port_max=high)
         for name, value in self.asterisk.settings_overrides().items():
             setattr(settings, name, value)
         lines = self._hotline()
@@ -588,10 +592,11 @@ def measure_pops(pipeline: Pipeline, level: Level, mark: int, seen: dict[str, in
             level.pops_missing += 1
 
 
-def save(levels: list[Level], arguments, profile_text: str) -> Path:
+def save(levels: list[Level], arguments, profile_text: str, started: dict) -> Path:
     from benchmarks.results import Figure, Result
 
     result = Result(
+        **started,
         benchmark="load_pipeline",
         parameters={
             "levels": [level.calls for level in levels],
@@ -631,6 +636,8 @@ def save(levels: list[Level], arguments, profile_text: str) -> Path:
         result.notes.append(
             f"{group}: load at start `{level.load_start}`; at end `{level.load_end}`"
         )
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(level.message_types.items()))
+        result.notes.append(f"{group}: messages on all desk sockets: {kinds}")
         result.notes += [f"{group}: {text}" for text in level.differences]
     path = result.save()
     if profile_text:
@@ -662,6 +669,12 @@ def main() -> None:
     parser.add_argument("--label", default="")
     arguments = parser.parse_args()
     setup_django()
+    from benchmarks.results import uptime
+
+    started = {
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "uptime_at_start": uptime(),
+    }
     scratch = Path(tempfile.mkdtemp(prefix="hotline-load-"))
     pipeline = Pipeline(scratch, arguments.consultants, arguments.profile)
     levels: list[Level] = []
@@ -687,7 +700,7 @@ def main() -> None:
         pipeline.stop()
     profile_text = profile_summary(scratch / "connector.prof") if arguments.profile else ""
     if levels:
-        print(f"Saved {save(levels, arguments, profile_text)}")
+        print(f"Saved {save(levels, arguments, profile_text, started)}")
     shutil.rmtree(scratch, ignore_errors=True)
 
 
