@@ -696,6 +696,8 @@ def main() -> None:
                 flush=True,
             )
             time.sleep(5)
+    except KeyboardInterrupt:
+        print("Interrupted: the levels measured so far are saved", flush=True)
     finally:
         pipeline.stop()
     profile_text = profile_summary(scratch / "connector.prof") if arguments.profile else ""

@@ -97,9 +97,12 @@ def read_rows(since: datetime, path: Path | None = None) -> list[dict]:
 
 def first_row_ending_after(database: sqlite3.Connection, epoch: float) -> int:
     """The smallest AcctId whose row ended at or after `epoch` (rows in key order)."""
-    low, high = database.execute("SELECT min(AcctId), max(AcctId) + 1 FROM cdr").fetchone()
+    # Two queries: SQLite answers a lone min() or max() of the key from the index,
+    # both in one query by scanning every row.
+    low = database.execute("SELECT min(AcctId) FROM cdr").fetchone()[0]
     if low is None:
         return 0
+    high = database.execute("SELECT max(AcctId) FROM cdr").fetchone()[0] + 1
     while low < high:
         middle = (low + high) // 2
         found = database.execute(
