@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hotline_asterisk_connector', '0009_reconciliation'),
+        ('hotline_asterisk_connector', '0010_call_consultant_lost'),
         ('hotline_crm', '0006_client_safe_contact_profile'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
