@@ -5,8 +5,9 @@
 The recorded streams in tests/connector/fixtures/ (every event Asterisk 22
 sent during each scenario, most of them irrelevant to the journal) are
 replayed as `--calls` distinct calls, each copy under its own uniqueids and
-linkedids. Each event goes through the connector's own pipeline: bytes cut
-into frames, parsed, filtered, applied on the database thread in its own
+linkedids, its event times moved to today (as a live call's). Each event
+goes through the connector's own pipeline: bytes cut into frames, parsed,
+filtered, applied on the database thread in its own
 transaction, websocket messages sent to the (in-process) channel layer. The
 process is pinned to one CPU core. SQLite in a temporary directory unless
 DATABASE_URL says otherwise (then an empty database of its own: the
@@ -32,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "connector" / "fixtures"
 _UNIQUEID = re.compile(rb"\bhotline-(\d+\.\d+)")
 _OUTBOUND = re.compile(rb"\bout-([0-9a-f]{16})")
+_TIMESTAMP = re.compile(rb"^Timestamp: (\d+\.\d+)", re.MULTILINE)
 
 
 def configure() -> None:
@@ -63,9 +65,22 @@ def personas() -> None:
         )
 
 
+def as_of_now(stream: bytes, now: float) -> bytes:
+    """The stream's event times moved so that it starts now: a live call's events are
+    of today (a call of a past day would take that day out of the reports' roll-up
+    at every save, which the connector never does with live calls)."""
+    first = _TIMESTAMP.search(stream)
+    if first is None:
+        return stream
+    shift = now - float(first.group(1))
+    return _TIMESTAMP.sub(lambda m: b"Timestamp: %.6f" % (float(m.group(1)) + shift), stream)
+
+
 def streams(calls: int, run: int) -> list[bytes]:
-    """`calls` copies of the recorded scenarios, each with identifiers of its own."""
-    recorded = [path.read_bytes() for path in sorted(FIXTURES.glob("*.ami"))]
+    """`calls` copies of the recorded scenarios, each with identifiers of its own and
+    its events' times of today."""
+    now = time.time()
+    recorded = [as_of_now(path.read_bytes(), now) for path in sorted(FIXTURES.glob("*.ami"))]
     copies = []
     for number in range(calls):
         stream = recorded[number % len(recorded)]

@@ -191,7 +191,10 @@ def connector_doc() -> str:
         "",
         "The recorded AMI streams in `tests/connector/fixtures/` (every event Asterisk 22 "
         "sent during each scenario, most of them irrelevant to the journal), replayed as "
-        "distinct calls through the connector's own pipeline: frames cut and parsed, "
+        "distinct calls, their event times moved to today as a live call's (results from "
+        "2026-12-01T14:40 on; before, a call of a past day took that day out of the reports' "
+        "roll-up at every save, a query a live call does not cost), through the connector's "
+        "own pipeline: frames cut and parsed, "
         "filtered, applied on the database thread (one transaction per batch, a savepoint "
         "per event, one persistent database connection), pops sent to the channel layer. "
         "The process is pinned to one CPU core. Each handler's cost is the time of one "

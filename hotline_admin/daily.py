@@ -16,7 +16,7 @@ from django.utils import timezone
 from hotline_admin import backup, retention
 from hotline_admin.models import DailyJob, MaintenanceSettings
 from hotline_asterisk_connector import reconcile
-from hotline_reports import rollup
+from hotline_reports import form_rollup, rollup
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,12 @@ def _reconcile(now: datetime.datetime) -> str:
     return f"calls checked: {found.calls_checked}; differences: {len(found.differences)}"
 
 
+def _roll_up(yesterday: datetime.date) -> str:
+    calls = rollup.refresh(until=yesterday)
+    forms = form_rollup.refresh(until=yesterday)
+    return f"days rolled up: {calls}; days of forms rolled up: {forms}"
+
+
 def is_due(policy: MaintenanceSettings, now: datetime.datetime) -> bool:
     return timezone.localtime(now).time() >= policy.daily_jobs_at
 
@@ -80,7 +86,7 @@ def run_due_jobs(now: datetime.datetime | None = None) -> list[str]:
         ran.append(RETENTION)
     if claim(ROLLUP, today, now):
         yesterday = today - datetime.timedelta(days=1)
-        _run(ROLLUP, lambda: f"days rolled up: {rollup.refresh(until=yesterday)}")
+        _run(ROLLUP, lambda: _roll_up(yesterday))
         ran.append(ROLLUP)
     if claim(RECONCILE, today, now):
         _run(RECONCILE, lambda: _reconcile(now))

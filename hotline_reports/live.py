@@ -108,12 +108,14 @@ def live_state() -> list[dict[str, Any]]:
 
 def consultant_rows(user_id: int, languages: list[str]) -> dict[str, dict[str, Any]]:
     """One consultant's wallboard row, as in live_state, in each of `languages`
-    (read once; empty when there is no such user)."""
-    user = get_user_model().objects.filter(pk=user_id).first()
+    (read once, user, state and line in one query; empty when there is no such user)."""
+    user = get_user_model().objects.select_related("presence", "line").filter(pk=user_id).first()
     if user is None:
         return {}
-    state = ConsultantState.objects.filter(user_id=user_id).first()
-    line = ConsultantLine.objects.filter(user_id=user_id, is_active=True).first()
+    state = getattr(user, "presence", None)
+    line = getattr(user, "line", None)
+    if line is not None and not line.is_active:
+        line = None
     rows = {}
     for language in languages:
         with translation.override(language):

@@ -96,3 +96,44 @@ class RolledDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} (≤ {self.threshold} s)"
+
+
+class FormCell(models.Model):
+    """One Kyiv day's consultation forms counted by one dimension's value (column_key
+    empty), by a pair of dimensions' values, or all of them (row_key empty): the
+    forms' roll-up (form_rollup.py). Values are kept as text, NULL for none."""
+
+    day = models.DateField()
+    row_key = models.CharField(max_length=24)
+    # NULL is a value of its own: a form with no topic, no call (no line number).
+    row_value = models.CharField(max_length=64, null=True)  # noqa: DJ001
+    column_key = models.CharField(max_length=24)
+    column_value = models.CharField(max_length=64, null=True)  # noqa: DJ001
+    forms = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # Covering (on PostgreSQL): a period's cells of one pair in an index-only scan.
+            models.Index(
+                fields=["row_key", "column_key", "day"],
+                include=["row_value", "column_value", "forms"],
+                name="formcell_pair_day_idx",
+            ),
+            models.Index(fields=["day"], name="formcell_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.row_key}={self.row_value} {self.column_key}: {self.forms}"
+
+
+class RolledFormDay(models.Model):
+    """A day whose FormCell rows are complete for the age band set named here; a
+    change to one of the day's forms deletes this row until the daily job rolls it
+    up again."""
+
+    day = models.DateField(primary_key=True)
+    band_set = models.CharField(max_length=10)
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.day} ({self.band_set})"

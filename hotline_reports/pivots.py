@@ -24,6 +24,7 @@ from hotline_crm.models import (
     Topic,
     TopicCategory,
 )
+from hotline_reports import form_rollup
 from hotline_reports.age_bands import band_expression, band_labels
 from hotline_reports.call_stats import consultant_names
 from hotline_reports.filters import ConsultationFilter
@@ -198,8 +199,44 @@ def single_valued_counts(
     return found
 
 
+def _from_rollup(
+    consultation_filter: ConsultationFilter, dimensions: list[Dimension], band_set: str
+) -> dict[tuple, int] | None:
+    """`counts` from the forms' daily roll-up plus the days not rolled up, or None
+    when the roll-up cannot answer (a filter, no rolled-up day: form_rollup.py)."""
+    keys = [d.key for d in dimensions]
+    if not form_rollup.usable(consultation_filter, keys):
+        return None
+    ranges, raw = consultation_filter.remember(
+        f"form-days-{band_set}",
+        lambda: form_rollup.split(consultation_filter.period, band_set),
+    )
+    if not ranges:
+        return None
+
+    def compute() -> dict[tuple, int]:
+        if len(keys) == 2:
+            found = form_rollup.rolled_pair(ranges, keys)
+        else:
+            marginals = consultation_filter.remember(
+                "rolled-marginals", lambda: form_rollup.rolled_marginals(ranges)
+            )
+            found = dict(marginals[keys[0] if keys else form_rollup.TOTAL])
+        if raw is not None:
+            others = consultation_filter.consultations().filter(raw)
+            extra = counts(others, dimensions, band_set) if keys else {(): others.count()}
+            for key, n in extra.items():
+                found[key] = found.get(key, 0) + n
+        return found
+
+    return consultation_filter.remember(f"rolled-{band_set}-{'-'.join(keys)}", compute)
+
+
 def form_count(consultation_filter: ConsultationFilter, band_set: str) -> int:
     """How many forms the filter finds (each once), from the same GROUP BY."""
+    rolled = _from_rollup(consultation_filter, [], band_set)
+    if rolled is not None:
+        return rolled.get((), 0)
     first = next(d for d in DIMENSIONS.values() if not d.multi_valued)
     return sum(single_valued_counts(consultation_filter, first, band_set).values())
 
@@ -207,6 +244,9 @@ def form_count(consultation_filter: ConsultationFilter, band_set: str) -> int:
 def _counts_of(
     consultation_filter: ConsultationFilter, dimension: Dimension, band_set: str
 ) -> dict[tuple, int]:
+    rolled = _from_rollup(consultation_filter, [dimension], band_set)
+    if rolled is not None:
+        return rolled
     if dimension.multi_valued:
         return counts(consultation_filter.consultations(), [dimension], band_set)
     return single_valued_counts(consultation_filter, dimension, band_set)
@@ -258,8 +298,11 @@ def pivot_table(
     column_dimension: Dimension,
     band_set: str,
 ) -> Table:
-    forms = consultation_filter.consultations()
-    found = counts(forms, [row_dimension, column_dimension], band_set)
+    found = _from_rollup(consultation_filter, [row_dimension, column_dimension], band_set)
+    if found is None:
+        found = counts(
+            consultation_filter.consultations(), [row_dimension, column_dimension], band_set
+        )
     row_labels = row_dimension.labels([key[0] for key in found], band_set)
     column_labels = column_dimension.labels([key[1] for key in found], band_set)
     cells: dict[tuple, int] = {}

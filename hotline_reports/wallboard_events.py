@@ -3,7 +3,7 @@
 Every domain event the connector publishes becomes at most one message to
 the `wallboard` group (docs/websocket-messages.md):
 - a consultant's state, devices or line changed: `wallboard.consultant`, that
-  one consultant's row (three indexed reads), with its labels in every
+  one consultant's row (one indexed read), with its labels in every
   language of the pages, as each open wallboard speaks its supervisor's;
 - a call changed: `wallboard.call`, whether it waits in the queue now (no
   query: the call is in memory), and `wallboard.today_changed`, which each

@@ -80,4 +80,6 @@ def test_the_daily_jobs_roll_up_the_closed_days_for_the_reports(db):
     rolled = set(RolledDay.objects.values_list("day", flat=True))
     assert rolled == {datetime.date(2026, 11, 18), datetime.date(2026, 11, 19)}
     assert CallDay.objects.get().calls == 1
-    assert DailyJob.objects.get(name="rollup").result == "days rolled up: 2"
+    assert DailyJob.objects.get(name="rollup").result == (
+        "days rolled up: 2; days of forms rolled up: 0"
+    )

@@ -1,11 +1,12 @@
-"""Roll up the call journal's closed days for the reports, rebuild it, or check it."""
+"""Roll up the call journal's and the forms' closed days for the reports, rebuild
+the roll-ups, or check them."""
 
 import random
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hotline_reports import rollup
-from hotline_reports.models import ReportSettings, RolledDay
+from hotline_reports import form_rollup, rollup
+from hotline_reports.models import ReportSettings, RolledDay, RolledFormDay
 
 
 class Command(BaseCommand):
@@ -29,21 +30,27 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if options["rebuild"]:
             RolledDay.objects.all().delete()
+            form_rollup.forget_all()
         if options["check"] is None or options["rebuild"]:
-            threshold = ReportSettings.load().service_level_seconds
+            report_settings = ReportSettings.load()
+            threshold = report_settings.service_level_seconds
             days = rollup.refresh(threshold)
             self.stdout.write(f"Rolled up {days} days (service level threshold {threshold} s).")
+            days = form_rollup.refresh(report_settings.age_band_set)
+            self.stdout.write(f"Rolled up {days} days of forms.")
         if options["check"] is not None:
             self._check(options["check"])
 
     def _check(self, sample: int) -> None:
-        days = list(RolledDay.objects.values_list("day", flat=True))
-        if sample:
-            days = random.sample(days, min(sample, len(days)))
-        wrong = rollup.check(days)
-        if wrong:
-            listed = ", ".join(str(day) for day in wrong[:20])
-            raise CommandError(
-                f"{len(wrong)} of {len(days)} days differ from the journal: {listed}"
-            )
-        self.stdout.write(f"{len(days)} rolled-up days match the journal.")
+        for what, model, check in (
+            ("the journal", RolledDay, rollup.check),
+            ("the forms", RolledFormDay, form_rollup.check),
+        ):
+            days = list(model.objects.values_list("day", flat=True))
+            if sample:
+                days = random.sample(days, min(sample, len(days)))
+            wrong = check(days)
+            if wrong:
+                listed = ", ".join(str(day) for day in wrong[:20])
+                raise CommandError(f"{len(wrong)} of {len(days)} days differ from {what}: {listed}")
+            self.stdout.write(f"{len(days)} rolled-up days match {what}.")
