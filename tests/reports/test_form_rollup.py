@@ -39,7 +39,7 @@ PIVOTS = [
 @pytest.fixture
 def dataset(db):
     _categories, topics = build_topics()
-    call_command("generate_demo_dataset", calls=1500, consultations=700, years=0.5, end=END)
+    call_command("generate_demo_dataset", calls=800, consultations=400, years=0.5, end=END)
     # Two topics of one category on some forms: the category counts such a form once.
     for form in Consultation.objects.order_by("pk")[:40:3]:
         form.topics.set([topics["ec"], topics["choice"]])
@@ -178,3 +178,12 @@ def test_check_reports_a_day_that_differs(dataset):
     assert form_rollup.check([date(2025, 4, 1), date(2025, 4, 2)]) == [date(2025, 4, 2)]
     with pytest.raises(CommandError, match="differ from the forms"):
         call_command("rollup_calls", check=0)
+
+
+def test_a_call_without_a_form_costs_the_forms_roll_up_no_query(db):
+    from django.utils import timezone
+
+    call = Call.objects.create(linkedid="f.1", uniqueid="f.1", started_at=timezone.now())
+    with CaptureQueriesContext(connection) as queries:
+        form_rollup.on_call_saved(Call, call)
+    assert len(queries) == 0
