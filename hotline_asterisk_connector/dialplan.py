@@ -15,6 +15,10 @@ MOBILE_CONTEXT = "hotline-mobile"
 HINTS_CONTEXT = "hotline-hints"
 # Dials the number in EXTEN through the trunk named in HOTLINE_TRUNK.
 OUTBOUND_CONTEXT = "hotline-outbound"
+# Rings a supervisor's own phones (browser answering by itself, app) to listen in.
+SUPERVISOR_PHONE_CONTEXT = "hotline-supervisor-phone"
+# Runs ChanSpy on HOTLINE_SPY_CHANNEL; the extension is the mode (supervise.Mode).
+SUPERVISE_CONTEXT = "hotline-supervise"
 
 
 def consultant_dial_target(line: ConsultantLine) -> str:
@@ -37,3 +41,18 @@ def outbound_exten(e164: str) -> str:
 
 def outbound_variables(trunk: Trunk, linkedid: str) -> list[str]:
     return [f"HOTLINE_TRUNK={trunk.name}", f"HOTLINE_CALL={linkedid}"]
+
+
+def supervisor_dial_target(line: ConsultantLine) -> str:
+    # /n: the Local channel must stay, ChanSpy runs on its first half.
+    return f"Local/{line.extension}@{SUPERVISOR_PHONE_CONTEXT}/n"
+
+
+def supervise_variables(
+    channel: str, consultant: ConsultantLine, supervisor: ConsultantLine
+) -> list[str]:
+    return [
+        f"HOTLINE_SPY_CHANNEL={channel}",
+        f"HOTLINE_SPY_EXTENSION={consultant.extension}",
+        f"HOTLINE_SUPERVISOR={supervisor.extension}",
+    ]

@@ -47,17 +47,18 @@ class ConsultantDirectory:
 
     def user_for(self, *names: str) -> int | None:
         """The consultant behind the first of `names` that names a consultant device."""
-        if time.monotonic() - self._loaded_at > _MAX_AGE_SECONDS:
-            self.reload()  # An extension may have moved to another consultant.
         for name in names:
             extension = extension_of(name)
-            if extension is None:
-                continue
-            if extension not in self._users and self._may_reload():
-                self.reload()
-            if extension in self._users:
-                return self._users[extension]
+            if extension is not None and (user_id := self.user_for_extension(extension)):
+                return user_id
         return None
+
+    def user_for_extension(self, extension: str) -> int | None:
+        if time.monotonic() - self._loaded_at > _MAX_AGE_SECONDS:
+            self.reload()  # An extension may have moved to another consultant.
+        if extension not in self._users and self._may_reload():
+            self.reload()
+        return self._users.get(extension)
 
     def reload(self) -> None:
         self._users = dict(ConsultantLine.objects.values_list("extension", "user_id"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from hotline_asterisk_connector import journal, presence
 from hotline_asterisk_connector.ami.protocol import Message
+from hotline_asterisk_connector.publish import Supervised, publish
 from hotline_asterisk_connector.directory import ConsultantDirectory, device_of
 from hotline_asterisk_connector.models import (
     Call,
@@ -30,6 +31,8 @@ MAY_SAY_WHO_WE_ARE = "MaySayWhoWeAre"  # yes, no, or empty (no answer)
 PRESENTATION = "Presentation"  # CALLERID(pres): prohib_… when the caller withheld it
 RECORDING_VARIABLE = "MIXMONITOR_FILENAME"
 LOST_CONSULTANT_CHANNEL = "Consultant"  # the phone channel Asterisk hung up for silence
+SUPERVISE_MODE = "Mode"  # listen, whisper or barge
+SPIED_EXTENSION = "Extension"  # the consultant listened to
 
 
 class MalformedEvent(ValueError):
@@ -103,6 +106,8 @@ class EventRouter:
             "HotlineVoicemail": self.voicemail,
             "HotlineCallback": self.callback,
             "HotlineConsultantLost": self.consultant_lost,
+            "HotlineSupervise": self.supervised(active=True),
+            "HotlineSuperviseEnded": self.supervised(active=False),
         }
 
     def wants(self, message: Message) -> bool:
@@ -179,6 +184,15 @@ class EventRouter:
             event_time(message),
             self.directory.user_for(message.get(LOST_CONSULTANT_CHANNEL, "")),
         )
+
+    def supervised(self, active: bool) -> Callable[[Message], None]:
+        def record(message: Message) -> None:
+            user_id = self.directory.user_for_extension(message.get(SPIED_EXTENSION, ""))
+            mode = message.get(SUPERVISE_MODE, "")
+            if user_id is not None and mode:
+                publish(Supervised(user_id, mode, active))
+
+        return record
 
     def queue_caller_join(self, message: Message) -> None:
         self._note_caller(message)

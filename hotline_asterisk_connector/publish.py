@@ -77,7 +77,26 @@ class LineChanged:
     user_id: int
 
 
-Event = CallChanged | LegRung | LegEnded | LegTaken | PresenceChanged | DevicesChanged | LineChanged
+@dataclass(frozen=True)
+class Supervised:
+    """A supervisor joined (`active`) or left the call of consultant `user_id`;
+    `mode` is listen, whisper or barge (supervise.Mode)."""
+
+    user_id: int
+    mode: str
+    active: bool
+
+
+Event = (
+    CallChanged
+    | LegRung
+    | LegEnded
+    | LegTaken
+    | PresenceChanged
+    | DevicesChanged
+    | LineChanged
+    | Supervised
+)
 Subscriber = Callable[[Event], None]
 
 _subscribers: list[Subscriber] = []

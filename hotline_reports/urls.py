@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hotline_reports import views
+from hotline_reports import supervision, views
 
 app_name = "hotline_reports"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("consultations/", views.consultations, name="consultations"),
     path("me/", views.mine, name="me"),
     path("wallboard/", views.wallboard, name="wallboard"),
+    path("wallboard/supervise/", supervision.supervise_call, name="supervise"),
     path("donors.<str:fmt>", views.donors, name="donors"),
     path("export/<str:page_key>.xlsx", views.export_page, name="export_page"),
     path(

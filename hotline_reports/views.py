@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from hotline_crm.roles import is_staff_member, is_supervisor, require
-from hotline_reports import exports
+from hotline_reports import exports, supervision
 from hotline_reports.forms import CallFilterForm, ConsultationFilterForm
 from hotline_reports.live import wallboard_snapshot
 from hotline_reports.models import ReportSettings
@@ -179,4 +179,5 @@ def donors(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def wallboard(request: HttpRequest) -> HttpResponse:
     require(is_supervisor, request.user)
-    return render(request, "hotline_reports/wallboard.html", {"snapshot": wallboard_snapshot()})
+    context = {"snapshot": wallboard_snapshot(), "phone": supervision.phone_config(request)}
+    return render(request, "hotline_reports/wallboard.html", context)

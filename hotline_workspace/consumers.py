@@ -105,6 +105,12 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
     async def queue_waiting(self, message: dict) -> None:
         await self.send_json(message)
 
+    async def supervisor_joined(self, message: dict) -> None:
+        await self.send_json(message)
+
+    async def supervisor_left(self, message: dict) -> None:
+        await self.send_json(message)
+
 
 async def log_out_unless_back(user_id: int, grace: float | None = None) -> None:
     await asyncio.sleep(GRACE_SECONDS if grace is None else grace)

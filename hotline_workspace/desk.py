@@ -122,6 +122,12 @@ def config(request: HttpRequest) -> dict:
             "new_card": _("New card"),
             "search": _("Find"),
             "search_placeholder": _("Find the client by name or another number"),
+            "supervisor_whispers": _(
+                "The supervisor is listening and may prompt you; the caller does not hear them."
+            ),
+            "supervisor_barges": _(
+                "The supervisor is listening and has joined the call: the caller hears them too."
+            ),
         },
         "hands": hand_strings(),
     }

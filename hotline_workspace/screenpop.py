@@ -20,7 +20,12 @@ from hotline_asterisk_connector.publish import (
     LegRung,
     LegTaken,
     PresenceChanged,
+    Supervised,
 )
+
+# Joining a call the consultant hears, so they are told; pure listening is not
+# announced (issue 13), it is only audited.
+_HEARD_MODES = {"whisper", "barge"}
 from hotline_crm.phones import display
 
 
@@ -49,6 +54,9 @@ def on_event(event: Event) -> None:
             _send(user_id, {"type": "presence.changed", "state": state, "pause_reason": reason})
         case DevicesChanged(user_id=user_id, browser=browser, app=app):
             _send(user_id, {"type": "devices.changed", "browser": browser, "app": app})
+        case Supervised(user_id=user_id, mode=mode, active=active) if mode in _HEARD_MODES:
+            kind = "supervisor.joined" if active else "supervisor.left"
+            _send(user_id, {"type": kind, "mode": mode})
 
 
 def call_summary(call: Call) -> dict:

@@ -8,6 +8,7 @@ test. The scenarios live in tests/sipp/:
     caller-busy.xml   a caller expecting the busy message as early media, then 486
     answer.xml        a phone that answers (consultant's app, or a carrier we call out through)
     phone.xml         a consultant's smartphone app: registers, then answer.xml answers its calls
+    listen.xml        a supervisor's app listening in: answers, its audio to the test's receiver
     unregister.xml    removes a phone's registrations at the end of a test
     registrar.xml     a carrier's registrar challenging our trunk registration
     dial-out.xml      a consultant's app dialling out, choosing our number by a header
@@ -220,8 +221,17 @@ class SippPark:
             )
         )
 
-    def phone(self, user: str, password: str, address: str, ring_ms: int = 300) -> Sipp:
-        """A consultant's smartphone app registered as endpoint `user`, answering every call.
+    def phone(
+        self,
+        user: str,
+        password: str,
+        address: str,
+        ring_ms: int = 300,
+        answer: str = "answer.xml",
+        keys: dict[str, str] | None = None,
+    ) -> Sipp:
+        """A consultant's smartphone app registered as endpoint `user`, answering every
+        call with the `answer` scenario (listen.xml: a supervisor listening in).
 
         Returns once Asterisk counts the device as reachable (its qualify answered).
         """
@@ -232,10 +242,10 @@ class SippPark:
                 address,
                 self.remote,
                 self.log_dir,
-                keys={"user": user, "ring_ms": str(ring_ms)},
+                keys={"user": user, "ring_ms": str(ring_ms), **(keys or {})},
                 extra=[
                     "-oocsf",
-                    str(self.media / "answer.xml"),
+                    str(self.media / answer),
                     "-m",
                     "1",
                     "-au",

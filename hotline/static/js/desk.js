@@ -230,6 +230,14 @@
       case "queue.waiting":
         showWaiting(message);
         break;
+      case "supervisor.joined":
+        say("supervisor", message.mode === "barge" ? text.supervisor_barges : text.supervisor_whispers, "info");
+        document.body.dataset.supervisor = message.mode;
+        break;
+      case "supervisor.left":
+        say("supervisor", "");
+        delete document.body.dataset.supervisor;
+        break;
       default:
         break;
     }

@@ -7,6 +7,9 @@
   const board = document.querySelector("[data-wallboard]");
   if (!board) return;
   const status = document.querySelector("[data-live-status]");
+  // Listen, whisper and barge buttons, for a supervisor with a phone line (supervise.js).
+  const phone = document.getElementById("supervisor-phone");
+  const modes = phone ? JSON.parse(phone.textContent).modes : null;
   const language = document.documentElement.lang || "uk";
   const numbers = new Intl.NumberFormat(language);
   const percents = new Intl.NumberFormat(language, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -46,6 +49,21 @@
     return element;
   }
 
+  function joinButtons(consultant) {
+    const actions = document.createElement("td");
+    actions.className = "join";
+    if (consultant.state !== "on_call") return actions;
+    Object.entries(modes).forEach(([mode, label]) => {
+      const button = cell("button", label);
+      button.type = "button";
+      button.dataset.superviseMode = mode;
+      button.dataset.consultant = consultant.id;
+      button.dataset.consultantName = consultant.name;
+      actions.append(button);
+    });
+    return actions;
+  }
+
   function renderConsultants(consultants) {
     const body = board.querySelector("[data-consultants]");
     const rows = consultants.map((consultant) => {
@@ -61,6 +79,7 @@
       const timer = cell("td", since(consultant.since), "number");
       timer.dataset.since = consultant.since || "";
       row.append(name, state, timer, cell("td", consultant.pause_reason || ""));
+      if (modes) row.append(joinButtons(consultant));
       return row;
     });
     if (rows.length) body.replaceChildren(...rows);
