@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from hotline_asterisk_connector import journal, presence
 from hotline_asterisk_connector.ami.protocol import Message
-from hotline_asterisk_connector.publish import Supervised, publish
 from hotline_asterisk_connector.directory import ConsultantDirectory, device_of
 from hotline_asterisk_connector.models import (
     Call,
@@ -21,6 +20,7 @@ from hotline_asterisk_connector.models import (
     Disposition,
     PresenceState,
 )
+from hotline_asterisk_connector.publish import Supervised, publish
 
 # Our own UserEvents' extra headers (the dialplan's names).
 DIALLED_NUMBER = "Did"

@@ -22,11 +22,11 @@ from hotline_asterisk_connector.publish import (
     PresenceChanged,
     Supervised,
 )
+from hotline_crm.phones import display
 
 # Joining a call the consultant hears, so they are told; pure listening is not
 # announced (issue 13), it is only audited.
 _HEARD_MODES = {"whisper", "barge"}
-from hotline_crm.phones import display
 
 
 def consultant_group(user_id: int) -> str:

@@ -125,6 +125,8 @@ MATRIX: dict[str, Entry] = {
     "hotline_reports:consultations": Entry(SUPERVISORS),
     "hotline_reports:me": Entry(staff_only(200)),
     "hotline_reports:wallboard": Entry(SUPERVISORS),
+    # Listening in without saying to whom: refused with the reason, for supervisors.
+    "hotline_reports:supervise": Entry((L, 403, 403, 400, 400), "post"),
     "hotline_reports:donors": Entry(SUPERVISORS, kwargs=lambda w: {"fmt": "csv"}, data=PERIOD),
     "hotline_reports:export_page": Entry(
         SUPERVISORS, kwargs=lambda w: {"page_key": "calls"}, data=PERIOD

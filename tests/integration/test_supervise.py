@@ -120,9 +120,7 @@ def test_a_supervisor_listens_whispers_and_barges_into_a_live_call(
         pbx.hang_up(start["SpyerChannel"])
         pbx.ami.wait_for(event("ChanSpyStop", SpyeeChannel=consultant_channel), since=mark)
 
-    modes = [
-        e["Mode"] for e in pbx.ami.matching(user_event("HotlineSupervise"), since=pbx.mark)
-    ]
+    modes = [e["Mode"] for e in pbx.ami.matching(user_event("HotlineSupervise"), since=pbx.mark)]
     assert modes == ["listen", "whisper", "barge"]
     audits = AuditEvent.objects.filter(user=carol).order_by("pk")
     assert [(a.kind, a.detail) for a in audits] == [
@@ -138,7 +136,7 @@ def test_a_supervisor_listens_whispers_and_barges_into_a_live_call(
 def test_listening_to_a_consultant_without_a_call_is_refused_and_not_audited(
     pbx, answered_call, alice, carol
 ):
-    with pytest.raises(SuperviseError, match="not talking"):
+    with pytest.raises(SuperviseError, match="зараз не розмовляє"):
         supervise(carol, alice, Mode.LISTEN)
     assert not AuditEvent.objects.exists()
     assert not pbx.ami.matching(event("OriginateResponse"), since=pbx.mark)
@@ -157,14 +155,18 @@ async def test_the_consultants_desk_is_told_of_a_whisper_but_not_of_listening(
         inbound = await asyncio.to_thread(pbx.inbound, "0502223344")
         channel = await asyncio.to_thread(_consultant_channel, pbx, inbound["Linkedid"])
 
-        start = await asyncio.to_thread(_join_from_a_thread, pbx, carol, alice, Mode.LISTEN, channel)
+        start = await asyncio.to_thread(
+            _join_from_a_thread, pbx, carol, alice, Mode.LISTEN, channel
+        )
         await asyncio.to_thread(pbx.hang_up, start["SpyerChannel"])
         await asyncio.to_thread(
             pbx.ami.wait_for, user_event("HotlineSuperviseEnded", Mode="listen"), pbx.mark
         )
         assert not [m for m in await _drain(desk) if m["type"].startswith("supervisor.")]
 
-        start = await asyncio.to_thread(_join_from_a_thread, pbx, carol, alice, Mode.WHISPER, channel)
+        start = await asyncio.to_thread(
+            _join_from_a_thread, pbx, carol, alice, Mode.WHISPER, channel
+        )
         joined = await _next_of(desk, "supervisor.joined")
         assert joined == {"type": "supervisor.joined", "mode": "whisper"}
         await asyncio.to_thread(pbx.hang_up, start["SpyerChannel"])
