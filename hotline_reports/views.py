@@ -179,5 +179,10 @@ def donors(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def wallboard(request: HttpRequest) -> HttpResponse:
     require(is_supervisor, request.user)
-    context = {"snapshot": wallboard_snapshot(), "phone": supervision.phone_config(request)}
-    return render(request, "hotline_reports/wallboard.html", context)
+    phone = supervision.phone_config(request)
+    context = {"snapshot": wallboard_snapshot(), "phone": phone}
+    response = render(request, "hotline_reports/wallboard.html", context)
+    if phone is not None:
+        # The supervisor's phone talks to Asterisk's WebSocket, not this origin.
+        response._csp_update = {"connect-src": [phone["sip"]["ws_url"]]}
+    return response

@@ -63,4 +63,6 @@
   });
 
   phone.start();
+  // For the browser tests, as the desk's window.hotlineDesk.
+  window.hotlineSupervisor = { phone };
 })();
