@@ -76,9 +76,7 @@ def test_a_supervisor_whispers_from_the_wallboard_and_the_consultant_is_told(
             "RTP reaching the supervisor's browser phone",
         )
         told = desk.locator('#phone-messages [data-key="supervisor"]')
-        expect(told).to_have_text(
-            "Супервізор слухає і може вам підказувати; абонент його не чує."
-        )
+        expect(told).to_have_text("Супервізор слухає і може вам підказувати; абонент його не чує.")
         expect(desk.locator("body")).to_have_attribute("data-supervisor", "whisper")
         screenshot(board, "wallboard-supervisor-whispers")
 
