@@ -5,7 +5,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from hotline_audit.trail import Kind, record
 from hotline_crm import access, services
+from hotline_crm import consultation_list as listing
 from hotline_crm.forms import (
     BreakGlassForm,
     ClientForm,
@@ -23,7 +23,6 @@ from hotline_crm.forms import (
 from hotline_crm.models import Client
 from hotline_crm.roles import is_staff_member, is_supervisor, require
 
-PAGE_SIZE = 50
 RECENT = 10
 
 
@@ -224,17 +223,27 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def consultation_list(request: HttpRequest) -> HttpResponse:
-    """A consultant's own forms; a supervisor's view of everyone's, or only their own."""
+    """A consultant's own forms; a supervisor's view of everyone's, or only their own;
+    filtered by period, topic and outcome, searched, and paged by a cursor."""
     consultations = access.consultations_for(request.user)
     only_mine = not is_supervisor(request.user) or request.GET.get("mine") == "1"
     if only_mine:
         consultations = consultations.filter(consultant=request.user)
-    page = Paginator(
+    form = listing.ConsultationListForm(request.GET)
+    form.is_valid()  # Invalid fields are shown with their message and do not filter.
+    consultations = listing.filtered(consultations, form.cleaned_data)
+    page = listing.page_of(
         consultations.select_related("client", "consultant").prefetch_related("topics"),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+        before=listing.Cursor.parse(request.GET.get("before", "")),
+        after=listing.Cursor.parse(request.GET.get("after", "")),
+    )
+    kept = request.GET.copy()
+    for name in ("before", "after", "page"):
+        kept.pop(name, None)
     return render(
-        request, "hotline_crm/consultation_list.html", {"page": page, "only_mine": only_mine}
+        request,
+        "hotline_crm/consultation_list.html",
+        {"page": page, "form": form, "only_mine": only_mine, "query": kept.urlencode()},
     )
 
 
