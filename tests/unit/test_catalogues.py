@@ -75,7 +75,5 @@ def test_one_english_string_has_one_ukrainian_translation_in_every_catalogue():
                 continue  # plural forms are compared by their own msgids below
             key = (entry.get("msgctxt", ""), entry["msgid"])
             translations[key][entry.get("msgstr", "")].append(catalogue.parts[-5])
-    differing = {
-        key: dict(strings) for key, strings in translations.items() if len(strings) > 1
-    }
+    differing = {key: dict(strings) for key, strings in translations.items() if len(strings) > 1}
     assert differing == {}
