@@ -1,7 +1,7 @@
 from django import template
 
 from hotline_crm.phones import display
-from hotline_workspace import journal
+from hotline_workspace import form_links, journal
 
 register = template.Library()
 
@@ -24,3 +24,9 @@ def person(user) -> str:
 def needs_form(call) -> bool:
     """A call the consultant talked on that no consultation form records yet."""
     return journal.needs_form(call)
+
+
+@register.simple_tag(takes_context=True)
+def fill_form_url(context, call) -> str:
+    """The link «Заповнити форму для цього дзвінка», or empty (form_links.py)."""
+    return form_links.fill_form_url(call, context["request"].user)
