@@ -242,9 +242,21 @@ class QueueForm(forms.ModelForm):
             "ring_seconds",
             "wrapup_seconds",
             "announce_position",
-            "announce_recording",
             "total_channel_limit",
         ]
+
+
+class RecordingForm(forms.ModelForm):
+    class Meta:
+        model = PbxSettings
+        fields = ["announce_recording", "record_outbound"]
+
+    def changes(self) -> str:
+        """What was switched, for the change log: «record outgoing calls: on»."""
+        return "; ".join(
+            f"{self.fields[name].label}: {_('on') if self.cleaned_data[name] else _('off')}"
+            for name in self.changed_data
+        )
 
 
 class TopicCategoryForm(forms.ModelForm):

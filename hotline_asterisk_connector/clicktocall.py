@@ -112,7 +112,7 @@ def place_call(
     try:
         async_to_sync(send_action)(
             "Originate",
-            Channel=dialplan.consultant_dial_target(line),
+            Channel=dialplan.click_to_call_channel(line),
             Context=dialplan.OUTBOUND_CONTEXT,
             Exten=dialplan.outbound_exten(phone.value),
             Priority="1",

@@ -25,6 +25,14 @@ def consultant_dial_target(line: ConsultantLine) -> str:
     return f"Local/{line.extension}@{CONSULTANT_CONTEXT}"
 
 
+def click_to_call_channel(line: ConsultantLine) -> str:
+    """The channel a click-to-call originates: the call's first channel, which
+    the journal ends the call with, so it must not optimise itself away once
+    both sides answer (/n). It did not while it carried the recording; now an
+    outgoing call is recorded on the callee's leg, if at all (decision 0021)."""
+    return f"{consultant_dial_target(line)}/n"
+
+
 def queue_interface(line: ConsultantLine) -> str:
     return consultant_dial_target(line)
 

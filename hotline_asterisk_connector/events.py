@@ -108,6 +108,7 @@ class EventRouter:
             "HotlineConsultantLost": self.consultant_lost,
             "HotlineSupervise": self.supervised(active=True),
             "HotlineSuperviseEnded": self.supervised(active=False),
+            "HotlineRecordingDeclined": self.recording_declined,
         }
 
     def wants(self, message: Message) -> bool:
@@ -193,6 +194,9 @@ class EventRouter:
                 publish(Supervised(user_id, mode, active))
 
         return record
+
+    def recording_declined(self, message: Message) -> None:
+        journal.record_recording_declined(_required(message, "Linkedid"), event_time(message))
 
     def queue_caller_join(self, message: Message) -> None:
         self._note_caller(message)

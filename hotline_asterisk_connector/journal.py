@@ -322,6 +322,13 @@ def record_recording(linkedid: str, at: datetime, recording_file: str) -> None:
         call.save(update_fields=["recording_file", "updated_at"])
 
 
+def record_recording_declined(linkedid: str, at: datetime) -> None:
+    call = _call(linkedid, at)
+    if not call.recording_declined:
+        call.recording_declined = True
+        call.save(update_fields=["recording_declined", "updated_at"])
+
+
 def end_call(linkedid: str, at: datetime) -> Call | None:
     """The call's first channel hung up: settle the times and the outcome."""
     call = Call.objects.filter(linkedid=linkedid).first()

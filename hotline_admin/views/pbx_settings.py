@@ -8,7 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hotline_admin import status
-from hotline_admin.forms import QueueForm, ScheduleExceptionForm, TrunkForm, WorkingHoursFormSet
+from hotline_admin.forms import (
+    QueueForm,
+    RecordingForm,
+    ScheduleExceptionForm,
+    TrunkForm,
+    WorkingHoursFormSet,
+)
 from hotline_admin.pbx import apply_and_report
 from hotline_admin.views.access import administrator_required
 from hotline_asterisk_connector.models import PbxSettings, ScheduleException, Trunk, WorkingHours
@@ -84,3 +90,15 @@ def queue(request: HttpRequest) -> HttpResponse:
             return redirect("hotline_admin:queue")
         messages.error(request, _("Nothing was saved: correct the fields marked below."))
     return render(request, "hotline_admin/queue.html", {"form": form})
+
+
+@administrator_required
+def recording(request: HttpRequest) -> HttpResponse:
+    """Whether conversations are recorded; the settings-change audit row names this page."""
+    form = RecordingForm(request.POST or None, instance=PbxSettings.load())
+    if request.method == "POST" and form.is_valid():
+        what = form.changes()
+        form.save()
+        apply_and_report(request, _("Recording settings changed: %(what)s") % {"what": what or "—"})
+        return redirect("hotline_admin:recording")
+    return render(request, "hotline_admin/recording.html", {"form": form})

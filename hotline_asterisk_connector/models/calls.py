@@ -101,6 +101,8 @@ class Call(models.Model):
         on_delete=models.PROTECT,
         related_name="lost_calls",
     )
+    # The caller pressed the decline key after the recording notice.
+    recording_declined = models.BooleanField(_("caller declined recording"), default=False)
     # The connector was away for part of the call: its outcome stays provisional
     # (no missed-call task) until Asterisk's call records have been merged.
     records_pending = models.BooleanField(_("awaiting Asterisk's records"), default=False)
@@ -134,6 +136,12 @@ class Call(models.Model):
         if self.ended_at is None:
             return str(Disposition.IN_PROGRESS.label)
         return self.get_disposition_display()
+
+    def recording_display(self) -> str:
+        """Why a call has no recording, when the reason matters to whoever reads the journal."""
+        if self.recording_declined and not self.recording_file:
+            return str(_("Not recorded (the caller declined)"))
+        return ""
 
     def answered_device(self) -> str:
         """Which phone took the call (the browser, the app or the mobile), or ""."""

@@ -205,7 +205,20 @@ class PbxSettings(models.Model):
     total_channel_limit = models.PositiveSmallIntegerField(
         _("simultaneous calls in total"), default=5, validators=[MinValueValidator(1)]
     )
-    announce_recording = models.BooleanField(_("announce that calls are recorded"), default=True)
+    # Never silently: off means conversations are not recorded at all (decision 0021).
+    announce_recording = models.BooleanField(
+        _("record conversations with consultants"),
+        default=True,
+        help_text=_(
+            "The caller hears that the call is recorded and may press 0 to decline; "
+            "then that call is not recorded."
+        ),
+    )
+    record_outbound = models.BooleanField(
+        _("record outgoing calls"),
+        default=False,
+        help_text=_("From the moment the person called answers. Off unless turned on here."),
+    )
 
     class Meta:
         verbose_name = _("PBX settings")

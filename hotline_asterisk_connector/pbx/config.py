@@ -203,6 +203,7 @@ class QueueConfig:
     announce_position: bool = True
     total_channel_limit: int = 5
     announce_recording: bool = True
+    record_outbound: bool = False
 
     @property
     def asterisk_wrapup_seconds(self) -> int:
@@ -506,6 +507,7 @@ def load_config(today: datetime.date | None = None) -> PbxConfig:
             announce_position=pbx.announce_position,
             total_channel_limit=pbx.total_channel_limit,
             announce_recording=pbx.announce_recording,
+            record_outbound=pbx.record_outbound,
         ),
         open_intervals=tuple(
             dialplan.OpenInterval(hours.weekday, hours.opens_at, hours.closes_at)

@@ -26,7 +26,7 @@ class PromptKind:
 
 PROMPTS: tuple[PromptKind, ...] = (
     PromptKind("greeting", _("Greeting at the start of every call")),
-    PromptKind("recording-notice", _("Notice that the call is recorded")),
+    PromptKind("recording-notice", _("Notice that the call is recorded; 0 declines")),
     PromptKind("please-wait", _("Repeated while the caller waits in the queue")),
     PromptKind("you-are-next", _("The caller is next in the queue")),
     PromptKind("busy-menu", _("Nobody is free: 1 voice message, 2 callback, 3 keep waiting")),

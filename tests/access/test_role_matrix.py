@@ -179,6 +179,7 @@ MATRIX: dict[str, Entry] = {
         ADMIN_POST, "post", lambda w: {"exception_id": w["holiday"].pk}
     ),
     "hotline_admin:queue": Entry(ADMINISTRATOR),
+    "hotline_admin:recording": Entry(ADMINISTRATOR),
     "hotline_admin:prompts": Entry(ADMINISTRATOR),
     "hotline_admin:prompt_upload": Entry(ADMIN_POST, "post", lambda w: {"name": "greeting"}),
     "hotline_admin:prompt_restore": Entry(ADMIN_POST, "post", lambda w: {"name": "greeting"}),

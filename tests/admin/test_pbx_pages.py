@@ -188,7 +188,6 @@ def test_queue_settings(admin_browser):
             "ring_seconds": "15",
             "wrapup_seconds": "10",
             "announce_position": "",
-            "announce_recording": "on",
             "total_channel_limit": "8",
         },
     )
@@ -259,3 +258,30 @@ def test_settings_pages_send_strangers_to_sign_in(db, name, args):
     response = Browser().get(reverse(name, args=args))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_recording_settings_are_off_for_outgoing_calls_until_turned_on_and_logged(admin_browser):
+    from hotline_audit.models import AuditEvent, Kind
+
+    pbx = PbxSettings.load()
+    assert pbx.announce_recording and not pbx.record_outbound
+    page = admin_browser.get(reverse("hotline_admin:recording")).content.decode()
+    assert "Записувати вихідні дзвінки" in page and "натиснути 0" in page
+
+    admin_browser.post(
+        reverse("hotline_admin:recording"), {"announce_recording": "on", "record_outbound": "on"}
+    )
+    assert PbxSettings.load().record_outbound
+    change = AppliedChange.objects.get()
+    assert change.what == "Змінено налаштування запису: Записувати вихідні дзвінки: увімкнено"
+    assert change.user.username == "dave"
+    assert AuditEvent.objects.filter(kind=Kind.SETTINGS_CHANGE, detail="recording").exists()
+
+
+def test_conversations_can_be_left_unrecorded_but_never_recorded_unannounced(admin_browser):
+    admin_browser.post(reverse("hotline_admin:recording"), {"record_outbound": ""})
+    pbx = PbxSettings.load()
+    assert not pbx.announce_recording and not pbx.record_outbound
+    assert AppliedChange.objects.get().what == (
+        "Змінено налаштування запису: Записувати розмови з консультантами: вимкнено"
+    )

@@ -307,7 +307,7 @@ def test_a_call_over_the_channel_limit(pbx, connector):
 def test_click_to_call_rings_the_consultant_then_the_number(pbx, connector, alice):
     pbx.add_trunks()
     line = pbx.add_consultant(alice, "101")
-    pbx.settings(wrapup_seconds=0)
+    pbx.settings(wrapup_seconds=0, record_outbound=True)
     pbx.apply()
     pbx.phone(line)
     kyivstar = CARRIERS["kyivstar"]

@@ -105,7 +105,7 @@ def test_the_spoken_ukrainian_prompts_are_played_to_the_caller(pbx, alice):
     pbx.call("tollfree", "0671234567")
     channel = pbx.inbound("0671234567")["Channel"]
     greeting = pbx.wait_app(channel, "Playback", str(defaults / "greeting"), since=pbx.mark)
-    notice = pbx.wait_app(channel, "Playback", str(defaults / "recording-notice"), since=pbx.mark)
+    notice = pbx.wait_app(channel, "Read", str(defaults / "recording-notice"), since=pbx.mark)
     # The greeting was heard to its end: the next prompt began one greeting later.
     played = float(notice["Timestamp"]) - float(greeting["Timestamp"])
     assert played == pytest.approx(audio_seconds(defaults / "greeting.wav"), abs=0.5)

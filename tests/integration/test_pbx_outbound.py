@@ -16,7 +16,7 @@ def originate(pbx, extension: str, number: str, trunk: str = "") -> None:
     variables = [f"HOTLINE_TRUNK={trunk}"] if trunk else []
     response = pbx.ami.action(
         "Originate",
-        Channel=f"Local/{extension}@hotline-consultant",
+        Channel=f"Local/{extension}@hotline-consultant/n",
         Context="hotline-outbound",
         Exten=number,
         Priority="1",
@@ -45,6 +45,8 @@ def consultant_online(pbx, alice):
 @pytest.mark.parametrize("trunk", ["kyivstar", "vodafone", "lifecell"])
 def test_outbound_through_each_ordinary_number_presents_that_number(consultant_online, trunk):
     pbx = consultant_online
+    pbx.settings(record_outbound=True)
+    pbx.apply()
     ours = CARRIERS[trunk]
     carrier = pbx.sipp.answering(trunk, ours.address, pbx.carrier_ports[trunk])
 
@@ -65,7 +67,7 @@ def test_outbound_through_each_ordinary_number_presents_that_number(consultant_o
     assert re.search(rf"^From: <sip:{ours.national}@", invite, re.MULTILINE)
     assert re.search(rf"^P-Asserted-Identity: <sip:{ours.national}@", invite, re.MULTILINE)
 
-    # Recorded like an incoming call, under the call's linkedid.
+    # With outgoing recording on, recorded like an incoming call, under the call's linkedid.
     recording = pbx.ami.wait_for(
         lambda e: (
             e.event == "VarSet"
