@@ -1,9 +1,8 @@
-"""Tables to CSV and XLSX, and the donors' export that holds no personal data."""
+"""Tables to CSV and XLSX (the donors' export, rounded, is donors.py)."""
 
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import replace
 from typing import Any
 
 from django.http import HttpResponse
@@ -18,17 +17,10 @@ from openpyxl.utils import get_column_letter
 from hotline import spreadsheets
 from hotline_audit.trail import Kind as AuditKind
 from hotline_audit.trail import record
-from hotline_reports.call_stats import summary_table, worklist_table
-from hotline_reports.filters import CallFilter, ConsultationFilter
-from hotline_reports.models import ReportSettings
 from hotline_reports.periods import Period
-from hotline_reports.pivots import DIMENSIONS, one_dimension_table
 from hotline_reports.tables import Kind, Table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SMALL = "<5"
-HIDDEN = "x"
-SMALLEST_SHOWN = 5
 
 
 def _header(table: Table) -> list[str]:
@@ -157,104 +149,3 @@ def period_heading(period: Period) -> list[str]:
         % {"first": date_format(period.first_day), "last": date_format(period.last_day)},
         _("Made on %(when)s") % {"when": date_format(timezone.localtime(), "DATETIME_FORMAT")},
     ]
-
-
-# The donors' export.
-
-
-def _small(value: Any) -> bool:
-    return isinstance(value, int) and 0 < value < SMALLEST_SHOWN
-
-
-def suppress_small_counts(table: Table, complementary: bool) -> Table:
-    """Counts from 1 to 4 shown as "<5".
-
-    With `complementary` (a table whose rows split the total), when only one
-    row is suppressed its count could be worked out from the total, so the
-    next smallest count is hidden too ("x").
-    """
-    count_columns = [
-        index for index, column in enumerate(table.columns) if column.kind == Kind.COUNT
-    ]
-    rows = [list(row) for row in table.rows]
-    for column in count_columns:
-        rows_of_column = [
-            index for index, row in enumerate(rows) if table.kind_of(index, column) == Kind.COUNT
-        ]
-        small = [index for index in rows_of_column if _small(rows[index][column])]
-        if complementary and len(small) == 1:
-            others = [
-                index
-                for index in rows_of_column
-                if index not in small
-                and isinstance(rows[index][column], int)
-                and rows[index][column]
-            ]
-            if others:
-                smallest = min(others, key=lambda index: rows[index][column])
-                rows[smallest][column] = HIDDEN
-        for index in small:
-            rows[index][column] = SMALL
-    total = None
-    if table.total is not None:
-        total = [
-            SMALL if index in count_columns and _small(value) else value
-            for index, value in enumerate(table.total)
-        ]
-    return replace(table, rows=rows, total=total)
-
-
-def _without_share(table: Table) -> Table:
-    """Percentages of a small count would give the count away."""
-    keep = [i for i, column in enumerate(table.columns) if column.kind != Kind.PERCENT]
-    return replace(
-        table,
-        columns=[table.columns[i] for i in keep],
-        rows=[[row[i] for i in keep] for row in table.rows],
-        total=[table.total[i] for i in keep] if table.total is not None else None,
-    )
-
-
-def donor_tables(period: Period, report_settings: ReportSettings) -> list[Table]:
-    """Whole-line figures only: no consultant, no number, no person, small counts hidden."""
-    calls = CallFilter(period)
-    forms = ConsultationFilter(period)
-    tables = [
-        suppress_small_counts(summary_table(calls, report_settings), complementary=False),
-        suppress_small_counts(worklist_table(calls, report_settings), complementary=False),
-    ]
-    for dimension in DIMENSIONS.values():
-        if dimension.identifying:
-            continue
-        table = _without_share(one_dimension_table(forms, dimension, report_settings.age_band_set))
-        tables.append(suppress_small_counts(table, complementary=not dimension.multi_valued))
-    return tables
-
-
-def donor_legend() -> list[str]:
-    return [
-        _("No names, phone numbers or consultants are included."),
-        _("<5: fewer than five (but more than none)."),
-        _("x: hidden so that a count under five cannot be worked out from the total."),
-    ]
-
-
-def donor_csv_response(tables: list[Table], heading: list[str], filename: str) -> HttpResponse:
-    record(AuditKind.EXPORT, detail=filename)
-    """One long table (table, row, column, value): easy to load anywhere."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    for line in heading:
-        writer.writerow([line])
-    writer.writerow([_("Table"), _("Row"), _("Column"), _("Value")])
-    for table in tables:
-        columns = [str(column.label) for column in table.columns]
-        lines = [*table.rows, *([table.total] if table.total is not None else [])]
-        for row in lines:
-            for column, value in zip(columns[1:], row[1:], strict=True):
-                writer.writerow(
-                    [str(table.title), str(row[0]), column, "" if value is None else value]
-                )
-    return response

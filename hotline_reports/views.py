@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from hotline_crm.roles import is_staff_member, is_supervisor, require
+from hotline_reports import donors as donor_export
 from hotline_reports import exports, supervision
 from hotline_reports.forms import CallFilterForm, ConsultationFilterForm
 from hotline_reports.live import wallboard_snapshot
@@ -164,15 +165,15 @@ def donors(request: HttpRequest, fmt: str) -> HttpResponse:
     if not form.is_valid():
         return _bad_filter(form)
     period = form.cleaned_data["period"]
-    tables = exports.donor_tables(period, ReportSettings.load())
+    tables = donor_export.donor_tables(period, ReportSettings.load())
     heading = [
         _("Hotline statistics for partners and donors"),
         *exports.period_heading(period),
-        *exports.donor_legend(),
+        *donor_export.donor_legend(),
     ]
     filename = _filename("donors", "summary", period)
     if fmt == "csv":
-        return exports.donor_csv_response(tables, heading, filename)
+        return donor_export.donor_csv_response(tables, heading, filename)
     return exports.workbook_response(tables, heading, filename)
 
 

@@ -9,8 +9,6 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from hotline_asterisk_connector.models import Disposition
-from hotline_reports.exports import suppress_small_counts
-from hotline_reports.tables import Column, Kind, Table
 from tests.reports.conftest import KYIVSTAR, TOLL_FREE
 
 pytestmark = pytest.mark.django_db
@@ -96,31 +94,6 @@ def test_bad_filter_gets_a_message_not_a_crash(supervisor_client):
     assert export(supervisor_client, "calls", "summary", "pdf").status_code == 404
 
 
-def test_small_counts_and_the_one_that_would_give_them_away():
-    table = Table(
-        key="t",
-        title="t",
-        columns=[Column("name", Kind.TEXT), Column("n"), Column("share", Kind.PERCENT)],
-        rows=[["a", 10, 50.0], ["b", 3, 15.0], ["c", 7, 35.0], ["d", 0, 0.0]],
-        total=["total", 20, None],
-    )
-    hidden = suppress_small_counts(table, complementary=True)
-    # b is small; with the total 20, b = 20 - 10 - 7, so c (the next smallest) is hidden too.
-    assert [row[1] for row in hidden.rows] == [10, "<5", "x", 0]
-    assert hidden.total[1] == 20
-    assert [row[1] for row in suppress_small_counts(table, complementary=False).rows] == [
-        10,
-        "<5",
-        7,
-        0,
-    ]
-    two_small = Table("t", "t", table.columns, [["a", 4, None], ["b", 1, None]], ["t", 5, None])
-    assert [row[1] for row in suppress_small_counts(two_small, complementary=True).rows] == [
-        "<5",
-        "<5",
-    ]
-
-
 def donors_rows(client, fmt: str):
     return client.get(reverse("hotline_reports:donors", args=[fmt]), MARCH_QUERY)
 
@@ -140,35 +113,82 @@ def test_donors_export_has_no_personal_data(supervisor_client, march, alice, bob
             assert name not in content
         for number in (TOLL_FREE, KYIVSTAR, "+38099", "+38050"):
             assert number not in content
-        assert "<5" in content
 
 
-def test_donors_export_suppresses_small_counts(supervisor_client, march):
-    workbook = read_xlsx(donors_rows(supervisor_client, "xlsx"))
-    sheets = {sheet.title: sheet for sheet in workbook.worksheets}
+def donor_sheets(client) -> dict[str, dict]:
+    workbook = read_xlsx(donors_rows(client, "xlsx"))
+    return {
+        sheet.title: {
+            row[0]: row[1]
+            for row in sheet.iter_rows(values_only=True)
+            if len(row) > 1 and row[1] is not None
+        }
+        for sheet in workbook.worksheets
+    }
+
+
+def near(published, true: int) -> bool:
+    """A neighbouring multiple of 5, as the method promises."""
+    return published % 5 == 0 and abs(published - true) < 5
+
+
+def test_donors_export_rounds_every_count_and_keeps_the_sums(supervisor_client, march):
+    sheets = donor_sheets(supervisor_client)
     assert "Консультант(-ка)" not in sheets and "Номер лінії" not in sheets
+    calls = sheets["Дзвінки"]
+    # True March figures: 12 received, 5 answered, 6 missed, 1 still in progress.
+    assert near(calls["Вхідні дзвінки"], 12)
+    assert near(calls["Прийнято вхідних дзвінків"], 5)
+    assert near(calls["Пропущено вхідних дзвінків"], 6)
+    assert near(calls["Вхідні дзвінки, що ще тривають"], 1)
+    assert calls["Вхідні дзвінки"] == (
+        calls["Прийнято вхідних дзвінків"]
+        + calls["Пропущено вхідних дзвінків"]
+        + calls["Вхідні дзвінки, що ще тривають"]
+    )
+    reasons = [value for label, value in calls.items() if str(label).startswith("Пропущено: ")]
+    assert len(reasons) == len(Disposition.missed())
+    assert sum(reasons) == calls["Пропущено вхідних дзвінків"]
+    # A total talk time beside the average would give the number of calls back.
+    assert "Тривалість розмов загалом" not in calls and "Середня тривалість розмови" in calls
+    totals = set()
+    for title in ("Вік", "Стать", "Хто звертається"):
+        table = sheets[title]
+        rows = {label: n for label, n in table.items() if isinstance(n, int) and label != title}
+        total = rows.pop("Усього")
+        assert all(n % 5 == 0 for n in rows.values())
+        assert sum(rows.values()) == total
+        totals.add(total)
+    # The eleven forms: one published total, the same in every table of forms.
+    (forms,) = totals
+    assert near(forms, 11)
+    ages = sheets["Вік"]
+    assert near(ages["до 14"], 1) and ages["35–49"] == 0
 
-    def cells(title: str) -> dict:
-        rows = sheets[title].iter_rows(values_only=True)
-        return {row[0]: row[1] for row in rows if len(row) > 1 and row[1] is not None}
 
-    calls = cells("Дзвінки")
-    assert calls["Вхідні дзвінки"] == 12
-    assert calls["Прийнято вхідних дзвінків"] == 5
-    assert calls["Пропущено: " + str(Disposition.ABANDONED.label)] == "<5"
-    assert calls["Вхідні дзвінки, що ще тривають"] == "<5"
-    assert calls["Рівень сервісу: прийнято протягом 20 с"] == pytest.approx(0.30)
-    relation = cells("Хто звертається")
-    # Self 9, third party 2: the 2 is "<5" and the 9 would give it away from the total 11.
-    assert list(relation.values()) == ["Консультації", "x", "<5", 11]
-    ages = cells("Вік")
-    assert ages["до 14"] == "<5" and ages["35–49"] == 0 and ages["Усього"] == 11
-    assert "Частка" not in [cell.value for cell in sheets["Вік"][5]]
+def test_donors_shares_come_from_the_published_counts(supervisor_client, march):
+    workbook = read_xlsx(donors_rows(supervisor_client, "xlsx"))
+    rows = [row for row in workbook["Вік"].iter_rows(values_only=True) if len(row) > 2]
+    total = next(row[1] for row in rows if row[0] == "Усього")
+    shares = [(row[1], row[2]) for row in rows if isinstance(row[1], int) and row[0] != "Усього"]
+    assert shares and all(share == pytest.approx(n / total, abs=0.001) for n, share in shares)
+
+
+def test_donors_export_is_the_same_every_time(supervisor_client, march):
+    assert donor_sheets(supervisor_client) == donor_sheets(supervisor_client)
+
+
+def test_donors_export_explains_the_method_in_ukrainian(supervisor_client, march):
+    workbook = read_xlsx(donors_rows(supervisor_client, "xlsx"))
+    heading = [row[0] for row in workbook["Дзвінки"].iter_rows(max_row=8, values_only=True)]
+    assert any("кратного 5" in str(line) for line in heading)
+    assert any("від 1 до 9" in str(line) for line in heading)
 
 
 def test_donors_csv_is_one_long_table(supervisor_client, march):
     rows = read_csv(donors_rows(supervisor_client, "csv"))
     header = rows.index(["Таблиця", "Рядок", "Стовпець", "Значення"])
     body = rows[header + 1 :]
-    assert ["Дзвінки", "Вхідні дзвінки", "Значення", "12"] in body
-    assert ["Вік", "до 14", "Консультації", "<5"] in body
+    published = {(row[0], row[1], row[2]): row[3] for row in body}
+    assert int(published[("Дзвінки", "Вхідні дзвінки", "Значення")]) in (10, 15)
+    assert published[("Вік", "до 14", "Консультації")] in ("0", "5")
