@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hotline.periods import PeriodForm
 from hotline_audit.models import AuditEvent, Kind
 
 # Spreadsheets run a cell that starts with one of these as a formula.
@@ -20,7 +21,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BREAK_GLASS_WINDOW = datetime.timedelta(days=30)
 
 
-class AuditFilter(forms.Form):
+class AuditFilter(PeriodForm):
     user = forms.ModelChoiceField(
         label=_("Person"), required=False, queryset=get_user_model().objects.none()
     )
@@ -28,46 +29,23 @@ class AuditFilter(forms.Form):
     kind = forms.ChoiceField(
         label=_("What"), required=False, choices=[("", _("All")), *Kind.choices]
     )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    field_order = ("user", "card", "kind", "date_from", "date_to")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = get_user_model().objects.order_by("username")
 
-    def clean(self) -> dict:
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            raise forms.ValidationError(_("The start date is after the end date."))
-        return data
-
     def apply(self, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
         if not self.is_valid():
             return events.none()
         data = self.cleaned_data
-        zone = ZoneInfo(settings.TIME_ZONE)
         if data["user"]:
             events = events.filter(user=data["user"])
         if data["card"]:
             events = events.filter(client_id=data["card"])
         if data["kind"]:
             events = events.filter(kind=data["kind"])
-        if data["date_from"]:
-            events = events.filter(at__gte=_midnight(data["date_from"], zone))
-        if data["date_to"]:
-            events = events.filter(
-                at__lt=_midnight(data["date_to"] + datetime.timedelta(days=1), zone)
-            )
-        return events
-
-
-def _midnight(day: datetime.date, zone: ZoneInfo) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+        return events.filter(self.period("at"))
 
 
 def recent_break_glass_count() -> int:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hotline.periods import PeriodForm, within_days
 from hotline_crm.models import ClientPhone, Consultation, Outcome, Topic
 from hotline_crm.phones import normalise
 
@@ -21,13 +21,7 @@ PAGE_SIZE = 50
 _MAX_CURSOR = 40
 
 
-class ConsultationListForm(forms.Form):
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+class ConsultationListForm(PeriodForm):
     topic = forms.ModelChoiceField(
         label=_("Topic"),
         queryset=Topic.objects.select_related("category").order_by("category__order", "order"),
@@ -43,13 +37,6 @@ class ConsultationListForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end of the period is before its start."))
-        return data
 
 
 @dataclass(frozen=True)
@@ -90,15 +77,9 @@ class ListPage:
 
 def filtered(consultations: QuerySet[Consultation], data: dict) -> QuerySet[Consultation]:
     """`consultations` narrowed by a valid form's cleaned data (missing keys: no filter)."""
-    zone = timezone.get_current_timezone()
-    if data.get("date_from"):
-        start = datetime.datetime.combine(data["date_from"], datetime.time.min, tzinfo=zone)
-        consultations = consultations.filter(created_at__gte=start)
-    if data.get("date_to"):
-        end = datetime.datetime.combine(
-            data["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
-        )
-        consultations = consultations.filter(created_at__lt=end)
+    consultations = consultations.filter(
+        within_days("created_at", data.get("date_from"), data.get("date_to"))
+    )
     if data.get("topic"):
         through = Consultation.topics.through.objects.filter(topic=data["topic"])
         consultations = consultations.filter(pk__in=through.values("consultation_id"))

@@ -11,10 +11,8 @@ walks directly; nothing counts the calls nor skips over the first thousands.
 
 import datetime
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
@@ -22,6 +20,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from hotline.periods import PeriodForm
 from hotline_asterisk_connector.models.calls import Call, CallComment, CallDirection, Disposition
 from hotline_crm.phones import normalise
 from hotline_crm.roles import Role, is_supervisor
@@ -53,13 +52,7 @@ def visible_calls(user: AbstractBaseUser) -> QuerySet[Call]:
     )
 
 
-class JournalFilter(forms.Form):
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+class JournalFilter(PeriodForm):
     direction = forms.ChoiceField(
         label=_("Direction"),
         required=False,
@@ -93,23 +86,11 @@ class JournalFilter(forms.Form):
             # A consultant's journal is their own already: no one else to pick.
             del self.fields["consultant"]
 
-    def clean(self) -> dict:
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            raise forms.ValidationError(_("The start date is after the end date."))
-        return data
-
     def apply(self, calls: QuerySet[Call]) -> QuerySet[Call]:
         if not self.is_valid():
             return calls.none()
         data = self.cleaned_data
-        zone = ZoneInfo(settings.TIME_ZONE)
-        if data["date_from"]:
-            calls = calls.filter(started_at__gte=_midnight(data["date_from"], zone))
-        if data["date_to"]:
-            next_day = data["date_to"] + datetime.timedelta(days=1)
-            calls = calls.filter(started_at__lt=_midnight(next_day, zone))
+        calls = calls.filter(self.period("started_at"))
         if data["direction"]:
             calls = calls.filter(direction=data["direction"])
         if data["disposition"]:
@@ -184,10 +165,6 @@ def line_numbers() -> list[str]:
             """  # noqa: S608  (the table name is the model's own)
         )
         return [number for (number,) in cursor.fetchall()]
-
-
-def _midnight(day: datetime.date, zone: ZoneInfo) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
 
 
 def _phone_matches(typed: str) -> Q:

@@ -61,6 +61,7 @@ def test_answered_call(lines, alice):
         (f"consultant.{alice.pk}", "presence.changed"),  # ringing
         (f"consultant.{alice.pk}", "call.answered"),
         (f"consultant.{alice.pk}", "presence.changed"),  # on a call
+        (f"consultant.{alice.pk}", "call.finished"),  # her part ended: the wrap-up starts
         (f"consultant.{alice.pk}", "call.ended"),
         (f"consultant.{alice.pk}", "presence.changed"),  # available
     ]
@@ -100,7 +101,8 @@ def test_consultant_not_answering_then_the_next_one_takes_the_call(lines, alice,
         "call.answered",
         "call.ended",
     ]
-    assert pops(outbox, alice) == ["call.ringing", "call.answered", "call.ended"]
+    # Only the consultant who talked is sent into the wrap-up.
+    assert pops(outbox, alice) == ["call.ringing", "call.answered", "call.finished", "call.ended"]
     answered_for_bob = [
         m for g, m in outbox if g == f"consultant.{bob.pk}" and m["type"] == "call.answered"
     ]
@@ -150,7 +152,9 @@ def test_blind_transfer_keeps_one_call_with_both_consultants_legs(lines, alice, 
         23,
     )
     # The transferred call pops up on Bob's screen too, and he is told he has it.
-    assert pops(outbox, bob) == ["call.ringing", "call.answered", "call.ended"]
+    assert pops(outbox, bob) == ["call.ringing", "call.answered", "call.finished", "call.ended"]
+    # Alice's part ended with the transfer: her wrap-up starts then.
+    assert pops(outbox, alice)[-2:] == ["call.finished", "call.ended"]
     taken = [m for g, m in outbox if g == f"consultant.{bob.pk}" and m["type"] == "call.answered"]
     assert taken[0]["answered_by_you"] is True
 

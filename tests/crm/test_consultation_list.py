@@ -98,7 +98,7 @@ def test_bad_filters_say_so_in_ukrainian_and_do_not_filter(alice, forms):
     )
     assert response.status_code == 200
     text = response.content.decode()
-    assert "Кінець періоду раніше за його початок." in text
+    assert "Дата початку пізніша за дату кінця." in text
     assert _shown(response) == [third.pk]  # date_from alone was valid
 
 
