@@ -278,7 +278,14 @@ def pbx(asterisk, short_prompts, carrier_ports, settings, request, tmp_path) -> 
     try:
         yield hotline
     finally:
-        park.stop_all()
+        try:
+            # Calls end while their sipps still answer the BYE. A carrier's sipp
+            # keeps its port for the whole session (carrier_ports): a BYE sent
+            # after it stopped would be retransmitted to the next test's sipp
+            # on that port (a registrar, which fails on it).
+            asterisk.reset()
+        finally:
+            park.stop_all()
         report = getattr(request.node, "report_call", None)
         if report is not None and report.failed:
             target = asterisk.collect_artefacts(request.node.name)

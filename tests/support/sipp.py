@@ -12,6 +12,7 @@ test. The scenarios live in tests/sipp/:
     unregister.xml    removes a phone's registrations at the end of a test
     registrar.xml     a carrier's registrar challenging our trunk registration
     dial-out.xml      a consultant's app dialling out, choosing our number by a header
+    refused-caller.xml  an INVITE Asterisk must refuse (spoofed, anonymous, bad password)
 
 Keys are pressed through Asterisk itself (see `press`): the scenarios turn an
 in-dialog NOTIFY into RFC 4733 DTMF, so the test presses exactly when the
@@ -158,6 +159,10 @@ class Sipp:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    @property
+    def returncode(self) -> int | None:
+        return self.process.returncode if self.process is not None else None
 
     @property
     def contact(self) -> str:
@@ -314,6 +319,25 @@ class SippPark:
                 extra=["-s", number, "-m", "1", "-au", user, "-ap", password],
             )
         )
+
+    def refused_call(
+        self, name: str, address: str, caller: str, dialled: str, password: str = "wrong"
+    ) -> Sipp:
+        """An INVITE From `caller` at `address`, answering the challenge with `password`;
+        returns once sipp has exited (0: both INVITEs were refused, nothing else came)."""
+        sipp = self._start(
+            Sipp(
+                name,
+                "refused-caller.xml",
+                address,
+                self.remote,
+                self.log_dir,
+                keys={"caller": caller},
+                extra=["-s", dialled, "-m", "1", "-au", caller, "-ap", password],
+            )
+        )
+        sipp.wait(timeout=60)
+        return sipp
 
     def registrar(self, name: str, address: str, port: int) -> Sipp:
         """A carrier's registrar on address:port, for one registration."""
