@@ -321,7 +321,7 @@ class SippPark:
         )
 
     def refused_call(
-        self, name: str, address: str, caller: str, dialled: str, password: str = "wrong"
+        self, name: str, address: str, caller: str, dialled: str, password: str = ""
     ) -> Sipp:
         """An INVITE From `caller` at `address`, answering the challenge with `password`;
         returns once sipp has exited (0: both INVITEs were refused, nothing else came)."""
@@ -333,7 +333,16 @@ class SippPark:
                 self.remote,
                 self.log_dir,
                 keys={"caller": caller},
-                extra=["-s", dialled, "-m", "1", "-au", caller, "-ap", password],
+                extra=[
+                    "-s",
+                    dialled,
+                    "-m",
+                    "1",
+                    "-au",
+                    caller,
+                    "-ap",
+                    password or "not-the-secret",
+                ],
             )
         )
         sipp.wait(timeout=60)
