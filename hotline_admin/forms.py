@@ -259,6 +259,12 @@ class RecordingForm(forms.ModelForm):
         )
 
 
+class OutboundForm(forms.ModelForm):
+    class Meta:
+        model = PbxSettings
+        fields = ["outbound_allow_other", "outbound_prefixes"]
+
+
 class TopicCategoryForm(forms.ModelForm):
     class Meta:
         model = TopicCategory

@@ -57,6 +57,7 @@ urlpatterns = [
     ),
     path("queue/", pbx_settings.queue, name="queue"),
     path("recording/", pbx_settings.recording, name="recording"),
+    path("outbound/", pbx_settings.outbound, name="outbound"),
     path("prompts/", prompts.prompt_list, name="prompts"),
     path("prompts/<slug:name>/upload/", prompts.prompt_upload, name="prompt_upload"),
     path("prompts/<slug:name>/restore/", prompts.prompt_restore, name="prompt_restore"),

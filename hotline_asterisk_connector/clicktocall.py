@@ -5,6 +5,7 @@ use (Originate's ChannelId names the first channel, and a call's linkedid is
 its first channel's uniqueid), so every later event lands on this row.
 """
 
+import datetime
 import uuid
 
 from asgiref.sync import async_to_sync
@@ -14,7 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hotline_asterisk_connector import dialplan, journal
+from hotline_asterisk_connector import destinations, dialplan, journal
 from hotline_asterisk_connector.ami.client import AmiError, ConnectionLost
 from hotline_asterisk_connector.ami.session import send_action
 from hotline_asterisk_connector.models import (
@@ -75,6 +76,11 @@ def place_call(
     line = ConsultantLine.objects.filter(user=consultant, is_active=True).first()
     if line is None:
         raise ClickToCallError(_("You have no phone line on the PBX; ask the administrator."))
+    check_destination(phone.value)
+    if outbound_call_in_progress(consultant):
+        raise ClickToCallError(
+            _("You are already on an outgoing call: end it before you dial another number.")
+        )
     trunk = _choose_trunk(trunk_id, phone.value)
     client = journal.identify_client(phone.value)
     against = safe_contact.warnings(client, phone.value)
@@ -120,7 +126,7 @@ def place_call(
             Timeout=str(PbxSettings.load().ring_seconds * 1000),
             Async="true",
             ChannelId=linkedid,
-            Variable=dialplan.outbound_variables(trunk, linkedid),
+            Variable=dialplan.outbound_variables(trunk, linkedid, line),
         )
     except (AmiError, ConnectionLost, OSError, TimeoutError) as error:
         journal.end_call(linkedid, timezone.now())
@@ -128,6 +134,33 @@ def place_call(
             _("The PBX did not accept the call (%(reason)s).") % {"reason": error}
         ) from error
     return call
+
+
+# A call row the journal never closed (an outage) stops blocking after this.
+_STALE_CALL = datetime.timedelta(hours=4)
+
+
+def check_destination(e164: str) -> None:
+    """The NGO's outbound policy, as the dialplan enforces it (destinations.py)."""
+    pbx = PbxSettings.load()
+    if not destinations.policy(pbx.outbound_allow_other, pbx.outbound_prefixes).allows(e164):
+        raise ClickToCallError(
+            _(
+                "Calls to %(number)s are not allowed: the line calls Ukrainian landline and "
+                "mobile numbers only. The administrator can open other destinations on the "
+                "settings page «Outgoing calls»."
+            )
+            % {"number": e164}
+        )
+
+
+def outbound_call_in_progress(consultant: AbstractBaseUser) -> bool:
+    return Call.objects.filter(
+        consultant=consultant,
+        direction=CallDirection.OUTBOUND,
+        ended_at__isnull=True,
+        started_at__gte=timezone.now() - _STALE_CALL,
+    ).exists()
 
 
 def _choose_trunk(trunk_id: int | None, number: str = "") -> Trunk:

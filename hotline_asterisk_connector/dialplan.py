@@ -47,8 +47,14 @@ def outbound_exten(e164: str) -> str:
     return e164.removeprefix("+")
 
 
-def outbound_variables(trunk: Trunk, linkedid: str) -> list[str]:
-    return [f"HOTLINE_TRUNK={trunk.name}", f"HOTLINE_CALL={linkedid}"]
+def outbound_variables(trunk: Trunk, linkedid: str, line: ConsultantLine) -> list[str]:
+    # HOTLINE_CONSULTANT: whose outgoing call it is (one at a time, extensions.conf);
+    # the consultant's own phones have it from their endpoint.
+    return [
+        f"HOTLINE_TRUNK={trunk.name}",
+        f"HOTLINE_CALL={linkedid}",
+        f"HOTLINE_CONSULTANT={line.extension}",
+    ]
 
 
 def supervisor_dial_target(line: ConsultantLine) -> str:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from hotline_admin import status
 from hotline_admin.forms import (
+    OutboundForm,
     QueueForm,
     RecordingForm,
     ScheduleExceptionForm,
@@ -17,7 +18,9 @@ from hotline_admin.forms import (
 )
 from hotline_admin.pbx import apply_and_report
 from hotline_admin.views.access import administrator_required
+from hotline_asterisk_connector import destinations
 from hotline_asterisk_connector.models import PbxSettings, ScheduleException, Trunk, WorkingHours
+from hotline_audit.trail import Kind, record
 
 
 @administrator_required
@@ -102,3 +105,29 @@ def recording(request: HttpRequest) -> HttpResponse:
         apply_and_report(request, _("Recording settings changed: %(what)s") % {"what": what or "—"})
         return redirect("hotline_admin:recording")
     return render(request, "hotline_admin/recording.html", {"form": form})
+
+
+@administrator_required
+def outbound(request: HttpRequest) -> HttpResponse:
+    """Where consultants may call: Ukrainian numbers, plus prefixes the administrator opens."""
+    form = OutboundForm(request.POST or None, instance=PbxSettings.load())
+    if request.method == "POST":
+        if form.is_valid():
+            saved = form.save()
+            # Opening destinations is what a toll fraud needs: who opened what is kept.
+            opened = destinations.policy(saved.outbound_allow_other, saved.outbound_prefixes)
+            record(
+                Kind.SETTINGS_CHANGE,
+                request=request,
+                obj=saved,
+                detail="outbound prefixes: "
+                + (" ".join(f"+{p}" for p in opened.extra_prefixes) or "-"),
+            )
+            apply_and_report(request, _("Outgoing call destinations changed"))
+            return redirect("hotline_admin:outbound")
+        messages.error(request, _("Nothing was saved: correct the fields marked below."))
+    return render(
+        request,
+        "hotline_admin/outbound.html",
+        {"form": form, "premium": [f"+{p}" for p in destinations.PREMIUM_PREFIXES]},
+    )

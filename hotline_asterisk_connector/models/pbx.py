@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hotline_asterisk_connector.destinations import validate_prefixes
 from hotline_asterisk_connector.models.validators import (
     config_name,
     extension_digits,
@@ -218,6 +219,21 @@ class PbxSettings(models.Model):
         _("record outgoing calls"),
         default=False,
         help_text=_("From the moment the person called answers. Off unless turned on here."),
+    )
+    # Outgoing calls reach Ukrainian landline and mobile numbers only, unless
+    # the administrator opens more (hotline_asterisk_connector/destinations.py).
+    outbound_allow_other = models.BooleanField(
+        _("consultants may also call the prefixes below"), default=False
+    )
+    outbound_prefixes = models.CharField(
+        _("other allowed prefixes"),
+        max_length=600,
+        blank=True,
+        validators=[validate_prefixes],
+        help_text=_(
+            "International form, separated by commas: +48 (Poland), +380800 (free 0-800 "
+            "numbers). Premium-rate numbers (0900…, 070…) cannot be opened."
+        ),
     )
 
     class Meta:

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hotline_asterisk_connector import destinations
 from hotline_asterisk_connector.models import (
     ConsultantLine,
     Operator,
@@ -249,6 +251,7 @@ class PbxConfig:
     queue: QueueConfig = field(default_factory=QueueConfig)
     open_intervals: tuple[dialplan.OpenInterval, ...] = ()
     day_exceptions: tuple[dialplan.DayException, ...] = ()
+    dialling: destinations.DiallingPolicy = field(default_factory=destinations.DiallingPolicy)
 
     def with_changes(self, **changes) -> "PbxConfig":
         return replace(self, **changes)
@@ -380,6 +383,17 @@ def e164(value: str, what: str) -> str:
     return number
 
 
+def dialling_policy(pbx: PbxSettings) -> destinations.DiallingPolicy:
+    """Where consultants may call; the prefixes checked again (a restore skips the form)."""
+    try:
+        return destinations.policy(pbx.outbound_allow_other, checked(pbx.outbound_prefixes, ""))
+    except (ValidationError, ConfigurationError) as error:
+        reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        raise ConfigurationError(
+            _("%(what)s: %(reason)s") % {"what": _("other allowed prefixes"), "reason": reason}
+        ) from error
+
+
 def trunk_config(trunk: Trunk) -> TrunkConfig:
     label = _("Trunk %(name)s") % {"name": trunk.name.encode("unicode_escape").decode("ascii")}
     carrier_host = host(trunk.host, f"{label}: {_('provider host')}")
@@ -509,6 +523,7 @@ def load_config(today: datetime.date | None = None) -> PbxConfig:
             announce_recording=pbx.announce_recording,
             record_outbound=pbx.record_outbound,
         ),
+        dialling=dialling_policy(pbx),
         open_intervals=tuple(
             dialplan.OpenInterval(hours.weekday, hours.opens_at, hours.closes_at)
             for hours in WorkingHours.objects.all()

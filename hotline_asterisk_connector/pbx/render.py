@@ -55,6 +55,7 @@ def template_context(config: PbxConfig) -> dict:
         "day_exception_globals": config.day_exception_globals,
         "trunk_for_code": config.trunk_for_code,
         "default_outbound_trunk": default_trunk.name if default_trunk else "",
+        "allowed_destinations": config.dialling.asterisk_patterns(),
     }
 
 

@@ -180,6 +180,7 @@ MATRIX: dict[str, Entry] = {
     ),
     "hotline_admin:queue": Entry(ADMINISTRATOR),
     "hotline_admin:recording": Entry(ADMINISTRATOR),
+    "hotline_admin:outbound": Entry(ADMINISTRATOR),
     "hotline_admin:prompts": Entry(ADMINISTRATOR),
     "hotline_admin:prompt_upload": Entry(ADMIN_POST, "post", lambda w: {"name": "greeting"}),
     "hotline_admin:prompt_restore": Entry(ADMIN_POST, "post", lambda w: {"name": "greeting"}),

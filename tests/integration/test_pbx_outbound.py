@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.asterisk, pytest.mark.django_db]
 
 def originate(pbx, extension: str, number: str, trunk: str = "") -> None:
     """What the CRM's click-to-call does: ring the consultant, then dial the number."""
-    variables = [f"HOTLINE_TRUNK={trunk}"] if trunk else []
+    variables = [f"HOTLINE_CONSULTANT={extension}", *([f"HOTLINE_TRUNK={trunk}"] if trunk else [])]
     response = pbx.ami.action(
         "Originate",
         Channel=f"Local/{extension}@hotline-consultant/n",
@@ -23,7 +23,7 @@ def originate(pbx, extension: str, number: str, trunk: str = "") -> None:
         CallerID=f'"{number}" <{extension}>',
         Timeout="30000",
         Async="true",
-        **({"Variable": variables} if variables else {}),
+        Variable=variables,
     )
     assert response.get("Response") == "Success", response
 
