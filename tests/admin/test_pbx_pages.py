@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from hotline_admin.models import AppliedChange
 from hotline_asterisk_connector.models import PbxSettings, ScheduleException, Trunk, WorkingHours
+from hotline_audit.models import AuditEvent, Kind
 
 TRUNK = {
     "name": "kyivstar",
@@ -213,6 +214,38 @@ def test_a_queue_wait_below_five_seconds_is_refused(admin_browser):
     assert PbxSettings.load().max_wait_seconds == 60
 
 
+def test_opening_outgoing_destinations_is_saved_applied_and_audited(admin_browser, dave):
+    page = admin_browser.get(reverse("hotline_admin:outbound")).content.decode()
+    assert "Вихідні дзвінки" in page and "+38090, +38070" in page
+    response = admin_browser.post(
+        reverse("hotline_admin:outbound"),
+        {"outbound_allow_other": "on", "outbound_prefixes": "+48, +380800"},
+    )
+    assert response.status_code == 302
+    pbx = PbxSettings.load()
+    assert pbx.outbound_allow_other and pbx.outbound_prefixes == "+48, +380800"
+    assert AppliedChange.objects.get().what == "Напрямки вихідних дзвінків змінено"
+    details = list(
+        AuditEvent.objects.filter(kind=Kind.SETTINGS_CHANGE).values_list("username", "detail")
+    )
+    assert ("dave", "outbound prefixes: +48 +380800") in details
+
+
+@pytest.mark.parametrize(
+    ("prefixes", "message"),
+    [("+3809", "відкрив би платні номери"), ("48", "це не префікс"), ("+48\n[x]", "не префікс")],
+)
+def test_a_premium_or_malformed_prefix_is_refused_in_ukrainian(admin_browser, prefixes, message):
+    response = admin_browser.post(
+        reverse("hotline_admin:outbound"),
+        {"outbound_allow_other": "on", "outbound_prefixes": prefixes},
+    )
+    text = response.content.decode()
+    assert "Нічого не збережено" in text and message in text
+    assert PbxSettings.load().outbound_prefixes == ""
+    assert not AuditEvent.objects.filter(kind=Kind.SETTINGS_CHANGE).exists()
+
+
 def test_status_page_says_plainly_that_asterisk_does_not_answer(admin_browser):
     Trunk.objects.create(name="toll-free", operator="toll_free", number="+380800500335", host="h")
     response = admin_browser.get(reverse("hotline_admin:status"))
@@ -229,6 +262,7 @@ SETTINGS_URLS = [
     ("hotline_admin:hours", []),
     ("hotline_admin:exception_new", []),
     ("hotline_admin:queue", []),
+    ("hotline_admin:outbound", []),
     ("hotline_admin:topics", []),
     ("hotline_admin:topic_new", []),
     ("hotline_admin:category_new", []),
