@@ -229,6 +229,14 @@ HOTLINE_RECORDS_SWEEP_SECONDS = env_int("HOTLINE_RECORDS_SWEEP_SECONDS", 60)
 HOTLINE_SIP_PUBLIC_HOST = env_str("HOTLINE_SIP_PUBLIC_HOST")
 HOTLINE_SIP_PUBLIC_PORT = env_int("HOTLINE_SIP_PUBLIC_PORT", 5060)
 HOTLINE_SIP_PUBLIC_TRANSPORT = env_str("HOTLINE_SIP_PUBLIC_TRANSPORT", "udp")
+# Repeated SIP failures (wrong password, unknown account) from one address
+# close Asterisk to it for a while (hotline_asterisk_connector/sip_guard.py).
+# Loopback's 127.0.0.1 and ::1 are the web server's WebSocket proxy, which
+# carries every browser phone: never blocked, like the carriers' addresses.
+HOTLINE_SIP_GUARD_FAILURES = env_int("HOTLINE_SIP_GUARD_FAILURES", 5)
+HOTLINE_SIP_GUARD_WINDOW_MINUTES = env_int("HOTLINE_SIP_GUARD_WINDOW_MINUTES", 10)
+HOTLINE_SIP_GUARD_BLOCK_MINUTES = env_int("HOTLINE_SIP_GUARD_BLOCK_MINUTES", 60)
+HOTLINE_SIP_GUARD_NEVER_BLOCK = env_list("HOTLINE_SIP_GUARD_NEVER_BLOCK", ["127.0.0.1", "::1"])
 # The nightly retention clean-up and backup: checked inside the web process
 # when on (`make run` turns it on); production may run `manage.py
 # run_daily_jobs --loop` as a service instead. Off by default, so test

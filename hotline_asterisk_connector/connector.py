@@ -29,7 +29,7 @@ from django.db import (
     transaction,
 )
 
-from hotline_asterisk_connector import notify, recovery
+from hotline_asterisk_connector import notify, recovery, sip_guard
 from hotline_asterisk_connector.ami.client import AmiClient, AmiConfig, AmiError, ConnectionLost
 from hotline_asterisk_connector.ami.protocol import Message
 from hotline_asterisk_connector.database import close_connection, keep_connection
@@ -166,6 +166,8 @@ class Connector:
                 continue
             self.failures.worked("records sweep")
             await notify.deliver(outbox)
+            # Blocks that ran out leave the configuration (sip_guard.py).
+            await self.on_db(sip_guard.expire_and_apply)
 
     async def _sweep_due(self) -> None:
         # Asterisk writes a call's records as its last channel goes: give it a moment.

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
-from hotline_asterisk_connector import journal, presence
+from hotline_asterisk_connector import journal, presence, sip_guard
 from hotline_asterisk_connector.ami.protocol import Message
 from hotline_asterisk_connector.directory import ConsultantDirectory, device_of
 from hotline_asterisk_connector.models import (
@@ -96,6 +96,7 @@ class EventRouter:
             "QueueMemberRemoved": self.queue_member_removed,
             "OriginateResponse": self.originate_response,
             "DeviceStateChange": self.device_state_change,
+            **dict.fromkeys(sip_guard.FAILURES, self.security_event),
         }
         self.user_events: dict[str, Callable[[Message], None]] = {
             "HotlineInbound": self.inbound,
@@ -127,6 +128,10 @@ class EventRouter:
         handler = self.handlers.get(message.event)
         if handler is not None:
             handler(message)
+
+    def security_event(self, message: Message) -> None:
+        if sip_guard.record(message) is not None:
+            sip_guard.apply_in_background()
 
     # Calls
 

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 from hotline_admin import status
 from hotline_admin.models import AppliedChange, DailyJob
 from hotline_admin.views.access import administrator_required
+from hotline_asterisk_connector import sip_guard
 from hotline_asterisk_connector.models import ConsultantLine, Reconciliation, Trunk
 
 
@@ -43,5 +44,6 @@ def status_page(request: HttpRequest) -> HttpResponse:
             "changes": AppliedChange.objects.select_related("user")[:20],
             "jobs": DailyJob.objects.all(),
             "reconciliation": Reconciliation.objects.first(),
+            "security": sip_guard.summary(),
         },
     )

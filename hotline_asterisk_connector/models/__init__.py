@@ -25,8 +25,10 @@ from hotline_asterisk_connector.models.presence import (
     PauseReason,
     PresenceState,
 )
+from hotline_asterisk_connector.models.security import BlockedAddress, SecurityEvent
 
 __all__ = [
+    "BlockedAddress",
     "Call",
     "CallComment",
     "CallDirection",
@@ -43,6 +45,7 @@ __all__ = [
     "QueueStrategy",
     "Reconciliation",
     "ScheduleException",
+    "SecurityEvent",
     "Trunk",
     "Voicemail",
     "Weekday",

@@ -6,6 +6,7 @@ them. Tests build a PbxConfig directly when they need one without a database.
 """
 
 import datetime
+import ipaddress
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,8 +16,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hotline_asterisk_connector import destinations
+from hotline_asterisk_connector import destinations, sip_guard
 from hotline_asterisk_connector.models import (
+    BlockedAddress,
     ConsultantLine,
     Operator,
     PbxSettings,
@@ -105,9 +107,10 @@ class AmiUser:
 # password, ModuleLoad) or `command` (the whole CLI).
 #
 # The connector and the web requests: call, queue, dialplan (the recording's
-# VarSet) and our own UserEvents to read; Originate (click-to-call), QueueAdd,
-# -Remove, -Pause (agent) and CoreShowChannels (reporting) to write.
-CONNECTOR_READ = "call,agent,user,cdr,reporting,dialplan"
+# VarSet), security (failed log-ins, sip_guard.py) and our own UserEvents to
+# read; Originate (click-to-call), QueueAdd, -Remove, -Pause (agent) and
+# CoreShowChannels (reporting) to write.
+CONNECTOR_READ = "call,agent,user,cdr,reporting,dialplan,security"
 CONNECTOR_WRITE = "originate,agent,reporting"
 # Of those classes' events, Asterisk sends the connector only the ones it
 # applies (events.EventRouter.handlers; a unit test keeps the two the same):
@@ -139,6 +142,8 @@ CONNECTOR_EVENTS = (
     ),
     # The recording's file name; every other variable set stays in Asterisk.
     EventFilter("VarSet", "Variable", "MIXMONITOR_FILENAME"),
+    # Failed log-ins (class security), counted and acted on by sip_guard.py.
+    *(EventFilter(name) for name in sorted(sip_guard.FAILURES)),
 )
 # The status page: CoreSettings, CoreStatus, PJSIPShowRegistrationsOutbound,
 # and Getvar of DEVICE_STATE, PJSIP_AOR and PJSIP_CONTACT are all `reporting`.
@@ -252,6 +257,8 @@ class PbxConfig:
     open_intervals: tuple[dialplan.OpenInterval, ...] = ()
     day_exceptions: tuple[dialplan.DayException, ...] = ()
     dialling: destinations.DiallingPolicy = field(default_factory=destinations.DiallingPolicy)
+    # Shut out for a while after repeated failures (sip_guard.py).
+    blocked_addresses: tuple[str, ...] = ()
 
     def with_changes(self, **changes) -> "PbxConfig":
         return replace(self, **changes)
@@ -524,6 +531,12 @@ def load_config(today: datetime.date | None = None) -> PbxConfig:
             record_outbound=pbx.record_outbound,
         ),
         dialling=dialling_policy(pbx),
+        blocked_addresses=tuple(
+            str(ipaddress.ip_address(address))
+            for address in BlockedAddress.objects.filter(until__gt=timezone.now())
+            .order_by("address")
+            .values_list("address", flat=True)
+        ),
         open_intervals=tuple(
             dialplan.OpenInterval(hours.weekday, hours.opens_at, hours.closes_at)
             for hours in WorkingHours.objects.all()

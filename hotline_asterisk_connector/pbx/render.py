@@ -56,6 +56,7 @@ def template_context(config: PbxConfig) -> dict:
         "trunk_for_code": config.trunk_for_code,
         "default_outbound_trunk": default_trunk.name if default_trunk else "",
         "allowed_destinations": config.dialling.asterisk_patterns(),
+        "blocked_addresses": config.blocked_addresses,
     }
 
 

@@ -3,9 +3,17 @@ import datetime
 import pytest
 from django.test import Client as Browser
 from django.urls import reverse
+from django.utils import timezone
 
 from hotline_admin.models import AppliedChange
-from hotline_asterisk_connector.models import PbxSettings, ScheduleException, Trunk, WorkingHours
+from hotline_asterisk_connector.models import (
+    BlockedAddress,
+    PbxSettings,
+    ScheduleException,
+    SecurityEvent,
+    Trunk,
+    WorkingHours,
+)
 from hotline_audit.models import AuditEvent, Kind
 
 TRUNK = {
@@ -244,6 +252,31 @@ def test_a_premium_or_malformed_prefix_is_refused_in_ukrainian(admin_browser, pr
     assert "Нічого не збережено" in text and message in text
     assert PbxSettings.load().outbound_prefixes == ""
     assert not AuditEvent.objects.filter(kind=Kind.SETTINGS_CHANGE).exists()
+
+
+def test_status_page_counts_failed_attempts_and_shows_blocked_addresses(admin_browser):
+    now = timezone.now()
+    for address, count in (("203.0.113.7", 3), ("198.51.100.9", 1)):
+        for _ in range(count):
+            SecurityEvent.objects.create(
+                at=now, kind="ChallengeResponseFailed", service="PJSIP", address=address
+            )
+    # Older than a day: not counted.
+    SecurityEvent.objects.create(
+        at=now - datetime.timedelta(hours=25),
+        kind="InvalidAccountID",
+        service="PJSIP",
+        address="198.51.100.9",
+    )
+    BlockedAddress.objects.create(
+        address="203.0.113.7", until=now + datetime.timedelta(hours=1), failures=5
+    )
+    text = admin_browser.get(reverse("hotline_admin:status")).content.decode()
+    assert "За останні 24 години: 4 невдалі спроби" in text
+    assert text.index("<td>203.0.113.7</td><td>3</td>") < text.index(
+        "<td>198.51.100.9</td><td>1</td>"
+    )
+    assert "Заблоковані зараз (АТС відмовляє всьому звідти):\n203.0.113.7 (до " in text
 
 
 def test_status_page_says_plainly_that_asterisk_does_not_answer(admin_browser):

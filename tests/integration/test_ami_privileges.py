@@ -149,3 +149,22 @@ def test_the_connector_is_sent_only_the_events_it_applies(pbx, users, alice):
         assert variables <= {"MIXMONITOR_FILENAME"}
     finally:
         ami.close()
+
+
+def test_only_the_connector_reads_security_events_and_none_may_write_them(pbx, users):
+    assert "security" in users["connector"].read.split(",")
+    assert not any("security" in user.write.split(",") for user in users.values())
+    connector, status_user = log_in(pbx, users["connector"]), log_in(pbx, users["status"])
+    try:
+        refused = pbx.sipp.refused_call("stranger", "127.0.0.79", "nobody", "0501234567")
+        assert refused.returncode == 0, refused.errors()[-1500:]
+        connector.wait_for(
+            lambda e: (
+                e.event == "InvalidAccountID" and "/127.0.0.79/" in e.get("RemoteAddress", "")
+            ),
+            what="the failed attempt, as the connector sees it",
+        )
+        assert not [e for e in status_user.events if e.event == "InvalidAccountID"]
+    finally:
+        connector.close()
+        status_user.close()
