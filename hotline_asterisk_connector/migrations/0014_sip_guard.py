@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hotline_asterisk_connector', '0012_outbound_destinations'),
+        ('hotline_asterisk_connector', '0013_outbound_destinations'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hotline_asterisk_connector', '0011_call_records_pending_index'),
+        ('hotline_asterisk_connector', '0012_recording_consent'),
     ]
 
     operations = [
