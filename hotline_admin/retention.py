@@ -29,7 +29,7 @@ from hotline_admin.models import MaintenanceSettings
 from hotline_asterisk_connector import cdr
 from hotline_asterisk_connector.models import Call, CallbackRequest, CallComment, Voicemail
 from hotline_audit.models import AuditEvent
-from hotline_crm.models import Client, ClientPhone, Consultation
+from hotline_crm.models import BreakGlass, Client, ClientPhone, Consultation
 from hotline_workspace.models import MissedCall
 
 logger = logging.getLogger(__name__)
@@ -155,6 +155,9 @@ def anonymise_client(client: Client, now: datetime.datetime) -> int:
         ClientPhone.objects.filter(client=client).delete()
         Consultation.objects.filter(client=client).update(summary="", action_taken="")
         CallComment.objects.filter(call__client=client).delete()
+        # Why a colleague opened the card is free text that may name the person;
+        # who opened it, when and for which kind of reason stays.
+        BreakGlass.objects.filter(client=client).update(explanation="")
         Voicemail.objects.filter(call__client=client).update(
             caller_number="", caller_number_raw="", audio_file="", outcome_note=""
         )

@@ -16,7 +16,7 @@ from hotline_admin.models import MaintenanceSettings
 from hotline_admin.retention import RetentionIncomplete, apply_retention, months_before
 from hotline_asterisk_connector.models import Call, CallbackRequest, CallComment, Voicemail
 from hotline_audit.models import AuditEvent, Kind
-from hotline_crm.models import Client, ClientPhone, Consultation
+from hotline_crm.models import BreakGlass, BreakGlassReason, Client, ClientPhone, Consultation
 from hotline_workspace.models import MissedCall
 from tests.admin import sample
 
@@ -121,6 +121,12 @@ def test_clients_out_of_contact_are_anonymised_and_statistics_stay_identical(dat
     stranger_comment = CallComment.objects.create(
         call=data.unknown_caller_call, author=alice, text="Назвала адресу"
     )
+    opened = BreakGlass.objects.create(
+        user=alice,
+        client=data.old_client,
+        reason=BreakGlassReason.SAFETY,
+        explanation="Сусідка Олени з Нікополя просила передзвонити",
+    )
     before = statistics()
 
     result = apply_retention(NOW)
@@ -130,6 +136,8 @@ def test_clients_out_of_contact_are_anonymised_and_statistics_stay_identical(dat
     assert old.name == old.settlement == old.notes == old.name_key == ""
     assert old.safe_number == old.code_word == old.if_someone_else_answers == ""
     assert old.safe_from is None
+    opened.refresh_from_db()
+    assert (opened.explanation, opened.reason, opened.user) == ("", BreakGlassReason.SAFETY, alice)
     assert not CallComment.objects.filter(pk=stranger_comment.pk).exists()
     assert old.anonymised_at == NOW
     assert not ClientPhone.objects.filter(client=old).exists()
