@@ -73,6 +73,10 @@ def backup_key_new(request: HttpRequest) -> HttpResponse:
     replaced = bool(policy.backup_public_key)
     policy.backup_public_key = public
     policy.save(update_fields=["backup_public_key"])
+    # A change, though answered with a page rather than the redirect that
+    # administrator_required records: whoever sets the key decides who can
+    # read every later backup.
+    record(Kind.SETTINGS_CHANGE, request=request, detail="backup_key_new")
     response = render(
         request,
         "hotline_admin/backup_key.html",

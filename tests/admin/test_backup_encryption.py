@@ -201,6 +201,21 @@ def test_an_own_public_key_is_checked(admin_browser):
     assert MaintenanceSettings.load().backup_public_key == public
 
 
+def test_every_change_of_the_backup_key_is_on_the_audit_trail(admin_browser):
+    # Whoever sets the key decides who can read every later backup.
+    admin_browser.post(reverse("hotline_admin:backup_key_new"))
+    admin_browser.post(reverse("hotline_admin:backup_key_own"), {"public_key": "not a key"})
+    admin_browser.post(
+        reverse("hotline_admin:backup_key_own"), {"public_key": backup_key.new_key()[1]}
+    )
+
+    events = AuditEvent.objects.filter(kind="settings_change").order_by("pk")
+    assert [(e.username, e.detail) for e in events] == [
+        ("dave", "backup_key_new"),
+        ("dave", "backup_key_own"),  # the refused key changed nothing
+    ]
+
+
 def test_downloading_an_encrypted_backup_is_audited(admin_browser, key):
     archive = backup.create_backup()
     response = admin_browser.get(reverse("hotline_admin:backup_download", args=[archive.name]))
