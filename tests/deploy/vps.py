@@ -161,6 +161,8 @@ def home_of(machine, user: str) -> str:
 def start_unit(machine, path: str, logs: Path) -> subprocess.Popen:
     unit = units.parse(machine.view / path.lstrip("/"))
     argv = units.command(unit, machine.root, machine.view, home_of(machine, unit.user))
+    # A fresh clone has no test-artifacts/ yet.
+    logs.mkdir(parents=True, exist_ok=True)
     return machine.spawn(argv, logs / f"{Path(path).stem}.log")
 
 
