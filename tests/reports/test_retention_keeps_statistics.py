@@ -24,6 +24,7 @@ MARCH_QUERY = {"date_from": "2025-03-01", "date_to": "2025-03-31"}
 # Past every default period for March 2025: 36 months of cards, 90 days of audio.
 LATER = datetime(2028, 6, 1, 12, 0, tzinfo=UTC)
 MARCH_START = datetime(2025, 3, 1, 0, 0, tzinfo=UTC)
+MADE_ON = "Складено "
 PIVOTS = [("gender", "caller_relation"), ("age_band", "topic"), ("oblast", "settlement_type")]
 
 
@@ -33,15 +34,21 @@ def browser_for(user) -> Browser:
     return browser
 
 
+def statistics_only(rows: list) -> list:
+    """The rows without the one saying when the file was made («Складено …»), which
+    is not a figure and moves on when the two exports straddle a minute."""
+    return [row for row in rows if not (row and str(row[0] or "").startswith(MADE_ON))]
+
+
 def workbook_values(response) -> list[list[tuple]]:
     assert response.status_code == 200, response.content[:300]
     book = load_workbook(io.BytesIO(response.content))
-    return [list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets]
+    return [statistics_only(list(sheet.iter_rows(values_only=True))) for sheet in book.worksheets]
 
 
 def csv_rows(response) -> list[list[str]]:
     assert response.status_code == 200, response.content[:300]
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return statistics_only(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))))
 
 
 def every_report(supervisor, consultant) -> dict:
