@@ -255,7 +255,7 @@ def worklist_totals(call_filter: CallFilter) -> dict[str, Any]:
     return figures
 
 
-def _measures(key: str, title: str, measures: list[tuple[Any, Any, str]]) -> Table:
+def measures_table(key: str, title: str, measures: list[tuple[Any, Any, str]]) -> Table:
     return Table(
         key=key,
         title=title,
@@ -276,7 +276,7 @@ def summary_table(call_filter: CallFilter, report_settings: ReportSettings) -> T
         )
         for reason in Disposition.missed()
     ]
-    return _measures(
+    return measures_table(
         "summary",
         _("Calls"),
         [
@@ -306,22 +306,28 @@ def summary_table(call_filter: CallFilter, report_settings: ReportSettings) -> T
 
 
 def worklist_table(call_filter: CallFilter, report_settings: ReportSettings) -> Table:
-    w = worklist_totals(call_filter)
-    return _measures(
+    totals = worklist_totals(call_filter)
+    return worklist_measures(totals, totals)
+
+
+def worklist_measures(counts: dict, times: dict) -> Table:
+    """The worklist's table from its counts (exact, or as the donors' export
+    publishes them) and its times (`worklist_totals`)."""
+    return measures_table(
         "worklist",
         _("Voice messages and callback requests"),
         [
-            (_("Voice messages"), w["voicemail_received"], Kind.COUNT),
-            (_("Voice messages handled"), w["voicemail_done"], Kind.COUNT),
-            (_("Voice messages being handled"), w["voicemail_taken"], Kind.COUNT),
-            (_("Voice messages waiting"), w["voicemail_waiting"], Kind.COUNT),
-            (_("Average time to handle"), seconds(w["voicemail_delay_avg"]), Kind.SECONDS),
-            (_("Callback requests"), w["callback_received"], Kind.COUNT),
-            (_("Callback requests called back"), w["callback_done"], Kind.COUNT),
-            (_("Callback requests being called back"), w["callback_taken"], Kind.COUNT),
-            (_("Callback requests waiting"), w["callback_waiting"], Kind.COUNT),
-            (_("Average time to call back"), seconds(w["callback_delay_avg"]), Kind.SECONDS),
-            (_("Longest time to call back"), seconds(w["callback_delay_max"]), Kind.SECONDS),
+            (_("Voice messages"), counts["voicemail_received"], Kind.COUNT),
+            (_("Voice messages handled"), counts["voicemail_done"], Kind.COUNT),
+            (_("Voice messages being handled"), counts["voicemail_taken"], Kind.COUNT),
+            (_("Voice messages waiting"), counts["voicemail_waiting"], Kind.COUNT),
+            (_("Average time to handle"), seconds(times["voicemail_delay_avg"]), Kind.SECONDS),
+            (_("Callback requests"), counts["callback_received"], Kind.COUNT),
+            (_("Callback requests called back"), counts["callback_done"], Kind.COUNT),
+            (_("Callback requests being called back"), counts["callback_taken"], Kind.COUNT),
+            (_("Callback requests waiting"), counts["callback_waiting"], Kind.COUNT),
+            (_("Average time to call back"), seconds(times["callback_delay_avg"]), Kind.SECONDS),
+            (_("Longest time to call back"), seconds(times["callback_delay_max"]), Kind.SECONDS),
         ],
     )
 

@@ -17,7 +17,12 @@ from hotline import spreadsheets
 from hotline_asterisk_connector.models import Disposition
 from hotline_audit.trail import Kind as AuditKind
 from hotline_audit.trail import record
-from hotline_reports.call_stats import call_totals, worklist_totals
+from hotline_reports.call_stats import (
+    call_totals,
+    measures_table,
+    worklist_measures,
+    worklist_totals,
+)
 from hotline_reports.donor_rounding import Node, Rounder
 from hotline_reports.filters import CallFilter, ConsultationFilter
 from hotline_reports.models import ReportSettings
@@ -114,7 +119,7 @@ def _calls_table(calls: CallFilter, report_settings: ReportSettings, rounder: Ro
         (_("Average talk time"), seconds(t["talk_avg"]), Kind.SECONDS),
         (_("Median talk time"), seconds(t["talk_median"]), Kind.SECONDS),
     ]
-    return _measures("summary", _("Calls"), measures)
+    return measures_table("summary", _("Calls"), measures)
 
 
 def _worklist_table(calls: CallFilter, rounder: Rounder) -> Table:
@@ -126,33 +131,7 @@ def _worklist_table(calls: CallFilter, rounder: Rounder) -> Table:
         # Every status is listed today; one added later still adds up, unpublished.
         states.append(Node(f"{prefix}_other", rest))
         p.update(rounder.tree(Node(f"{prefix}_received", w[f"{prefix}_received"], states)))
-    return _measures(
-        "worklist",
-        _("Voice messages and callback requests"),
-        [
-            (_("Voice messages"), p["voicemail_received"], Kind.COUNT),
-            (_("Voice messages handled"), p["voicemail_done"], Kind.COUNT),
-            (_("Voice messages being handled"), p["voicemail_taken"], Kind.COUNT),
-            (_("Voice messages waiting"), p["voicemail_waiting"], Kind.COUNT),
-            (_("Average time to handle"), seconds(w["voicemail_delay_avg"]), Kind.SECONDS),
-            (_("Callback requests"), p["callback_received"], Kind.COUNT),
-            (_("Callback requests called back"), p["callback_done"], Kind.COUNT),
-            (_("Callback requests being called back"), p["callback_taken"], Kind.COUNT),
-            (_("Callback requests waiting"), p["callback_waiting"], Kind.COUNT),
-            (_("Average time to call back"), seconds(w["callback_delay_avg"]), Kind.SECONDS),
-            (_("Longest time to call back"), seconds(w["callback_delay_max"]), Kind.SECONDS),
-        ],
-    )
-
-
-def _measures(key: str, title: str, measures: list[tuple[Any, Any, str]]) -> Table:
-    return Table(
-        key=key,
-        title=title,
-        columns=[Column(_("Measure"), Kind.TEXT), Column(_("Value"))],
-        rows=[[label, value] for label, value, _kind in measures],
-        row_kinds=[kind for _label, _value, kind in measures],
-    )
+    return worklist_measures(p, w)
 
 
 def _dimension_cells(
