@@ -24,7 +24,7 @@ from hotline_asterisk_connector.ami.client import AmiClient, AmiConfig, AmiError
 from hotline_asterisk_connector.ami.session import send_action
 from hotline_asterisk_connector.models import Call, ConsultantLine
 from hotline_audit.trail import Kind, record
-from hotline_crm.roles import is_supervisor
+from hotline_crm.roles import is_consultant, is_supervisor
 
 # How long the supervisor's phone rings before Asterisk gives up, ms.
 RING_MS = 30000
@@ -82,6 +82,10 @@ def supervise(
     own_line = ConsultantLine.objects.filter(user=supervisor, is_active=True).first()
     if own_line is None:
         raise SuperviseError(_("You have no phone line on the PBX; ask the administrator."))
+    if not is_consultant(consultant):
+        # Supervisors and administrators have lines too; their calls are not
+        # the consultants' calls a supervisor is there to help with.
+        raise SuperviseError(_("Only a consultant's calls can be listened to."))
     line = ConsultantLine.objects.filter(user=consultant, is_active=True).first()
     if line is None or line.pk == own_line.pk:
         raise SuperviseError(_("This consultant has no phone line."))

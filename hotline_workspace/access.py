@@ -33,7 +33,12 @@ def calls_for(user: User) -> QuerySet[Call]:
         return Call.objects.none()
     claimed = Q()
     for model in WORKLIST_MODELS:
-        claimed |= Q(pk__in=model.objects.filter(taken_by=user).values("call_id"))
+        taken = model.objects.filter(taken_by=user)
+        if model is MissedCall:
+            # A withheld number is only marked seen, never taken to call back:
+            # seeing the row opens nothing.
+            taken = taken.exclude(caller_number="")
+        claimed |= Q(pk__in=taken.values("call_id"))
     return Call.objects.filter(
         Q(consultant=user)
         | Q(pk__in=CallLeg.objects.filter(consultant=user).values("call_id"))

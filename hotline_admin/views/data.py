@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from hotline_admin import backup, backup_key
@@ -143,6 +144,8 @@ def backup_delete(request: HttpRequest, name: str) -> HttpResponse:
     return redirect("hotline_admin:backups")
 
 
+# The backup's secret key must never appear in an error report.
+@sensitive_post_parameters("key")
 @administrator_required
 @require_POST
 def restore(request: HttpRequest) -> HttpResponse:

@@ -123,6 +123,8 @@ def test_an_unanswered_withheld_call_is_on_the_worklist_as_no_number_to_call_bac
     assert worklist.open_entries() == []
     entry.item.refresh_from_db()
     assert (entry.item.status, entry.item.taken_by) == ("done", alice)
+    # Saying she saw the row gives Alice no access to the call.
+    assert client.get(reverse("hotline_workspace:call", args=[call.pk])).status_code == 404
 
 
 def test_a_withheld_callers_voice_message_has_no_number_to_call_back(client, alice, db):

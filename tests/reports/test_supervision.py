@@ -52,7 +52,9 @@ def test_the_consultants_own_phone_in_a_bridge_is_the_channel_joined(alice):
     assert consultant_channel(line, channels[:4]) is None
 
 
-def test_a_supervisor_without_a_line_or_a_consultant_is_refused_before_asterisk(alice, bob, carol):
+def test_a_supervisor_without_a_line_or_a_consultant_is_refused_before_asterisk(
+    alice, bob, carol, dave
+):
     _line(alice, "101")
     with pytest.raises(SuperviseError, match="немає лінії на АТС"):
         supervise(carol, alice, Mode.LISTEN)
@@ -61,6 +63,9 @@ def test_a_supervisor_without_a_line_or_a_consultant_is_refused_before_asterisk(
         supervise(bob, alice, Mode.LISTEN)
     with pytest.raises(SuperviseError, match="У цього консультанта немає лінії"):
         supervise(carol, bob, Mode.WHISPER)
+    _line(dave, "108", in_queue=False)
+    with pytest.raises(SuperviseError, match="лише дзвінки консультантів"):
+        supervise(carol, dave, Mode.LISTEN)
     assert not AuditEvent.objects.filter(kind__in=JOINING).exists()
 
 
