@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hotline_asterisk_connector import dialplan
-from hotline_asterisk_connector.ami.client import AmiClient, AmiConfig, AmiError, ConnectionLost
-from hotline_asterisk_connector.ami.session import send_action
+from hotline_asterisk_connector.ami.client import AmiError, ConnectionLost
+from hotline_asterisk_connector.ami.session import list_action, send_action
 from hotline_asterisk_connector.models import Call, ConsultantLine
 from hotline_audit.trail import Kind, record
 from hotline_crm.roles import is_consultant, is_supervisor
@@ -134,16 +134,4 @@ def _channels() -> list[dict]:
 
 
 async def _list_channels() -> list[dict]:
-    config = AmiConfig.from_settings()
-    async with AmiClient(
-        AmiConfig(
-            host=config.host,
-            port=config.port,
-            username=config.username,
-            secret=config.secret,
-            heartbeat_seconds=0,
-            timeout_seconds=config.timeout_seconds,
-        ),
-        events=False,
-    ) as client:
-        return [dict(message.items()) for message in await client.action_list("CoreShowChannels")]
+    return [dict(message.items()) for message in await list_action("CoreShowChannels")]
