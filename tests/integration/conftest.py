@@ -5,6 +5,9 @@
                          the configuration rendered from them and applied,
                          sipp carriers, callers and phones, helpers to wait
                          for what Asterisk reports
+    connector  (test)    the connector daemon on a thread, started by the test
+                         once its hotline is configured
+    alice, bob           the consultants, with the role groups made again first
 
 Carriers sit on their own loopback addresses, so Asterisk tells the four
 trunks apart by address as it would tell real carriers apart.
@@ -13,15 +16,17 @@ trunks apart by address as it would tell real carriers apart.
 import shutil
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 
 from hotline_asterisk_connector.models import ConsultantLine, Operator, PbxSettings, Trunk
 from hotline_asterisk_connector.pbx.config import load_config
 from hotline_asterisk_connector.pbx.prompts import PROMPTS
+from hotline_crm.roles import Role
+from tests.connector.running import ConnectorThread, forget_call_records
 from tests.support.ami import Ami, event, user_event
 from tests.support.asterisk import ARTEFACTS, AsteriskInstance, free_port
 from tests.support.sipp import Sipp, SippPark, press
@@ -295,6 +300,36 @@ def pbx(asterisk, short_prompts, carrier_ports, settings, request, tmp_path) -> 
                 for e in asterisk.ami.events[hotline.mark :]
             )
             (target / "ami-events.txt").write_text(events)
+
+
+@pytest.fixture
+def role_groups(db) -> None:
+    """A transactional test may follow another one's flush, which empties the role
+    groups the data migration made: make them again. `db` is transactional where
+    the module says so, so the pbx modules' tests stay in a rolled-back transaction."""
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+@pytest.fixture
+def alice(role_groups, alice):
+    return alice
+
+
+@pytest.fixture
+def bob(role_groups, bob):
+    return bob
+
+
+@pytest.fixture
+def connector(pbx) -> Iterator[ConnectorThread]:
+    """The daemon as production runs it, with the connector's own AMI user, on a
+    thread; the test starts it once the hotline is configured. Asterisk's records
+    of earlier tests' calls are forgotten, so that recovery does not journal them."""
+    forget_call_records(pbx.asterisk)
+    running = ConnectorThread(replace(pbx.asterisk.connector_ami, heartbeat_seconds=5))
+    yield running
+    running.stop()
 
 
 __all__ = ["ARTEFACTS", "CALLER_ADDRESS", "CARRIERS", "Pbx"]

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from hotline_asterisk_connector import clicktocall, journal
@@ -24,7 +23,6 @@ from hotline_asterisk_connector.models import (
     Voicemail,
 )
 from hotline_crm.models import Client, ClientPhone
-from hotline_crm.roles import Role
 from hotline_workspace import worklist
 from tests.connector.recording import AmiRecorder
 from tests.connector.running import ConnectorThread, forget_call_records, wait_for
@@ -38,23 +36,6 @@ recording_loop = asyncio.new_event_loop()
 threading.Thread(target=recording_loop.run_forever, name="ami-recorder", daemon=True).start()
 
 CALLER = "0671234567"
-
-
-@pytest.fixture
-def role_groups(transactional_db) -> None:
-    """Transactional tests may follow another one's flush of the role groups."""
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-
-
-@pytest.fixture
-def alice(role_groups, alice):
-    return alice
-
-
-@pytest.fixture
-def bob(role_groups, bob):
-    return bob
 
 
 @pytest.fixture

@@ -1,26 +1,13 @@
 """`make run`'s single web process journals calls itself (the embedded connector)."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from hotline_asterisk_connector.models import Call, Disposition
-from hotline_crm.roles import Role
 from tests.connector.running import connector_environment, forget_call_records, wait_for
 from tests.support import webapp
 from tests.support.ami import event
 
 pytestmark = [pytest.mark.asterisk, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def alice(transactional_db, alice):
-    return alice
-
-
-@pytest.fixture(autouse=True)
-def role_groups(transactional_db) -> None:
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
 
 
 def test_the_web_process_runs_the_connector_and_journals_a_call(pbx, alice, tmp_path):

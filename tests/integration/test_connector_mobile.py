@@ -2,10 +2,7 @@
 connector running: who is on the mobile (wallboard), which phone took a call
 (journal), and «На мобільному» chosen from the desk."""
 
-from dataclasses import replace
-
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from hotline_asterisk_connector.models import (
@@ -15,10 +12,9 @@ from hotline_asterisk_connector.models import (
     Device,
     PresenceState,
 )
-from hotline_crm.roles import Role
 from hotline_reports.live import live_state
 from tests.conftest import PASSWORD
-from tests.connector.running import ConnectorThread, forget_call_records, wait_for
+from tests.connector.running import wait_for
 from tests.integration.conftest import CARRIERS
 from tests.support.ami import event
 
@@ -26,18 +22,7 @@ pytestmark = [pytest.mark.asterisk, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def role_groups(transactional_db) -> None:
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-
-
-@pytest.fixture
-def alice(role_groups, alice):
-    return alice
-
-
-@pytest.fixture
-def line(pbx, alice):
+def line(pbx, alice, connector):
     """Alice's line with a lifecell mobile, the connector running."""
     pbx.add_trunks()
     line = pbx.add_consultant(alice, "101", mobile_number="063 765 43 21")
@@ -45,10 +30,8 @@ def line(pbx, alice):
     pbx.apply()
     lifecell = CARRIERS["lifecell"]
     pbx.sipp.answering("mobile", lifecell.address, pbx.carrier_ports["lifecell"])
-    forget_call_records(pbx.asterisk)
-    connector = ConnectorThread(replace(pbx.asterisk.connector_ami, heartbeat_seconds=5)).start()
-    yield line
-    connector.stop()
+    connector.start()
+    return line
 
 
 def board_device(user) -> str:

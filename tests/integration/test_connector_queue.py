@@ -2,10 +2,7 @@
 Asterisk's queue changes, and the consultant's state follows from its events.
 Click-to-call through the endpoint places a real call."""
 
-from dataclasses import replace
-
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from hotline_asterisk_connector.models import (
@@ -15,9 +12,8 @@ from hotline_asterisk_connector.models import (
     PresenceState,
     Trunk,
 )
-from hotline_crm.roles import Role
 from tests.conftest import PASSWORD
-from tests.connector.running import ConnectorThread, forget_call_records, wait_for
+from tests.connector.running import wait_for
 from tests.integration.conftest import CARRIERS
 from tests.support.ami import event, user_event
 
@@ -27,29 +23,16 @@ pytestmark = [pytest.mark.asterisk, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def role_groups(transactional_db) -> None:
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-
-
-@pytest.fixture
-def alice(role_groups, alice):
-    return alice
-
-
-@pytest.fixture
-def desk(pbx, alice, client):
+def desk(pbx, alice, client, connector):
     """Alice's line, her phone registered, the connector running, Alice signed in."""
     pbx.add_trunks()
     line = pbx.add_consultant(alice, "101")
     pbx.settings(wrapup_seconds=0)
     pbx.apply()
     pbx.phone(line)
-    forget_call_records(pbx.asterisk)
-    connector = ConnectorThread(replace(pbx.asterisk.connector_ami, heartbeat_seconds=5)).start()
+    connector.start()
     client.login(username="alice", password=PASSWORD)
-    yield client
-    connector.stop()
+    return client
 
 
 def state_of(user) -> tuple[str, str]:

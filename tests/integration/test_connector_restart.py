@@ -6,11 +6,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from django.contrib.auth.models import Group
 
 from hotline_asterisk_connector.models import Call, Disposition
 from hotline_asterisk_connector.pbx.config import load_config
-from hotline_crm.roles import Role
 from tests.connector.running import (
     ConnectorThread,
     Daemon,
@@ -20,18 +18,6 @@ from tests.connector.running import (
 from tests.support.ami import event
 
 pytestmark = [pytest.mark.asterisk, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def role_groups(transactional_db) -> None:
-    """Transactional tests may follow another one's flush of the role groups."""
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-
-
-@pytest.fixture
-def alice(role_groups, alice):
-    return alice
 
 
 @pytest.fixture

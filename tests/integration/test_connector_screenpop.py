@@ -6,24 +6,16 @@ from dataclasses import replace
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.contrib.auth.models import Group
 from django.db import connections
 
 from hotline_asterisk_connector.connector import Connector
 from hotline_crm.models import Client, ClientPhone
-from hotline_crm.roles import Role
 from tests.connector.running import forget_call_records
 from tests.workspace.test_screen_pop import connect_as, next_pop, no_pops
 
 pytestmark = [pytest.mark.asterisk, pytest.mark.django_db(transaction=True)]
 
 DEADLINE = 30
-
-
-@pytest.fixture
-def role_groups(transactional_db) -> None:
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
 
 
 @pytest.fixture

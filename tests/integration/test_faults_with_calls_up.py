@@ -14,7 +14,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.contrib.auth.models import Group
 
 from hotline_asterisk_connector.models import Call, ConsultantLine, Disposition
 from hotline_asterisk_connector.pbx.config import load_config
@@ -30,13 +29,6 @@ pytestmark = [pytest.mark.asterisk, pytest.mark.django_db(transaction=True)]
 
 CONSULTANTS = 10
 JOURNAL_SECONDS = 90  # the calls ended while away wait for their records (a few seconds)
-
-
-@pytest.fixture
-def role_groups(transactional_db) -> None:
-    """Transactional tests may follow another one's flush of the role groups."""
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
 
 
 @pytest.fixture

@@ -7,14 +7,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.test import Client as Browser
 from django.urls import reverse
 from django.utils import timezone
 
 from hotline_asterisk_connector.models import Call, Disposition, ScheduleException, Voicemail
-from hotline_crm.roles import Role
-from tests.connector.running import ConnectorThread, forget_call_records, wait_for
+from tests.connector.running import wait_for
 from tests.integration.conftest import CARRIERS
 from tests.integration.test_pbx_inbound import audio_seconds
 from tests.integration.test_pbx_outbound import originate
@@ -27,26 +25,6 @@ DECLINED = "Без запису (абонент відмовився)"
 # How long the parties talk: longer than the consultant's Local channel takes to
 # optimise itself away (about 2 s), which once ended a recording made on it.
 TALK_SECONDS = 4
-
-
-@pytest.fixture
-def role_groups(transactional_db) -> None:
-    """Transactional tests may follow another one's flush of the role groups."""
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-
-
-@pytest.fixture
-def alice(role_groups, alice):
-    return alice
-
-
-@pytest.fixture
-def connector(pbx):
-    forget_call_records(pbx.asterisk)
-    running = ConnectorThread(pbx.asterisk.connector_ami)
-    yield running
-    running.stop()
 
 
 @pytest.fixture

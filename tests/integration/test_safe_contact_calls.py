@@ -2,19 +2,16 @@
 the consultant confirms, and the confirmation is in the audit trail."""
 
 import datetime
-from dataclasses import replace
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from hotline_asterisk_connector.models import Call
 from hotline_audit.models import AuditEvent, Kind
 from hotline_crm.models import CallbackSafety, Client, ClientPhone
-from hotline_crm.roles import Role
 from tests.conftest import PASSWORD
-from tests.connector.running import ConnectorThread, forget_call_records, wait_for
+from tests.connector.running import wait_for
 from tests.integration.conftest import CARRIERS
 from tests.support.ami import user_event
 
@@ -23,18 +20,7 @@ NUMBER = "+380637654321"
 
 
 @pytest.fixture
-def role_groups(transactional_db) -> None:
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-
-
-@pytest.fixture
-def alice(role_groups, alice):
-    return alice
-
-
-@pytest.fixture
-def desk(pbx, alice, client):
+def desk(pbx, alice, client, connector):
     pbx.add_trunks()
     line = pbx.add_consultant(alice, "101")
     pbx.settings(wrapup_seconds=0)
@@ -42,11 +28,9 @@ def desk(pbx, alice, client):
     pbx.phone(line)
     lifecell = CARRIERS["lifecell"]
     pbx.sipp.answering("callee", lifecell.address, pbx.carrier_ports["lifecell"])
-    forget_call_records(pbx.asterisk)
-    connector = ConnectorThread(replace(pbx.asterisk.connector_ami, heartbeat_seconds=5)).start()
+    connector.start()
     client.login(username="alice", password=PASSWORD)
-    yield client
-    connector.stop()
+    return client
 
 
 def card_outside_safe_hours() -> Client:

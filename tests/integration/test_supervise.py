@@ -11,30 +11,25 @@ from dataclasses import replace
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.contrib.auth.models import Group
 from django.db import connections
 
 from hotline_asterisk_connector.connector import Connector
 from hotline_asterisk_connector.supervise import Mode, SuperviseError, supervise
 from hotline_audit.models import AuditEvent, Kind
-from hotline_crm.roles import Role
 from tests.connector.running import forget_call_records
 from tests.support.ami import event, user_event
 from tests.support.rtp import RtpReceiver
 from tests.workspace.test_screen_pop import connect_as, next_pop, no_pops
 
-pytestmark = [pytest.mark.asterisk, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.asterisk,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("role_groups"),
+]
 
 SUPERVISOR_ADDRESS = "127.0.0.29"
 OPTIONS = {Mode.LISTEN: "qES", Mode.WHISPER: "qESw", Mode.BARGE: "qESB"}
 DEADLINE = 30
-
-
-@pytest.fixture(autouse=True)
-def role_groups(transactional_db) -> None:
-    """The roles' groups, which the previous transactional test's flush may have removed."""
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
 
 
 @pytest.fixture
