@@ -36,6 +36,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from hotline_crm.models import Consultation
+from hotline_reports import daily_rollup
 from hotline_reports.age_bands import band_expression
 from hotline_reports.filters import ConsultationFilter
 from hotline_reports.models import FormCell, ReportSettings, RolledFormDay
@@ -51,7 +52,6 @@ _TOPICAL = {"topic_category", "topic"}
 # Dimensions whose values are ids: kept as text, read back as numbers.
 _NUMBERS = {"topic_category", "topic", "consultant"}
 TOTAL = ""  # row_key of a day's count of every form
-_BATCH_DAYS = 31
 
 
 # Building
@@ -117,14 +117,7 @@ def day_cells(period: Period, band_set: str) -> dict[tuple, int]:
 
 def build(first: date, last: date, band_set: str) -> int:
     """Roll up the days first…last (inclusive) from the forms; return the cells written."""
-    written = 0
-    for start in range(0, (last - first).days + 1, _BATCH_DAYS):
-        batch = Period(
-            first + timedelta(days=start),
-            min(last, first + timedelta(days=start + _BATCH_DAYS - 1)),
-        )
-        written += _build_batch(batch, band_set)
-    return written
+    return daily_rollup.build_in_batches(first, last, lambda batch: _build_batch(batch, band_set))
 
 
 def _build_batch(period: Period, band_set: str) -> int:
@@ -156,15 +149,13 @@ def refresh(band_set: str | None = None, until: date | None = None) -> int:
     if oldest is None:
         return 0
     first = local_day(oldest)
-    rolled = set(
-        RolledFormDay.objects.filter(band_set=band_set, day__range=(first, last)).values_list(
-            "day", flat=True
-        )
+    rolled = RolledFormDay.objects.filter(band_set=band_set, day__range=(first, last))
+    return daily_rollup.roll_up_missing(
+        first,
+        last,
+        rolled.values_list("day", flat=True),
+        lambda start, end: build(start, end, band_set),
     )
-    missing = [d for d in _days(first, last) if d not in rolled]
-    for start, end in _runs(missing):
-        build(start, end, band_set)
-    return len(missing)
 
 
 def forget_all() -> None:
@@ -214,20 +205,6 @@ def on_topic_saved(sender, instance, **kwargs) -> None:
 # Reading
 
 
-def _days(first: date, last: date) -> Iterator[date]:
-    return (first + timedelta(days=n) for n in range((last - first).days + 1))
-
-
-def _runs(days: Iterable[date]) -> list[tuple[date, date]]:
-    runs: list[tuple[date, date]] = []
-    for day in sorted(days):
-        if runs and runs[-1][1] + timedelta(days=1) == day:
-            runs[-1] = (runs[-1][0], day)
-        else:
-            runs.append((day, day))
-    return runs
-
-
 def usable(consultation_filter: ConsultationFilter, keys: list[str]) -> bool:
     """Whether the roll-up can answer: no filter but the period, distinct dimensions."""
     unfiltered = ConsultationFilter(consultation_filter.period) == consultation_filter
@@ -236,19 +213,10 @@ def usable(consultation_filter: ConsultationFilter, keys: list[str]) -> bool:
 
 def split(period: Period, band_set: str) -> tuple[list[tuple[date, date]], Q | None]:
     """The period's rolled-up day ranges, and a condition for its forms on every other day."""
-    rolled = set(
-        RolledFormDay.objects.filter(
-            band_set=band_set, day__range=(period.first_day, period.last_day)
-        ).values_list("day", flat=True)
+    rolled = RolledFormDay.objects.filter(
+        band_set=band_set, day__range=(period.first_day, period.last_day)
     )
-    raw = None
-    for first, last in _runs(
-        d for d in _days(period.first_day, period.last_day) if d not in rolled
-    ):
-        part = Period(first, last)
-        condition = Q(created_at__gte=part.start, created_at__lt=part.end)
-        raw = condition if raw is None else raw | condition
-    return _runs(rolled), raw
+    return daily_rollup.split(period, rolled.values_list("day", flat=True), "created_at")
 
 
 def _on_days(ranges: list[tuple[date, date]]):
@@ -298,14 +266,14 @@ def rolled_marginals(ranges: list[tuple[date, date]]) -> dict[str, dict[tuple, i
 
 def check(days: Iterable[date]) -> list[date]:
     """The rolled-up days among `days` whose cells differ from the forms' own counts."""
-    wrong = []
     rolled = dict(RolledFormDay.objects.filter(day__in=list(days)).values_list("day", "band_set"))
-    for day, band_set in sorted(rolled.items()):
-        fresh = {key[1:]: n for key, n in day_cells(Period.day(day), band_set).items()}
-        stored = {
-            (c.row_key, c.row_value, c.column_key, c.column_value): c.forms
-            for c in FormCell.objects.filter(day=day)
-        }
-        if fresh != stored:
-            wrong.append(day)
-    return wrong
+    return daily_rollup.wrong_days(rolled, _differs)
+
+
+def _differs(day: date, band_set: str) -> bool:
+    fresh = {key[1:]: n for key, n in day_cells(Period.day(day), band_set).items()}
+    stored = {
+        (c.row_key, c.row_value, c.column_key, c.column_value): c.forms
+        for c in FormCell.objects.filter(day=day)
+    }
+    return fresh != stored

@@ -17,7 +17,7 @@ Medians, hours with a consultant or line filter, and rings are always
 counted from the journal: they do not add up from daily sums.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -27,6 +27,7 @@ from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
 from hotline_asterisk_connector.models import Call
+from hotline_reports import daily_rollup
 from hotline_reports.filters import CallFilter
 from hotline_reports.models import CallDay, CallHour, ReportSettings, RolledDay
 from hotline_reports.periods import Period, local_zone, today
@@ -34,7 +35,6 @@ from hotline_reports.periods import Period, local_zone, today
 FIGURES = [
     *("calls", "offered", "in_time", "waited", "wait_total", "wait_max", "talked", "talk_total")
 ]
-_BATCH_DAYS = 31
 
 
 def _day_of(call_filter_calls: QuerySet) -> QuerySet:
@@ -57,12 +57,7 @@ def _hour_of(calls: QuerySet) -> QuerySet:
 
 def build(first: date, last: date, threshold: int) -> int:
     """Roll up the days first…last (inclusive) from the journal; return the rows written."""
-    written = 0
-    for start in range(0, (last - first).days + 1, _BATCH_DAYS):
-        end = min(last, first + timedelta(days=start + _BATCH_DAYS - 1))
-        batch = Period(first + timedelta(days=start), end)
-        written += _build_batch(batch, threshold)
-    return written
+    return daily_rollup.build_in_batches(first, last, lambda batch: _build_batch(batch, threshold))
 
 
 def _build_batch(period: Period, threshold: int) -> int:
@@ -92,15 +87,13 @@ def refresh(threshold: int | None = None, until: date | None = None) -> int:
     if span["first"] is None:
         return 0
     first = local_day(span["first"])
-    rolled = set(
-        RolledDay.objects.filter(threshold=threshold, day__range=(first, last)).values_list(
-            "day", flat=True
-        )
+    rolled = RolledDay.objects.filter(threshold=threshold, day__range=(first, last))
+    return daily_rollup.roll_up_missing(
+        first,
+        last,
+        rolled.values_list("day", flat=True),
+        lambda start, end: build(start, end, threshold),
     )
-    missing = [d for d in _days(first, last) if d not in rolled]
-    for start, end in _runs(missing):
-        build(start, end, threshold)
-    return len(missing)
 
 
 def mark_changed(day: date) -> None:
@@ -122,35 +115,12 @@ def on_call_saved(sender, instance: Call, **kwargs) -> None:
 # Reading
 
 
-def _days(first: date, last: date) -> Iterator[date]:
-    return (first + timedelta(days=n) for n in range((last - first).days + 1))
-
-
-def _runs(days: Iterable[date]) -> list[tuple[date, date]]:
-    """Consecutive days as (first, last) ranges."""
-    runs: list[tuple[date, date]] = []
-    for day in sorted(days):
-        if runs and runs[-1][1] + timedelta(days=1) == day:
-            runs[-1] = (runs[-1][0], day)
-        else:
-            runs.append((day, day))
-    return runs
-
-
 def _split(period: Period, threshold: int) -> tuple[list[tuple[date, date]], Q | None]:
     """The period's rolled-up day ranges, and a condition for its calls on every other day."""
-    rolled = set(
-        RolledDay.objects.filter(
-            threshold=threshold, day__range=(period.first_day, period.last_day)
-        ).values_list("day", flat=True)
+    rolled = RolledDay.objects.filter(
+        threshold=threshold, day__range=(period.first_day, period.last_day)
     )
-    raw_days = [d for d in _days(period.first_day, period.last_day) if d not in rolled]
-    raw = None
-    for first, last in _runs(raw_days):
-        part = Period(first, last)
-        condition = Q(started_at__gte=part.start, started_at__lt=part.end)
-        raw = condition if raw is None else raw | condition
-    return _runs(rolled), raw
+    return daily_rollup.split(period, rolled.values_list("day", flat=True), "started_at")
 
 
 def _rolled(model: type, call_filter: CallFilter, ranges: list[tuple[date, date]], *keys: str):
@@ -202,18 +172,18 @@ def _comparable(groups: list[dict[str, Any]], *keys: str) -> dict[tuple, dict[st
 
 def check(days: Iterable[date]) -> list[date]:
     """The rolled-up days among `days` whose roll-up differs from the journal."""
-    wrong = []
     rolled = dict(RolledDay.objects.filter(day__in=list(days)).values_list("day", "threshold"))
-    for day, threshold in sorted(rolled.items()):
-        calls = CallFilter(Period.day(day)).calls()
-        keys = ("consultant_id", "dialled_number")
-        raw_days = _comparable(_raw_groups(calls, threshold, *keys), *keys)
-        raw_hours = _comparable(_raw_groups(_hour_of(calls), threshold, "hour"), "hour")
-        fields = [*keys, "direction", "disposition", *FIGURES]
-        rolled_days = _comparable(list(CallDay.objects.filter(day=day).values(*fields)), *keys)
-        rolled_hours = _comparable(
-            list(CallHour.objects.filter(day=day).values("hour", *fields[2:])), "hour"
-        )
-        if raw_days != rolled_days or raw_hours != rolled_hours:
-            wrong.append(day)
-    return wrong
+    return daily_rollup.wrong_days(rolled, _differs)
+
+
+def _differs(day: date, threshold: int) -> bool:
+    calls = CallFilter(Period.day(day)).calls()
+    keys = ("consultant_id", "dialled_number")
+    raw_days = _comparable(_raw_groups(calls, threshold, *keys), *keys)
+    raw_hours = _comparable(_raw_groups(_hour_of(calls), threshold, "hour"), "hour")
+    fields = [*keys, "direction", "disposition", *FIGURES]
+    rolled_days = _comparable(list(CallDay.objects.filter(day=day).values(*fields)), *keys)
+    rolled_hours = _comparable(
+        list(CallHour.objects.filter(day=day).values("hour", *fields[2:])), "hour"
+    )
+    return raw_days != rolled_days or raw_hours != rolled_hours
