@@ -142,11 +142,14 @@ def _call_from_rows(
 ) -> RecoveredCall:
     first = next((row for row in rows if row["uniqueid"] == linkedid), rows[0])
     outbound = any(row["dcontext"] == OUTBOUND_CONTEXT for row in rows)
+    # The call ends when its first channel hangs up, as in the journal: a
+    # consultant's phone that went on a moment longer does not make it longer.
+    own = [row for row in rows if row["uniqueid"] == linkedid] or rows
     call = RecoveredCall(
         linkedid=linkedid,
         direction=CallDirection.OUTBOUND if outbound else CallDirection.INBOUND,
         started_at=min(_time(row["start_epoch"]) for row in rows),
-        ended_at=max(_time(row["end_epoch"]) for row in rows),
+        ended_at=max(_time(row["end_epoch"]) for row in own),
         dialled_number=next((row["did"] for row in rows if row.get("did")), ""),
         recording=next((row["recording"] for row in rows if row.get("recording")), ""),
     )
@@ -160,12 +163,8 @@ def _call_from_rows(
         call.consultant_id = directory.user_for(first["channel"])
         dialling = next(row for row in rows if row["dcontext"] == OUTBOUND_CONTEXT)
         call.callee_number = dialling["dst"]
-        answered = [
-            _time(row["answer_epoch"])
-            for row in rows
-            if row["dstchannel"].startswith("PJSIP/trunk-") and row["disposition"] == "ANSWERED"
-        ]
-        call.answered_at = min(answered, default=None)
+        answered = [_answered(row) for row in rows if row["dstchannel"].startswith("PJSIP/trunk-")]
+        call.answered_at = min(filter(None, answered), default=None)
         return call
     clid = _CLID.match(first.get("clid") or "")
     call.caller_number = first.get("src") or (clid["number"] if clid else "")
@@ -175,11 +174,9 @@ def _call_from_rows(
         consultant_id = directory.user_for(row["dstchannel"])
         if consultant_id is None or not row["dstchannel"].startswith("PJSIP/"):
             continue
-        answered_at = (
-            _time(row["answer_epoch"])
-            if row["disposition"] == "ANSWERED" and row.get("answer_epoch") not in ("", "0")
-            else None
-        )
+        answered_at = _answered(row)
+        if answered_at is not None and answered_at > call.ended_at:
+            answered_at = None  # The phone picked up after the caller had gone.
         leg = RecoveredLeg(
             key=f"{linkedid}/cdr/{row['AcctId']}",
             consultant_id=consultant_id,
@@ -203,7 +200,18 @@ def _call_from_rows(
         first_answer = min(answering, key=lambda leg: leg.answered_at)
         call.answered_at = first_answer.answered_at
         call.consultant_id = first_answer.consultant_id
+    else:
+        call.recording = ""  # Nobody talked: a recording started on no conversation.
     return call
+
+
+def _answered(row: dict) -> datetime | None:
+    """When the row's destination answered. An unanswered row holds 0 — and so,
+    under load, may a row Asterisk marks ANSWERED for a phone that picked up
+    as the caller hung up."""
+    if row["disposition"] != "ANSWERED" or _epoch(row.get("answer_epoch")) <= 0:
+        return None
+    return _time(row["answer_epoch"])
 
 
 def _time(epoch: str) -> datetime:

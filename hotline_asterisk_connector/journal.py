@@ -180,6 +180,10 @@ def record_leg_answered(
     `device` is the phone that answered, when the event names it (the queue's
     own events name only the consultant's Local channel)."""
     call = _call(linkedid, at)
+    if _caller_gone(call, at):
+        # The phone picked up as the caller hung up (the queue had not yet taken
+        # the ring back): nobody talked, the call stays as the caller left it.
+        return
     leg, _created = _leg(call, leg_uniqueid, at, interface, consultant_id)
     if device is not None and not leg.answered_on:
         leg.answered_on = device
@@ -317,6 +321,8 @@ def record_callback_request(
 
 def record_recording(linkedid: str, at: datetime, recording_file: str) -> None:
     call = _call(linkedid, at)
+    if _caller_gone(call, at):
+        return  # Started on a phone that answered into nothing: the file stays empty.
     if not call.recording_file and recording_file:
         call.recording_file = stored_path(recording_file, settings.RECORDINGS_DIR)
         call.save(update_fields=["recording_file", "updated_at"])
@@ -623,6 +629,10 @@ def _leg(
             return leg, True
     except IntegrityError:
         return CallLeg.objects.get(uniqueid=uniqueid), False
+
+
+def _caller_gone(call: Call, at: datetime) -> bool:
+    return call.ended_at is not None and call.answered_at is None and at > call.ended_at
 
 
 def _propose(call: Call, disposition: Disposition) -> bool:
