@@ -18,13 +18,18 @@ SIP_PORT=5060
 RTP_MIN=10000
 RTP_MAX=20000
 TURN_PORT=3478
+# 443/tcp is HAProxy's (hotline-tls-split.service): browsers' HTTPS goes on to
+# Caddy's port, TURN over TLS to coturn's; both of those on loopback only.
+HTTPS_PORT=443
+CADDY_HTTPS_PORT=8443
 TURN_TLS_PORT=5349
 TURN_RELAY_MIN=49152
 TURN_RELAY_MAX=65535
 UNITS=(hotline-web.service hotline-connector.service hotline-daily.service hotline-daily.timer
-    hotline-asterisk.service hotline-firewall.service hotline-turn-cert.service hotline-turn-cert.timer)
+    hotline-asterisk.service hotline-firewall.service hotline-turn-cert.service hotline-turn-cert.timer
+    hotline-tls-split.service)
 PACKAGES=(python3-venv gettext nodejs npm espeak-ng sox libsox-fmt-all
-    ffmpeg postgresql redis-server caddy coturn nftables logrotate debootstrap rsync openssl
+    ffmpeg postgresql redis-server caddy coturn haproxy nftables logrotate debootstrap rsync openssl
     ca-certificates iproute2 systemd curl)
 
 die() {
@@ -174,7 +179,7 @@ HOTLINE_WEBRTC_WS_URL=wss://$DOMAIN/sip-ws
 HOTLINE_TURN_SECRET=$turn_secret
 HOTLINE_TURN_HOST=$DOMAIN
 HOTLINE_TURN_PORT=$TURN_PORT
-HOTLINE_TURN_TLS_PORT=$TURN_TLS_PORT
+HOTLINE_TURN_TLS_PORT=$HTTPS_PORT
 HOTLINE_DAILY_JOBS=0
 EOF
     if [ "$PUBLIC_ADDRESS" != "$LOCAL_ADDRESS" ]; then
@@ -303,7 +308,7 @@ render_all() {
         CADDY_GLOBAL="${ACME_EMAIL:+email $ACME_EMAIL}"
         CADDY_TLS=""
     fi
-    TURN_LISTEN=""
+    TURN_RELAY_IP="${LOCAL_ADDRESS:-127.0.0.1}"
     TURN_EXTERNAL=""
     [ "$PUBLIC_ADDRESS" = "$LOCAL_ADDRESS" ] || TURN_EXTERNAL="external-ip=$PUBLIC_ADDRESS/$LOCAL_ADDRESS"
     # The relay may reach this server's Asterisk only.
@@ -325,6 +330,7 @@ render_all() {
     [ "$caddy_before" = "$(cat "$root/etc/caddy/Caddyfile")" ] || CADDY_CHANGED=1
     render_template "$templates/turnserver.conf" "$root/etc/turnserver.conf"
     render_template "$templates/nftables.conf" "$root$ETC_DIR/nftables.conf"
+    render_template "$templates/haproxy.cfg" "$root$ETC_DIR/haproxy.cfg"
     render_template "$templates/logrotate" "$root/etc/logrotate.d/hotline"
     chmod 0640 "$root/etc/turnserver.conf"
     if [ "$root" = "" ] && getent group turnserver >/dev/null; then
@@ -338,6 +344,7 @@ validate_all() {
     caddy validate --config "$root/etc/caddy/Caddyfile" --adapter caddyfile >/dev/null 2>&1 ||
         caddy validate --config "$root/etc/caddy/Caddyfile" --adapter caddyfile
     nft -c -f "$root$ETC_DIR/nftables.conf"
+    haproxy -c -q -f "$root$ETC_DIR/haproxy.cfg"
     for unit in "${UNITS[@]}"; do units+=("$root$SYSTEMD_DIR/$unit"); done
     SYSTEMD_LOG_LEVEL=err systemd-analyze verify --man=no "${units[@]}"
     logrotate --debug "$root/etc/logrotate.d/hotline" >/dev/null 2>&1 ||
@@ -348,12 +355,18 @@ start_services() {
     local upgrade="$1"
     "$APP_DIR/deploy/turn-cert.sh" "$DOMAIN" "$ETC_DIR/turn" || true
     systemctl daemon-reload
+    # Debian's own HAProxy (an empty /etc/haproxy) would only sit there: ours
+    # is hotline-tls-split.service.
+    systemctl disable --quiet --now haproxy.service 2>/dev/null || true
     systemctl enable --quiet postgresql redis-server caddy coturn "${UNITS[@]}"
     systemctl restart hotline-firewall.service
     # Caddy 2.6 (Debian 12) closes the proxied WebSockets when it reloads: the
     # browser phones' SIP of the calls in progress. Only when its file changed.
     [ -z "$CADDY_CHANGED" ] || systemctl reload-or-restart caddy
     systemctl start caddy
+    # After Caddy, which leaves 443 when it comes from an older install. A
+    # reload leaves the connections of the calls in progress to the old workers.
+    systemctl reload-or-restart hotline-tls-split.service
     systemctl start redis-server postgresql
     # coturn restarts only when its configuration changed: a restart drops relayed calls.
     systemctl start coturn

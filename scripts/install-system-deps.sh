@@ -9,12 +9,12 @@
 #   iproute2     network namespaces for WebRTC tests
 #   redis-server the channel layer's tests start a Redis server of their own
 #   postgresql   the database-restart test starts a cluster of its own (initdb, pg_ctl)
-#   caddy, coturn, nftables, logrotate   validate deploy/'s generated configuration
+#   caddy, coturn, haproxy, nftables, logrotate   validate deploy/'s generated configuration
 #   nodejs, npm  bundle JsSIP from npm into the static files (npm only when none
 #                is on PATH: NodeSource's nodejs already carries its own npm)
 set -euo pipefail
 packages=(python3-venv gettext debootstrap sip-tester espeak-ng sox libsox-fmt-all ffmpeg chromium iproute2 redis-server postgresql ca-certificates
-    caddy coturn nftables logrotate openssl)
+    caddy coturn haproxy nftables logrotate openssl)
 missing=()
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)

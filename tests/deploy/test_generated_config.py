@@ -1,5 +1,5 @@
 """deploy/install.sh's generated configuration, checked by the tools that own it:
-caddy validate, nft -c, systemd-analyze verify, logrotate, and coturn itself,
+caddy validate, haproxy -c, nft -c, systemd-analyze verify, logrotate, and coturn itself,
 started on the rendered file and asked for a relay with the credentials the
 web app hands out."""
 
@@ -27,6 +27,7 @@ UNITS = [
     "hotline-firewall.service",
     "hotline-turn-cert.service",
     "hotline-turn-cert.timer",
+    "hotline-tls-split.service",
 ]
 
 
@@ -70,6 +71,22 @@ def test_caddy_accepts_the_site_with_its_two_websocket_routes(rendered):
     assert "handle /sip-ws" in text and "reverse_proxy 127.0.0.1:8088" in text
     # /ws/... (the desk's Channels sockets) goes with everything else to Daphne.
     assert "reverse_proxy 127.0.0.1:8000" in text
+    # 443 is HAProxy's: Caddy's HTTPS on loopback behind it, HTTP/3 (UDP) off,
+    # and port 80 sends browsers to 443, not to Caddy's own port.
+    assert "https_port 8443" in text and "bind 127.0.0.1 ::1" in text
+    assert "protocols h1 h2" in text
+    assert "redir https://{host}{uri} permanent" in text
+
+
+def test_haproxy_accepts_the_split_of_port_443(rendered):
+    config = rendered / "etc" / "hotline" / "haproxy.cfg"
+    check(["haproxy", "-c", "-q", "-f", config])
+    text = config.read_text()
+    assert "bind 0.0.0.0:443" in text and "bind [::]:443 v6only" in text
+    assert text.count("\tsource 0.0.0.0 usesrc clientip") == 2
+    assert text.count("\tsource [::] usesrc clientip") == 2
+    for server in ("127.0.0.1:8443", "[::1]:8443", "127.0.0.1:5349", "[::1]:5349"):
+        assert f" {server}\n" in text, server
 
 
 def test_a_test_installation_gets_a_certificate_of_caddys_own_ca(tmp_path):
@@ -88,8 +105,11 @@ def test_nftables_accepts_the_rules_and_opens_sip_to_the_carriers_only(rendered)
     assert "policy drop;" in text
     sip_rules = [line.strip() for line in text.splitlines() if "dport 5060" in line]
     assert sip_rules and all(re.match(r"ip6? saddr @carriers[46] ", rule) for rule in sip_rules)
-    assert "th dport { 3478, 5349 } accept" in text
+    # TURN on 3478 to all; TURN over TLS only through 443 (coturn's own 5349 and
+    # Caddy's 8443 stay closed outside); no HTTP/3.
+    assert "th dport 3478 accept" in text
     assert "tcp dport { 80, 443 } accept" in text
+    assert "5349" not in text and "8443" not in text and "udp dport 443" not in text
 
 
 def test_without_carriers_no_address_may_send_sip(tmp_path):
@@ -150,6 +170,8 @@ def coturn(rendered, tmp_path):
     )
     config = (rendered / "etc" / "turnserver.conf").read_text()
     assert "cert=/etc/hotline/turn/cert.pem" in config
+    # Relays on the server's address, not the loopback HAProxy connects to.
+    assert f"relay-ip={ADDRESS}" in config
     config = config.replace("/etc/hotline/turn/cert.pem", str(cert))
     config = config.replace("/etc/hotline/turn/key.pem", str(key))
     (tmp_path / "turnserver.conf").write_text(config)

@@ -9,8 +9,11 @@ behind a NAT router where Chromium opens https://hotline.test, trusting the
 CA of Caddy's `tls internal`, signs in, registers over WSS through Caddy's
 /sip-ws, answers, and talks; sipp echoes the audio back.
 
-Twice: with UDP open, and with the home router dropping every UDP packet,
-where the only way left is a TURN relay over TCP or TLS.
+Twice: with the home's network open, and with the home router letting
+nothing out but TCP to port 443, where the only way left is a TURN relay over
+TLS on 443, beside the site's HTTPS (HAProxy splits them,
+hotline-tls-split.service). Both times the sign-in is audited with the home
+router's public address: HAProxy and Caddy pass the browser's own address on.
 """
 
 import shutil
@@ -29,6 +32,7 @@ from tests.support import browser
 from tests.support.internet import (
     CARRIER_ADDRESS,
     HOME_ROUTER_ADDRESS,
+    ROUTER_WAN_ADDRESS,
     VPS_ADDRESS,
     Internet,
     NameServer,
@@ -75,6 +79,7 @@ async () => {
     localType: local.candidateType,
     relayProtocol: local.relayProtocol || "",
     localAddress: local.address,
+    turnUrl: local.url || "",
     remoteType: remote.candidateType,
     remoteAddress: remote.address,
     protocol: remote.protocol,
@@ -143,14 +148,25 @@ def trusted_home(machine, services, tmp_path_factory) -> Path:
     return home
 
 
-@pytest.mark.parametrize("udp", ["open", "blocked"])
+# Who signed in from where, as the audit trail has it.
+SIGN_INS = f"""
+from hotline_audit.models import AuditEvent
+for event in AuditEvent.objects.filter(
+    user__username={CONSULTANT!r}, kind="sign_in"
+).order_by("pk"):
+    print(event.ip_address)
+"""
+
+
+@pytest.mark.parametrize("network", ["open", "only-443"])
 def test_a_consultant_at_home_answers_a_carrier_call_with_audio_both_ways(
-    machine, internet, trusted_home, udp, request, tmp_path
+    machine, internet, trusted_home, network, request, tmp_path
 ):
     logs = ARTEFACTS / request.node.name
     shutil.rmtree(logs, ignore_errors=True)
     logs.mkdir(parents=True)
-    internet.block_udp_from_home(udp == "blocked")
+    internet.let_only_443_out_of_home(network == "only-443")
+    signed_in_before = manage(machine, "shell", "-c", SIGN_INS).stdout.split()
     rtp_before = carrier_rtp_received(internet)
     executable = internet.home.wrapper_script(
         logs, browser.CHROMIUM, trusted_home, nameserver=HOME_ROUTER_ADDRESS
@@ -183,10 +199,16 @@ def test_a_consultant_at_home_answers_a_carrier_call_with_audio_both_ways(
 
     assert outcome.media["packetsSent"] > 100 and outcome.media["packetsReceived"] > 100
     assert carrier_rtp_received(internet) - rtp_before > 100
+    # The sign-in came through HAProxy and Caddy: the address is the home
+    # router's public one, as the lockout and the audit trail need it.
+    signed_in = manage(machine, "shell", "-c", SIGN_INS).stdout.split()
+    assert signed_in[len(signed_in_before) :] == [ROUTER_WAN_ADDRESS]
     pair = outcome.pair
-    if udp == "blocked":
-        assert internet.udp_dropped_from_home() > 0
-        assert (pair["localType"], pair["relayProtocol"]) in {("relay", "tcp"), ("relay", "tls")}
+    if network == "only-443":
+        assert internet.dropped_from_home() > 0
+        # TURN over TLS, on 443 (the only URL of that port the phone has).
+        assert (pair["localType"], pair["relayProtocol"]) == ("relay", "tls"), pair
+        assert pair["turnUrl"].startswith(f"turns:{vps.DOMAIN}:443?"), pair
         assert pair["localAddress"] == VPS_ADDRESS, pair
     else:
         # Straight through the home router's NAT, or a relay over UDP: UDP either way.

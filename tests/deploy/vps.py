@@ -42,6 +42,8 @@ SERVICES = (
     "/etc/systemd/system/hotline-web.service",
     "/etc/systemd/system/hotline-connector.service",
     "/lib/systemd/system/caddy.service",
+    # Port 443, after Caddy (hotline-tls-split.service).
+    "/etc/systemd/system/hotline-tls-split.service",
 )
 TURN_SERVICES = (
     "/etc/systemd/system/hotline-turn-cert.service",

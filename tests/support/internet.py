@@ -45,12 +45,14 @@ table ip home_nat {
 }
 """
 
-# A network that lets no UDP out (some offices, hotels, mobile hotspots).
-_NO_UDP = """
-table inet home_no_udp {
+# A network that lets nothing out but TCP to port 443 (hotels, corporate
+# networks, some mobile ones): no UDP, no TURN port, only "HTTPS".
+_ONLY_443 = """
+table inet home_only_443 {
 	chain forward {
 		type filter hook forward priority filter; policy accept;
-		iifname "lan" meta l4proto udp counter drop
+		iifname "lan" tcp dport 443 accept
+		iifname "lan" counter drop
 	}
 }
 """
@@ -103,14 +105,14 @@ class Host:
         script.chmod(0o755)
         return script
 
-    def socket(self, kind: int = socket.SOCK_DGRAM) -> socket.socket:
+    def socket(self, kind: int = socket.SOCK_DGRAM, family: int = socket.AF_INET) -> socket.socket:
         """A socket that belongs to this namespace (made by a thread that enters it)."""
         made: list = []
 
         def make() -> None:
             with open(self.path) as namespace:
                 netns.enter(namespace.fileno())  # this thread only, and it ends here
-            made.append(socket.socket(socket.AF_INET, kind))
+            made.append(socket.socket(family, kind))
 
         thread = threading.Thread(target=make)
         thread.start()
@@ -181,14 +183,14 @@ class Internet:
         self.hosts.append(host)
         return host
 
-    def block_udp_from_home(self, blocked: bool) -> None:
-        self.router.sh("nft delete table inet home_no_udp 2>/dev/null || true")
-        if blocked:
-            self.router.nft(_NO_UDP)
+    def let_only_443_out_of_home(self, only_443: bool) -> None:
+        self.router.sh("nft delete table inet home_only_443 2>/dev/null || true")
+        if only_443:
+            self.router.nft(_ONLY_443)
 
-    def udp_dropped_from_home(self) -> int:
-        """Packets the home router's no-UDP rule dropped so far."""
-        listed = self.router.sh("nft list table inet home_no_udp").stdout
+    def dropped_from_home(self) -> int:
+        """Packets the home router's only-443 rule dropped so far."""
+        listed = self.router.sh("nft list table inet home_only_443").stdout
         return int(listed.split("counter packets ")[1].split()[0])
 
     def close(self) -> None:

@@ -20,7 +20,7 @@ def turn(settings):
     settings.HOTLINE_TURN_SECRET = SECRET
     settings.HOTLINE_TURN_HOST = ""
     settings.HOTLINE_TURN_PORT = 3478
-    settings.HOTLINE_TURN_TLS_PORT = 5349
+    settings.HOTLINE_TURN_TLS_PORT = 443
     settings.HOTLINE_TURN_TTL_SECONDS = 3600
     settings.ALLOWED_HOSTS = ["hotline.example.org", "testserver"]
 
@@ -46,7 +46,7 @@ def test_consultant_gets_stun_and_turn_on_udp_tcp_and_tls(client, alice, turn):
     assert relay["urls"] == [
         "turn:hotline.example.org:3478?transport=udp",
         "turn:hotline.example.org:3478?transport=tcp",
-        "turns:hotline.example.org:5349?transport=tcp",
+        "turns:hotline.example.org:443?transport=tcp",
     ]
     expires, name = relay["username"].split(":")
     assert name == line.webrtc_endpoint
