@@ -14,8 +14,9 @@ for unit in "${UNITS[@]}"; do
     rm -f "$SYSTEMD_DIR/$unit"
 done
 systemctl daemon-reload 2>/dev/null || true
-nft delete table inet hotline 2>/dev/null || true
-rm -f /etc/logrotate.d/hotline "$ETC_DIR/nftables.conf"
+# The firewall table and the port-443 routing rule, where no systemd stopped them.
+"$here/firewall.sh" stop "$ETC_DIR/nftables.conf" 2>/dev/null || true
+rm -f /etc/logrotate.d/hotline "$ETC_DIR/nftables.conf" "$ETC_DIR/haproxy.cfg"
 rm -rf "$ETC_DIR/turn" "$APP_DIR" "$VENV" "$PREFIX/asterisk-root"
 echo "hotline вилучено. Дані залишилися: база даних «hotline», $DATA_DIR, $ENV_FILE."
 echo "Caddy і coturn ще мають конфігурацію hotline (/etc/caddy/Caddyfile, /etc/turnserver.conf);"
