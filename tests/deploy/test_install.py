@@ -72,6 +72,14 @@ def test_the_site_answers_over_https_and_the_administrator_signs_in(machine, ser
     assert (code, target) == ("302", f"https://{DOMAIN}/login/enrol/"), signed_in.stdout
 
 
+def test_plain_http_is_sent_to_https_on_443_not_to_caddys_own_port(machine, services):
+    # Caddy's HTTPS is on 8443 behind HAProxy's 443 (hotline-tls-split.service).
+    answer = curl(
+        machine, "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", f"http://{DOMAIN}/login/"
+    )
+    assert answer.stdout == f"301 https://{DOMAIN}/login/", answer.stdout + answer.stderr
+
+
 def test_an_upgrade_keeps_the_secrets_and_the_password(machine, installed):
     env_file = machine.view / "etc/hotline/hotline.env"
     before = units.read_environment_file(env_file)
