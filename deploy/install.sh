@@ -7,8 +7,8 @@
 # Run again (with no options) to upgrade: the settings of the first run are kept
 # in /etc/hotline/install.conf, the secrets in /etc/hotline/hotline.env (0600).
 # An upgrade migrates the database, collects the new static files and restarts
-# the web app and the connector; Asterisk is reloaded, never restarted under a
-# call (it restarts only when its unit changed, and then when no call is up).
+# the web app and the connector; Asterisk is reloaded, Caddy and coturn restart
+# only when their configuration changed and no call is up (decision 0028).
 #
 #   deploy/install.sh --render-only DIR [options]   writes every generated file
 #       into DIR and changes nothing else (used by the tests to validate them).
@@ -54,6 +54,7 @@ load_settings
 [ -n "${DOMAIN:-}" ] || die "вкажіть доменне ім'я сервера: $0 --domain hotline.example.org"
 upgrade=""
 [ -f "$ENV_FILE" ] && upgrade=1
+RESTARTED=()
 
 step "Пакети Debian"
 install_packages
@@ -74,6 +75,7 @@ step "Конфігурація (Caddy, coturn, systemd, nftables, logrotate)"
 render_all /
 validate_all /
 step "База даних і налаштування АТС"
+mapfile -t MIGRATED < <(pending_migrations)
 run_manage migrate --noinput -v 0
 run_manage collectstatic --noinput -v 0
 run_manage render_asterisk_config >/dev/null

@@ -317,7 +317,7 @@ render_all() {
     TURN_CERT="$ETC_DIR/turn/cert.pem"
     TURN_KEY="$ETC_DIR/turn/key.pem"
 
-    local unit before caddy_before
+    local unit before caddy_before turn_before
     before="$(cat "$root$SYSTEMD_DIR/hotline-asterisk.service" 2>/dev/null || true)"
     caddy_before="$(cat "$root/etc/caddy/Caddyfile" 2>/dev/null || true)"
     for unit in "${UNITS[@]}"; do
@@ -328,7 +328,10 @@ render_all() {
     render_template "$templates/Caddyfile" "$root/etc/caddy/Caddyfile"
     CADDY_CHANGED=""
     [ "$caddy_before" = "$(cat "$root/etc/caddy/Caddyfile")" ] || CADDY_CHANGED=1
+    turn_before="$(cat "$root/etc/turnserver.conf" 2>/dev/null || true)"
     render_template "$templates/turnserver.conf" "$root/etc/turnserver.conf"
+    TURN_CHANGED=""
+    [ "$turn_before" = "$(cat "$root/etc/turnserver.conf")" ] || TURN_CHANGED=1
     render_template "$templates/nftables.conf" "$root$ETC_DIR/nftables.conf"
     render_template "$templates/haproxy.cfg" "$root$ETC_DIR/haproxy.cfg"
     render_template "$templates/logrotate" "$root/etc/logrotate.d/hotline"
@@ -359,29 +362,64 @@ start_services() {
     # is hotline-tls-split.service.
     systemctl disable --quiet --now haproxy.service 2>/dev/null || true
     systemctl enable --quiet postgresql redis-server caddy coturn "${UNITS[@]}"
+    # The rule set is swapped whole; the calls' packets pass as established flows.
     systemctl restart hotline-firewall.service
-    # Caddy 2.6 (Debian 12) closes the proxied WebSockets when it reloads: the
-    # browser phones' SIP of the calls in progress. Only when its file changed.
-    [ -z "$CADDY_CHANGED" ] || systemctl reload-or-restart caddy
-    systemctl start caddy
-    # After Caddy, which leaves 443 when it comes from an older install. A
-    # reload leaves the connections of the calls in progress to the old workers.
-    systemctl reload-or-restart hotline-tls-split.service
-    systemctl start redis-server postgresql
-    # coturn restarts only when its configuration changed: a restart drops relayed calls.
-    systemctl start coturn
+    systemctl start redis-server postgresql caddy coturn
     if [ -n "$upgrade" ]; then
-        # The PBX keeps its calls: the configuration reloads; a restart, only when its
-        # unit changed, waits in the background for the last call to end ("core stop
-        # when convenient"). The browsers' calls never pass through the web app.
-        systemctl start hotline-asterisk
-        run_manage render_asterisk_config --apply >/dev/null || true
-        [ -z "$ASTERISK_UNIT_CHANGED" ] || systemctl restart --no-block hotline-asterisk
-        systemctl restart hotline-web hotline-connector
+        upgrade_services
     else
         systemctl restart hotline-asterisk hotline-web hotline-connector
     fi
+    # After Caddy, which leaves 443 when it comes from an older install. A
+    # reload leaves the connections of the calls in progress to the old workers.
+    systemctl reload-or-restart hotline-tls-split.service
     systemctl start hotline-daily.timer hotline-turn-cert.timer
+}
+
+# An upgrade under calls in progress (docs/decisions/0028): the web app and the
+# connector restart at once, since no call's SIP or media passes through them
+# (the desks reconnect by themselves and are shown their call again; the
+# connector reads the channels up again). Caddy carries the browser phones'
+# SIP WebSockets and coturn their relayed media: they restart, when their
+# configuration changed, only once no call is up. Asterisk re-reads its
+# configuration; a changed unit restarts it with "core stop when convenient".
+upgrade_services() {
+    systemctl start hotline-asterisk
+    run_manage render_asterisk_config --apply >/dev/null || true
+    systemctl restart hotline-web hotline-connector
+    RESTARTED+=("веб-застосунок" "конектор")
+    if [ -n "$CADDY_CHANGED$TURN_CHANGED" ]; then
+        wait_for_no_calls
+        [ -z "$CADDY_CHANGED" ] || { systemctl reload-or-restart caddy && RESTARTED+=(Caddy); }
+        [ -z "$TURN_CHANGED" ] || { systemctl restart coturn && RESTARTED+=(coturn); }
+    fi
+    if [ -n "$ASTERISK_UNIT_CHANGED" ]; then
+        systemctl restart --no-block hotline-asterisk
+        RESTARTED+=("Asterisk (після останнього дзвінка)")
+    fi
+}
+
+# Calls up in Asterisk ("core show channels count"); 0 when it does not answer.
+active_calls() {
+    HOTLINE_ASTERISK_ROOT="${ASTERISK_ROOT:-}" "$APP_DIR/asterisk/run.sh" "$ASTERISK_DIR" \
+        -rx "core show channels count" 2>/dev/null | awk '/active call/ { print $1 }' | grep . ||
+        echo 0
+}
+
+wait_for_no_calls() {
+    local calls shown=""
+    while calls="$(active_calls)" && [ "$calls" -gt 0 ]; do
+        if [ "$calls" != "$shown" ]; then
+            echo "    Чекаю завершення дзвінків (зараз: $calls), щоб перезапустити Caddy і coturn…"
+            shown="$calls"
+        fi
+        sleep 2
+    done
+}
+
+# The migrations the database has not had yet, one name a line.
+pending_migrations() {
+    run_manage showmigrations --plan | awk '/^\[ \]/ { print $NF }'
 }
 
 print_summary() {
@@ -389,6 +427,9 @@ print_summary() {
     echo
     if [ -n "$upgrade" ]; then
         echo "Оновлення завершено за ~$minutes хв. Дзвінки, що тривали, не перервано."
+        echo "  Нові міграції бази даних: ${#MIGRATED[@]}${MIGRATED[*]:+ (${MIGRATED[*]})}"
+        echo "  Статичні файли оновлено."
+        echo "  Перезапущено: ${RESTARTED[*]:-нічого (служби запустить systemd)}"
     else
         echo "Встановлення завершено за ~$minutes хв."
     fi

@@ -23,9 +23,8 @@ from django.contrib.auth import get_user_model
 from hotline_asterisk_connector import membership
 from hotline_asterisk_connector.models import PresenceState
 from hotline_crm.roles import is_staff_member
-from hotline_workspace import queue_waiting, wrapup
+from hotline_workspace import queue_waiting, screenpop, wrapup
 from hotline_workspace.availability import current_state
-from hotline_workspace.screenpop import consultant_group
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +48,15 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
         self.user_id = user.pk
-        self.group = consultant_group(user.pk)
+        self.group = screenpop.consultant_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(queue_waiting.DESKS_GROUP, self.channel_name)
         _open_desks[user.pk] += 1
         await self.accept()
         await self.send_json(await database_sync_to_async(queue_waiting.summary)())
+        # A desk back after the web app restarted (an upgrade) shows the call it is in.
+        for message in await database_sync_to_async(screenpop.in_progress)(user.pk):
+            await self.send_json(message)
         running = wrapup.current(user.pk)
         if running is not None:
             await self.send_json(running.message())  # a reloaded desk shows the countdown

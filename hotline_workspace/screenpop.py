@@ -108,6 +108,26 @@ def answered(call: Call, answered_by: int | None) -> None:
         )
 
 
+def in_progress(consultant_id: int) -> list[dict]:
+    """What a desk that (re)connects is told about the calls the consultant is in:
+    the web app restarted under them (an upgrade), or the page was reloaded."""
+    calls = Call.objects.filter(
+        consultant_id=consultant_id, answered_at__isnull=False, ended_at__isnull=True
+    ).select_related("client")
+    messages = []
+    for call in calls.order_by("answered_at"):
+        messages.append({"type": "call.ringing", "call": call_summary(call)})
+        messages.append(
+            {
+                "type": "call.answered",
+                "call_id": call.pk,
+                "linkedid": call.linkedid,
+                "answered_by_you": True,
+            }
+        )
+    return messages
+
+
 def finished(call: Call, consultant_id: int) -> None:
     """The consultant's part of an answered call ended: their desk starts the wrap-up."""
     _send(consultant_id, {"type": "call.finished", "call_id": call.pk, "linkedid": call.linkedid})

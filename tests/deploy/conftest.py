@@ -1,6 +1,6 @@
 """One VPS for the deploy tests: installed once per session (it takes minutes),
-its services started once, used by test_install, test_internet and, last,
-test_uninstall (pytest runs the modules in that order)."""
+its services started once, used by test_install, test_internet, test_upgrade and, last,
+test_uninstall (pytest_collection_modifyitems below keeps it last)."""
 
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -33,3 +33,8 @@ def installed(machine) -> SimpleNamespace:
 @pytest.fixture(scope="session")
 def services(machine, installed) -> SimpleNamespace:
     return vps.start_services(machine)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """test_uninstall last, whatever the modules' names: the services' files go."""
+    items.sort(key=lambda item: item.path.name == "test_uninstall.py")

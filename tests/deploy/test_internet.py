@@ -16,6 +16,7 @@ hotline-tls-split.service). Both times the sign-in is audited with the home
 router's public address: HAProxy and Caddy pass the browser's own address on.
 """
 
+import contextlib
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.deploy import vps
 from tests.deploy.test_install import asterisk_cli
@@ -158,22 +159,15 @@ for event in AuditEvent.objects.filter(
 """
 
 
-@pytest.mark.parametrize("network", ["open", "only-443"])
-def test_a_consultant_at_home_answers_a_carrier_call_with_audio_both_ways(
-    machine, internet, trusted_home, network, request, tmp_path
-):
-    logs = ARTEFACTS / request.node.name
-    shutil.rmtree(logs, ignore_errors=True)
-    logs.mkdir(parents=True)
-    internet.let_only_443_out_of_home(network == "only-443")
-    signed_in_before = manage(machine, "shell", "-c", SIGN_INS).stdout.split()
-    rtp_before = carrier_rtp_received(internet)
-    executable = internet.home.wrapper_script(
-        logs, browser.CHROMIUM, trusted_home, nameserver=HOME_ROUTER_ADDRESS
+@contextlib.contextmanager
+def consultant_browser(net: Internet, home: Path, logs: Path, profile: Path) -> Iterator[Page]:
+    """Chromium on the consultant's computer behind the home router: its desk page."""
+    executable = net.home.wrapper_script(
+        logs, browser.CHROMIUM, home, nameserver=HOME_ROUTER_ADDRESS
     )
     with sync_playwright() as driver:
         context = driver.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
+            str(profile),
             executable_path=str(executable),
             headless=True,
             # As on a consultant's computer: no loopback candidates (browser.FLAGS
@@ -190,12 +184,28 @@ def test_a_consultant_at_home_answers_a_carrier_call_with_audio_both_ways(
         try:
             desk = context.pages[0]
             desk.on("console", lambda message: console.write(f"{message.type}: {message.text}\n"))
-            outcome = take_a_call(internet, desk, logs)
+            yield desk
         finally:
             context.close()
             console.close()
-            # Nothing of a failed call left for the next one.
-            asterisk_cli(machine, "channel request hangup all")
+
+
+@pytest.mark.parametrize("network", ["open", "only-443"])
+def test_a_consultant_at_home_answers_a_carrier_call_with_audio_both_ways(
+    machine, internet, trusted_home, network, request, tmp_path
+):
+    logs = ARTEFACTS / request.node.name
+    shutil.rmtree(logs, ignore_errors=True)
+    logs.mkdir(parents=True)
+    internet.let_only_443_out_of_home(network == "only-443")
+    signed_in_before = manage(machine, "shell", "-c", SIGN_INS).stdout.split()
+    rtp_before = carrier_rtp_received(internet)
+    try:
+        with consultant_browser(internet, trusted_home, logs, tmp_path / "profile") as desk:
+            outcome = take_a_call(internet, desk, logs)
+    finally:
+        # Nothing of a failed call left for the next one.
+        asterisk_cli(machine, "channel request hangup all")
 
     assert outcome.media["packetsSent"] > 100 and outcome.media["packetsReceived"] > 100
     assert carrier_rtp_received(internet) - rtp_before > 100
@@ -215,7 +225,22 @@ def test_a_consultant_at_home_answers_a_carrier_call_with_audio_both_ways(
         assert pair["relayProtocol"] in {"", "udp"}, pair
 
 
-def take_a_call(net: Internet, desk, logs: Path) -> SimpleNamespace:
+def take_a_call(net: Internet, desk: Page, logs: Path) -> SimpleNamespace:
+    sign_in(desk)
+    caller = ring_and_answer(net, desk, logs)
+    try:
+        media = wait_for_media(net, desk, logs)
+        pair = desk.evaluate(SELECTED_PAIR)
+        hang_up(desk, caller)
+    finally:
+        if caller.poll() is None:
+            caller.kill()
+            caller.wait()
+    return SimpleNamespace(media=media, pair=pair)
+
+
+def sign_in(desk: Page) -> None:
+    """The consultant signs in, her browser phone registers, she becomes available."""
     desk.goto(f"https://{vps.DOMAIN}/login/?next=/")
     desk.fill("input[name=username]", CONSULTANT)
     desk.fill("input[name=password]", PASSWORD)
@@ -230,6 +255,9 @@ def take_a_call(net: Internet, desk, logs: Path) -> SimpleNamespace:
         "data-state", "available", timeout=30_000
     )
 
+
+def ring_and_answer(net: Internet, desk: Page, logs: Path) -> subprocess.Popen:
+    """The carrier's caller rings the toll-free number; the consultant answers."""
     caller = pbx.sipp(
         net.carrier,
         logs,
@@ -256,30 +284,37 @@ def take_a_call(net: Internet, desk, logs: Path) -> SimpleNamespace:
         desk.click("#answer")
         # ICE and DTLS across the NAT (through the relay, where UDP is dropped).
         expect(desk.locator("body")).to_have_attribute("data-phone", "talking", timeout=60_000)
-        media = {}
+    except BaseException:
+        caller.kill()
+        caller.wait()
+        raise
+    return caller
 
-        def flowing() -> bool:
-            media.update(desk.evaluate("() => window.hotlineDesk.phone.mediaStats()"))
-            return media["packetsSent"] > 100 and media["packetsReceived"] > 100
 
-        try:
-            vps.wait_for(flowing, "RTP both ways in the browser's WebRTC stats", seconds=60)
-        except AssertionError as timeout:
-            pair = desk.evaluate(SELECTED_PAIR)
-            (logs / "webrtc-stats.json").write_text(desk.evaluate(ALL_STATS))
-            raise AssertionError(
-                f"{timeout}: {media}; the carrier got {carrier_rtp_received(net)}; pair {pair}"
-            ) from None
+def wait_for_media(net: Internet, desk: Page, logs: Path) -> dict:
+    """The browser's WebRTC stats once RTP flows both ways."""
+    media = {}
+
+    def flowing() -> bool:
+        media.update(desk.evaluate("() => window.hotlineDesk.phone.mediaStats()"))
+        return media["packetsSent"] > 100 and media["packetsReceived"] > 100
+
+    try:
+        vps.wait_for(flowing, "RTP both ways in the browser's WebRTC stats", seconds=60)
+    except AssertionError as timeout:
         pair = desk.evaluate(SELECTED_PAIR)
-        desk.click("#hangup")
-        assert caller.wait(timeout=pbx.DEADLINE) == 0, "sipp did not get the hang-up"
-        # Out of the queue before the browser goes, as at the end of a shift.
-        desk.select_option("#availability", "logged_out")
-        expect(desk.locator("#queue-state")).to_have_attribute(
-            "data-state", "logged_out", timeout=30_000
-        )
-    finally:
-        if caller.poll() is None:
-            caller.kill()
-            caller.wait()
-    return SimpleNamespace(media=media, pair=pair)
+        (logs / "webrtc-stats.json").write_text(desk.evaluate(ALL_STATS))
+        raise AssertionError(
+            f"{timeout}: {media}; the carrier got {carrier_rtp_received(net)}; pair {pair}"
+        ) from None
+    return media
+
+
+def hang_up(desk: Page, caller: subprocess.Popen) -> None:
+    desk.click("#hangup")
+    assert caller.wait(timeout=pbx.DEADLINE) == 0, "sipp did not get the hang-up"
+    # Out of the queue before the browser goes, as at the end of a shift.
+    desk.select_option("#availability", "logged_out")
+    expect(desk.locator("#queue-state")).to_have_attribute(
+        "data-state", "logged_out", timeout=30_000
+    )

@@ -7,6 +7,7 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client as HttpClient
+from django.utils import timezone
 
 from hotline.asgi import application
 from hotline_asterisk_connector.ami.client import AmiConfig
@@ -159,6 +160,45 @@ async def test_unknown_caller_pop_offers_a_new_card_for_the_number(lines, alice)
     assert pop["call"]["new_card_number"] == "+380501112233"
     assert await Client.objects.acount() == 0  # no empty card was created
     await alice_page.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_desk_that_reconnects_shows_the_call_it_is_in(lines, alice, bob):
+    """The web app restarted under an answered call (an upgrade): the desk that
+    comes back gets the call's tab again, answered by her; a call that ended does not."""
+    now = timezone.now()
+    talking = await Call.objects.acreate(
+        linkedid="1732500000.21",
+        caller_number="+380671234567",
+        consultant=alice,
+        answered_at=now,
+    )
+    await Call.objects.acreate(
+        linkedid="1732500000.20",
+        caller_number="+380501112233",
+        consultant=alice,
+        answered_at=now,
+        ended_at=now,
+    )
+    alice_page = await connect_as("alice")
+    bob_page = await connect_as("bob")
+
+    ringing = await next_pop(alice_page)
+    assert ringing["type"] == "call.ringing"
+    assert (ringing["call"]["call_id"], ringing["call"]["caller_number"]) == (
+        talking.pk,
+        "+380671234567",
+    )
+    assert await next_pop(alice_page) == {
+        "type": "call.answered",
+        "call_id": talking.pk,
+        "linkedid": "1732500000.21",
+        "answered_by_you": True,
+    }
+    assert await no_pops(alice_page, timeout=0.2)
+    assert await no_pops(bob_page, timeout=0.2)
+    await alice_page.disconnect()
+    await bob_page.disconnect()
 
 
 @pytest.mark.django_db(transaction=True)
