@@ -21,3 +21,13 @@ def test_uninstall_leaves_the_data(machine, installed):
         text=True,
     )
     assert "hotline" in databases.stdout.split()
+    # Not an empty shell: the administrator the install made is still in it.
+    admins = machine.run(
+        [
+            *("runuser", "-u", "postgres", "--", "psql", "-d", "hotline", "-Atc"),
+            "select username from auth_user where username = 'admin'",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert admins.stdout.split() == ["admin"]
