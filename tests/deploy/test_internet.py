@@ -47,19 +47,21 @@ TOLL_FREE = "0800500001"
 CARRIER_RTP_PORT = 16000
 ARTEFACTS = vps.ROOT / "test-artifacts" / "internet"
 
+# Once per session: test_upgrade builds the internet again and seeds again.
 SEED = f"""
 from django.contrib.auth.models import Group, User
 from hotline_asterisk_connector.models import ConsultantLine, Operator, Trunk
-olena = User.objects.create_user({CONSULTANT!r}, password={PASSWORD!r}, first_name="Олена")
-olena.groups.add(Group.objects.get(name="consultant"))
-ConsultantLine.objects.create(
-    user=olena, extension="1001", webrtc_password="browser-phone-secret-1001",
-    sip_password="smartphone-secret-1001",
-)
-Trunk.objects.create(
-    name="tollfree", operator=Operator.TOLL_FREE, number={TOLL_FREE!r},
-    host={CARRIER_ADDRESS!r}, port=5060, match={CARRIER_ADDRESS!r}, allow_outbound=False,
-)
+if not User.objects.filter(username={CONSULTANT!r}).exists():
+    olena = User.objects.create_user({CONSULTANT!r}, password={PASSWORD!r}, first_name="Олена")
+    olena.groups.add(Group.objects.get(name="consultant"))
+    ConsultantLine.objects.create(
+        user=olena, extension="1001", webrtc_password="browser-phone-secret-1001",
+        sip_password="smartphone-secret-1001",
+    )
+    Trunk.objects.create(
+        name="tollfree", operator=Operator.TOLL_FREE, number={TOLL_FREE!r},
+        host={CARRIER_ADDRESS!r}, port=5060, match={CARRIER_ADDRESS!r}, allow_outbound=False,
+    )
 """
 
 # The pair of ICE candidates the browser's call uses, from its WebRTC stats.
