@@ -1,8 +1,5 @@
 """The settings pages' forms; every message in Ukrainian through gettext."""
 
-import datetime
-import itertools
-
 from django import forms
 from django.contrib.auth.models import User
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -16,7 +13,6 @@ from hotline_asterisk_connector.models import (
     PbxSettings,
     ScheduleException,
     Trunk,
-    WorkingHours,
 )
 from hotline_crm.models import Topic, TopicCategory
 from hotline_crm.phones import normalise
@@ -158,56 +154,6 @@ class TrunkForm(forms.ModelForm):
                 "username", _("To register with the provider, enter the login and password.")
             )
         return data
-
-
-class WorkingHoursForm(forms.ModelForm):
-    class Meta:
-        model = WorkingHours
-        fields = ["weekday", "opens_at", "closes_at"]
-        widgets = {
-            "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        }
-
-
-_DAY = 24 * 60
-_WEEK = 7 * _DAY
-
-
-def week_minutes(weekday: int, opens: datetime.time, closes: datetime.time) -> list[range]:
-    """An interval as minutes of the week, as the dialplan reads it: one closing before it
-    opens ends the next day (a night shift, or 00:00 for "until midnight"), and one
-    closing when it opens lasts 24 hours."""
-    start = weekday * _DAY + opens.hour * 60 + opens.minute
-    length = (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute)
-    end = start + (length if length > 0 else length + _DAY)
-    if end <= _WEEK:
-        return [range(start, end)]
-    return [range(start, _WEEK), range(0, end - _WEEK)]  # Sunday night into Monday
-
-
-class BaseWorkingHoursFormSet(forms.BaseModelFormSet):
-    def clean(self) -> None:
-        super().clean()
-        spans: list[range] = []
-        for form in self.forms:
-            data = form.cleaned_data
-            if not data or data.get("DELETE") or not data.get("opens_at"):
-                continue
-            spans += week_minutes(data["weekday"], data["opens_at"], data["closes_at"])
-        spans.sort(key=lambda span: span.start)
-        for first, second in itertools.pairwise(spans):
-            if second.start < first.stop:
-                raise ValidationError(_("Two intervals overlap."))
-
-
-WorkingHoursFormSet = forms.modelformset_factory(
-    WorkingHours,
-    form=WorkingHoursForm,
-    formset=BaseWorkingHoursFormSet,
-    extra=2,
-    can_delete=True,
-)
 
 
 class ScheduleExceptionForm(forms.ModelForm):

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,12 +15,12 @@ from hotline_admin.forms import (
     RecordingForm,
     ScheduleExceptionForm,
     TrunkForm,
-    WorkingHoursFormSet,
 )
 from hotline_admin.pbx import apply_and_report
 from hotline_admin.views.access import administrator_required
-from hotline_asterisk_connector import destinations
-from hotline_asterisk_connector.models import PbxSettings, ScheduleException, Trunk, WorkingHours
+from hotline_admin.working_hours import WeekForm, line_state_text
+from hotline_asterisk_connector import destinations, schedule
+from hotline_asterisk_connector.models import PbxSettings, ScheduleException, Trunk
 from hotline_audit.trail import Kind, record
 
 
@@ -47,16 +48,32 @@ def number_edit(request: HttpRequest, trunk_id: int | None = None) -> HttpRespon
 
 @administrator_required
 def hours(request: HttpRequest) -> HttpResponse:
-    formset = WorkingHoursFormSet(request.POST or None, queryset=WorkingHours.objects.all())
-    if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            formset.save()
-        apply_and_report(request, _("Working hours changed"))
-        return redirect("hotline_admin:hours")
+    pbx = PbxSettings.load()
+    form = WeekForm(
+        request.POST or None, always_open=pbx.always_open, intervals=schedule.stored_intervals()
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            if schedule.save_week(
+                form.always_open, form.cleaned_data["intervals"], request=request
+            ):
+                apply_and_report(request, _("Working hours changed"))
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect("hotline_admin:hours")
+        messages.error(request, _("Nothing was saved: correct the fields marked below."))
+    today = timezone.localdate()
+    line = schedule.line_state()
     return render(
         request,
         "hotline_admin/hours.html",
-        {"formset": formset, "exceptions": ScheduleException.objects.all()},
+        {
+            "form": form,
+            "line": line,
+            "line_text": line_state_text(line),
+            "exceptions": ScheduleException.objects.filter(date__gte=today),
+            "past_exceptions": ScheduleException.objects.filter(date__lt=today).order_by("-date"),
+        },
     )
 
 
@@ -65,7 +82,7 @@ def exception_edit(request: HttpRequest, exception_id: int | None = None) -> Htt
     exception = get_object_or_404(ScheduleException, pk=exception_id) if exception_id else None
     form = ScheduleExceptionForm(request.POST or None, instance=exception)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
+        saved = schedule.save_day(form.save(commit=False), request=request)
         apply_and_report(request, _("Day %(date)s saved") % {"date": f"{saved.date:%d.%m.%Y}"})
         return redirect("hotline_admin:hours")
     return render(
@@ -78,7 +95,7 @@ def exception_edit(request: HttpRequest, exception_id: int | None = None) -> Htt
 def exception_delete(request: HttpRequest, exception_id: int) -> HttpResponse:
     exception = get_object_or_404(ScheduleException, pk=exception_id)
     date = f"{exception.date:%d.%m.%Y}"
-    exception.delete()
+    schedule.remove_day(exception, request=request)
     apply_and_report(request, _("Day %(date)s removed") % {"date": date})
     return redirect("hotline_admin:hours")
 

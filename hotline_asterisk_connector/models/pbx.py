@@ -202,6 +202,9 @@ class PbxSettings(models.Model):
         _("ring a consultant for, s"), default=20, validators=[MinValueValidator(5)]
     )
     wrapup_seconds = models.PositiveIntegerField(_("wrap-up time, s"), default=30)
+    # Chosen on the working-hours page, never inferred from an empty week: the
+    # weekly hours stay stored while it is on. Holidays still close the line.
+    always_open = models.BooleanField(_("the line works round the clock (24/7)"), default=True)
     announce_position = models.BooleanField(_("announce position in the queue"), default=True)
     total_channel_limit = models.PositiveSmallIntegerField(
         _("simultaneous calls in total"), default=5, validators=[MinValueValidator(1)]

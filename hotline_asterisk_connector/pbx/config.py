@@ -254,6 +254,8 @@ class PbxConfig:
     trunks: tuple[TrunkConfig, ...] = ()
     consultants: tuple[ConsultantConfig, ...] = ()
     queue: QueueConfig = field(default_factory=QueueConfig)
+    # The administrator's explicit 24/7 choice; the weekly intervals apply without it.
+    always_open: bool = True
     open_intervals: tuple[dialplan.OpenInterval, ...] = ()
     day_exceptions: tuple[dialplan.DayException, ...] = ()
     dialling: destinations.DiallingPolicy = field(default_factory=destinations.DiallingPolicy)
@@ -294,7 +296,7 @@ class PbxConfig:
 
     @property
     def time_conditions(self) -> list[str]:
-        return dialplan.time_conditions(self.open_intervals)
+        return [] if self.always_open else dialplan.time_conditions(self.open_intervals)
 
     @property
     def day_exception_globals(self) -> dict[str, str]:
@@ -537,6 +539,7 @@ def load_config(today: datetime.date | None = None) -> PbxConfig:
             .order_by("address")
             .values_list("address", flat=True)
         ),
+        always_open=pbx.always_open,
         open_intervals=tuple(
             dialplan.OpenInterval(hours.weekday, hours.opens_at, hours.closes_at)
             for hours in WorkingHours.objects.all()

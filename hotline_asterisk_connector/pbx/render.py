@@ -51,6 +51,7 @@ def template_context(config: PbxConfig) -> dict:
         "consultants": config.consultants,
         "queue": config.queue,
         "prompt_paths": config.prompt_paths,
+        "always_open": config.always_open,
         "time_conditions": config.time_conditions,
         "day_exception_globals": config.day_exception_globals,
         "trunk_for_code": config.trunk_for_code,

@@ -12,7 +12,6 @@ from hotline_asterisk_connector.models import (
     ScheduleException,
     SecurityEvent,
     Trunk,
-    WorkingHours,
 )
 from hotline_audit.models import AuditEvent, Kind
 
@@ -79,84 +78,6 @@ def test_a_wrong_number_setting_is_refused_in_ukrainian(admin_browser, changes, 
     assert message in response.content.decode()
     assert not Trunk.objects.exists()
     assert not AppliedChange.objects.exists()
-
-
-def hours_post(rows: list[tuple], existing: list[WorkingHours] = ()) -> dict:
-    data = {
-        "form-TOTAL_FORMS": str(len(rows)),
-        "form-INITIAL_FORMS": str(len(existing)),
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-    }
-    for index, (weekday, opens, closes, *delete) in enumerate(rows):
-        data[f"form-{index}-weekday"] = str(weekday)
-        data[f"form-{index}-opens_at"] = opens
-        data[f"form-{index}-closes_at"] = closes
-        if index < len(existing):
-            data[f"form-{index}-id"] = str(existing[index].pk)
-        if delete:
-            data[f"form-{index}-DELETE"] = "on"
-    return data
-
-
-def test_working_hours_with_a_lunch_break(admin_browser):
-    admin_browser.post(
-        reverse("hotline_admin:hours"),
-        hours_post([(0, "09:00", "13:00"), (0, "14:00", "18:00"), (5, "10:00", "14:00")]),
-    )
-    assert list(WorkingHours.objects.values_list("weekday", "opens_at", "closes_at")) == [
-        (0, datetime.time(9), datetime.time(13)),
-        (0, datetime.time(14), datetime.time(18)),
-        (5, datetime.time(10), datetime.time(14)),
-    ]
-    assert AppliedChange.objects.filter(what="Робочі години змінено").exists()
-
-
-def test_changing_and_removing_hours(admin_browser):
-    monday = WorkingHours.objects.create(
-        weekday=0, opens_at=datetime.time(9), closes_at=datetime.time(18)
-    )
-    tuesday = WorkingHours.objects.create(
-        weekday=1, opens_at=datetime.time(9), closes_at=datetime.time(18)
-    )
-    admin_browser.post(
-        reverse("hotline_admin:hours"),
-        hours_post([(0, "08:00", "20:00"), (1, "09:00", "18:00", "delete")], [monday, tuesday]),
-    )
-    assert list(WorkingHours.objects.values_list("weekday", "opens_at", "closes_at")) == [
-        (0, datetime.time(8), datetime.time(20))
-    ]
-
-
-def test_night_shifts_and_whole_days(admin_browser):
-    response = admin_browser.post(
-        reverse("hotline_admin:hours"),
-        hours_post(
-            [
-                (2, "00:00", "00:00"),
-                (4, "20:00", "02:00"),
-                (5, "02:00", "06:00"),
-                (6, "18:00", "00:00"),
-            ]
-        ),
-    )
-    assert response.status_code == 302
-    assert WorkingHours.objects.count() == 4
-
-
-@pytest.mark.parametrize(
-    ("rows", "message"),
-    [
-        ([(0, "09:00", "09:00"), (1, "08:00", "10:00")], "перетинаються"),
-        ([(0, "09:00", "13:00"), (0, "12:00", "18:00")], "перетинаються"),
-        ([(4, "20:00", "02:00"), (5, "01:00", "06:00")], "перетинаються"),
-        ([(6, "22:00", "03:00"), (0, "02:30", "09:00")], "перетинаються"),
-    ],
-)
-def test_impossible_hours_are_refused(admin_browser, rows, message):
-    response = admin_browser.post(reverse("hotline_admin:hours"), hours_post(rows))
-    assert message in response.content.decode()
-    assert not WorkingHours.objects.exists()
 
 
 def test_a_holiday_and_a_short_day(admin_browser):
