@@ -21,9 +21,11 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.test import Client as Browser
 
 from hotline_asterisk_connector.models import ConsultantLine, Operator, PbxSettings, Trunk
-from hotline_asterisk_connector.pbx.config import load_config
+from hotline_asterisk_connector.pbx import apply as pbx_apply
+from hotline_asterisk_connector.pbx.config import load_config, status_ami_user
 from hotline_asterisk_connector.pbx.prompts import PROMPTS
 from hotline_crm.roles import Role
 from tests.connector.running import ConnectorThread, forget_call_records
@@ -333,3 +335,17 @@ def connector(pbx) -> Iterator[ConnectorThread]:
 
 
 __all__ = ["ARTEFACTS", "CALLER_ADDRESS", "CARRIERS", "Pbx"]
+
+
+@pytest.fixture
+def admin(dave, pbx, monkeypatch) -> Browser:
+    """The administrator's browser; saving a page applies it to the test's Asterisk."""
+    observers = pbx.asterisk.config().ami_users
+    monkeypatch.setattr(
+        pbx_apply,
+        "load_config",
+        lambda: load_config().with_changes(ami_users=(*observers, status_ami_user())),
+    )
+    browser = Browser()
+    browser.force_login(dave)
+    return browser

@@ -23,28 +23,13 @@ from django.utils import timezone
 
 from hotline_admin.models import AppliedChange
 from hotline_asterisk_connector import membership
-from hotline_asterisk_connector.pbx import apply as pbx_apply
-from hotline_asterisk_connector.pbx.config import load_config, status_ami_user
 from tests.integration.conftest import CARRIERS
 from tests.support.ami import event, user_event
+from tests.support.week import week_post
 
 pytestmark = [pytest.mark.asterisk, pytest.mark.django_db]
 
 NEW_PHONE_ADDRESS = "127.0.0.23"
-
-
-@pytest.fixture
-def admin(dave, pbx, monkeypatch) -> Browser:
-    """The administrator's browser; saving a page applies it to the test's Asterisk."""
-    observers = pbx.asterisk.config().ami_users
-    monkeypatch.setattr(
-        pbx_apply,
-        "load_config",
-        lambda: load_config().with_changes(ami_users=(*observers, status_ami_user())),
-    )
-    browser = Browser()
-    browser.force_login(dave)
-    return browser
 
 
 def accepted_change() -> AppliedChange:
@@ -58,31 +43,9 @@ def kyiv_weekday(days_ahead: int = 0) -> int:
 
 
 def save_hours(admin: Browser, whole_days: list[int]) -> None:
-    """Replace all working hours with whole days (00:00–00:00) on these weekdays."""
-    page = admin.get(reverse("hotline_admin:hours"))
-    formset = page.context["formset"]
-    existing = list(formset.queryset)
-    data = {
-        "form-TOTAL_FORMS": str(len(existing) + len(whole_days)),
-        "form-INITIAL_FORMS": str(len(existing)),
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-    }
-    for index, hours in enumerate(existing):
-        data |= {
-            f"form-{index}-id": str(hours.pk),
-            f"form-{index}-weekday": str(hours.weekday),
-            f"form-{index}-opens_at": f"{hours.opens_at:%H:%M}",
-            f"form-{index}-closes_at": f"{hours.closes_at:%H:%M}",
-            f"form-{index}-DELETE": "on",
-        }
-    for offset, weekday in enumerate(whole_days, start=len(existing)):
-        data |= {
-            f"form-{offset}-weekday": str(weekday),
-            f"form-{offset}-opens_at": "00:00",
-            f"form-{offset}-closes_at": "00:00",
-        }
-    response = admin.post(reverse("hotline_admin:hours"), data)
+    """Replace the week with whole days (00:00–00:00) on these weekdays."""
+    days = {weekday: [("00:00", "00:00")] for weekday in whole_days}
+    response = admin.post(reverse("hotline_admin:hours"), week_post("schedule", days))
     assert response.status_code == 302, response.content.decode()[-2000:]
     accepted_change()
 

@@ -24,7 +24,9 @@ def a_full_line(pbx, alice, bob) -> None:
     pbx.add_trunks("kyivstar", username="0671110011", password="kyiv;star#1", register=True)
     pbx.add_consultant(alice, "101")
     pbx.add_consultant(bob, "102", mobile_number="+380677654321", forward_to_mobile=True)
-    pbx.settings(queue_strategy="rrmemory", max_wait_seconds=90, announce_position=False)
+    pbx.settings(
+        queue_strategy="rrmemory", max_wait_seconds=90, announce_position=False, always_open=False
+    )
     for weekday in range(5):
         WorkingHours.objects.create(
             weekday=weekday, opens_at=datetime.time(9, 0), closes_at=datetime.time(18, 0)

@@ -1,12 +1,17 @@
-"""Working hours and holidays in Kyiv time decide whether callers reach the queue."""
+"""Working hours, the 24/7 choice and holidays in Kyiv time decide whether callers
+reach the queue: saved through the working-hours page or as rows, applied to the
+real Asterisk, heard by a real call."""
 
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from hotline_admin.models import AppliedChange
 from hotline_asterisk_connector.models import ScheduleException, WorkingHours
 from tests.support.ami import user_event
+from tests.support.week import week_post
 
 pytestmark = [pytest.mark.asterisk, pytest.mark.django_db]
 
@@ -21,7 +26,20 @@ def kyiv_now() -> datetime.datetime:
 def line(pbx, alice):
     pbx.add_trunks()
     pbx.add_consultant(alice, "101")
+    pbx.settings(always_open=False)
     return pbx
+
+
+def weekday(days_ahead: int = 0) -> int:
+    return (kyiv_now() + datetime.timedelta(days=days_ahead)).weekday()
+
+
+def save_week(admin, mode: str, days: dict) -> None:
+    """Through the working-hours page, as the administrator does; Asterisk must take it."""
+    response = admin.post(reverse("hotline_admin:hours"), week_post(mode, days))
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    change = AppliedChange.objects.latest()
+    assert change.accepted, change.message
 
 
 def outcome_of_a_call(pbx, caller: str = "0671234567") -> str:
@@ -92,4 +110,42 @@ def test_a_short_day_closes_outside_its_own_hours(line):
     )
     pbx.apply()
 
+    assert outcome_of_a_call(pbx) == "HotlineOffHours"
+
+
+def test_the_grid_closes_the_line_outside_its_hours_and_opens_it_within(line, admin):
+    pbx = line
+    now = kyiv_now()
+    # Open only two and three days ahead, each with a lunch break: closed now.
+    later = [("00:00", "12:00"), ("13:00", "00:00")]
+    save_week(admin, "schedule", {weekday(2): later, weekday(3): later})
+    assert outcome_of_a_call(pbx) == "HotlineOffHours"
+    channel = pbx.inbound("0671234567")["Channel"]
+    pbx.wait_app(channel, "Playback", "/hours", since=pbx.mark)
+    pbx.hang_up(channel)
+
+    # Open from the start of this hour until midnight, and all of tomorrow.
+    opens = f"{now:%H}:00"
+    tonight = [(opens, "00:00")] if now.hour else [("00:00", "00:00")]
+    save_week(admin, "schedule", {weekday(0): tonight, weekday(1): [("00:00", "00:00")]})
+    assert outcome_of_a_call(pbx, "0501112233") == "HotlineMenu"  # the queue
+
+
+def test_round_the_clock_opens_a_line_whose_schedule_is_closed_now(line, admin):
+    pbx = line
+    closed_now = {weekday(2): [("00:00", "00:00")]}
+    save_week(admin, "always", closed_now)
+    assert "HOTLINE_ALWAYS_OPEN=1" in pbx.asterisk.cli("dialplan show globals")
+    assert outcome_of_a_call(pbx) == "HotlineMenu"
+
+    # Back to the kept schedule: the next call hears the line is closed.
+    save_week(admin, "schedule", closed_now)
+    assert "HOTLINE_ALWAYS_OPEN=0" in pbx.asterisk.cli("dialplan show globals")
+    assert outcome_of_a_call(pbx, "0501112233") == "HotlineOffHours"
+
+
+def test_round_the_clock_still_closes_on_a_holiday(line, admin):
+    pbx = line
+    ScheduleException.objects.create(date=kyiv_now().date(), name="Різдво")
+    save_week(admin, "always", {})
     assert outcome_of_a_call(pbx) == "HotlineOffHours"
