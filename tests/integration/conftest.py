@@ -8,6 +8,8 @@
     connector  (test)    the connector daemon on a thread, started by the test
                          once its hotline is configured
     alice, bob           the consultants, with the role groups made again first
+    admin      (test)    the administrator's browser (Django test client): pages
+                         it saves are applied to this test's Asterisk
 
 Carriers sit on their own loopback addresses, so Asterisk tells the four
 trunks apart by address as it would tell real carriers apart.
@@ -334,11 +336,8 @@ def connector(pbx) -> Iterator[ConnectorThread]:
     running.stop()
 
 
-__all__ = ["ARTEFACTS", "CALLER_ADDRESS", "CARRIERS", "Pbx"]
-
-
 @pytest.fixture
-def admin(dave, pbx, monkeypatch) -> Browser:
+def admin(role_groups, dave, pbx, monkeypatch) -> Browser:
     """The administrator's browser; saving a page applies it to the test's Asterisk."""
     observers = pbx.asterisk.config().ami_users
     monkeypatch.setattr(
@@ -349,3 +348,6 @@ def admin(dave, pbx, monkeypatch) -> Browser:
     browser = Browser()
     browser.force_login(dave)
     return browser
+
+
+__all__ = ["ARTEFACTS", "CALLER_ADDRESS", "CARRIERS", "Pbx"]
