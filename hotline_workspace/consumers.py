@@ -57,9 +57,11 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):
         # A desk back after the web app restarted (an upgrade) shows the call it is in.
         for message in await database_sync_to_async(screenpop.in_progress)(user.pk):
             await self.send_json(message)
-        running = wrapup.current(user.pk)
+        # A reloaded desk shows the countdown; after a restart of this process
+        # the wrap-up kept in the database counts down again.
+        running = await wrapup.resume(user.pk)
         if running is not None:
-            await self.send_json(running.message())  # a reloaded desk shows the countdown
+            await self.send_json(running.message())
 
     async def disconnect(self, code: int) -> None:
         if self.user_id is None:

@@ -9,8 +9,11 @@ process, then starts the wrap-up here and ends it when the time is up. Asterisk
 itself keeps the consultant unrung for the first seconds (queues.conf
 wrapuptime), while this pause is on its way.
 
-One wrap-up per consultant at a time, kept in this process (the web app is one
-ASGI process, like the open desks in consumers.py).
+One wrap-up per consultant at a time. Its timer lives in this process (the web
+app is one ASGI process, like the open desks in consumers.py); its end is also
+kept in the database (WrapUpPause), so after a restart of the web process the
+consultant's desk, reconnecting, resumes the countdown — or ends the pause at
+once if its time ran out while the process was down.
 """
 
 import asyncio
@@ -32,6 +35,7 @@ from hotline_asterisk_connector.models import (
     PresenceState,
 )
 from hotline_workspace.availability import current_state
+from hotline_workspace.models import WrapUpPause
 from hotline_workspace.screenpop import consultant_group
 
 log = logging.getLogger(__name__)
@@ -50,10 +54,6 @@ class WrapUp:
 _current: dict[int, WrapUp] = {}
 
 
-def current(user_id: int) -> WrapUp | None:
-    return _current.get(user_id)
-
-
 async def begin(user_id: int, call_id: int) -> WrapUp | None:
     """Pause the consultant after their call, unless wrap-up is off or they left the queue.
 
@@ -70,15 +70,38 @@ async def begin(user_id: int, call_id: int) -> WrapUp | None:
     wrap = WrapUp(call_id, timezone.now() + timedelta(seconds=seconds))
     _current[user_id] = wrap
     try:
-        await database_sync_to_async(_pause)(user_id)
+        await database_sync_to_async(_pause)(user_id, wrap)
     except membership.MembershipError as error:
         log.info("No wrap-up pause for consultant %s: %s", user_id, error)
         del _current[user_id]
         return None
-    loop = asyncio.get_running_loop()
-    wrap.timer = loop.call_later(seconds, lambda: loop.create_task(end(user_id, wrap)))
+    _arm(user_id, wrap)
     await _tell(user_id, wrap.message())
     return wrap
+
+
+async def resume(user_id: int) -> WrapUp | None:
+    """The running wrap-up, also one this process has not started: one kept from
+    before a restart counts down again, or ends now if its time is up."""
+    running = _current.get(user_id)
+    if running is not None:
+        return running
+    kept = await database_sync_to_async(_kept)(user_id)
+    if kept is None or user_id in _current:
+        return _current.get(user_id)
+    wrap = WrapUp(kept.call_id, kept.until)
+    _current[user_id] = wrap
+    if wrap.until <= timezone.now():
+        await end(user_id, wrap)
+        return None
+    _arm(user_id, wrap)
+    return wrap
+
+
+def _arm(user_id: int, wrap: WrapUp) -> None:
+    loop = asyncio.get_running_loop()
+    seconds = max((wrap.until - timezone.now()).total_seconds(), 0)
+    wrap.timer = loop.call_later(seconds, lambda: loop.create_task(end(user_id, wrap)))
 
 
 async def end(user_id: int, wrap: WrapUp | None = None) -> bool:
@@ -102,6 +125,8 @@ async def discard(user_id: int) -> None:
     running = _current.get(user_id)
     if running is not None:
         _forget(user_id, running)
+    await database_sync_to_async(_drop)(user_id)  # also one kept from before a restart
+    if running is not None:
         await _tell(user_id, {"type": "wrapup.ended", "call_id": running.call_id})
 
 
@@ -121,11 +146,23 @@ def _wrapup_seconds(user_id: int, call_id: int) -> int:
     return PbxSettings.load().wrapup_seconds
 
 
-def _pause(user_id: int) -> None:
+def _pause(user_id: int, wrap: WrapUp) -> None:
     membership.pause(get_user_model().objects.get(pk=user_id), PauseReason.AFTER_CALL)
+    WrapUpPause.objects.update_or_create(
+        user_id=user_id, defaults={"call_id": wrap.call_id, "until": wrap.until}
+    )
+
+
+def _kept(user_id: int) -> WrapUpPause | None:
+    return WrapUpPause.objects.filter(user_id=user_id).first()
+
+
+def _drop(user_id: int) -> None:
+    WrapUpPause.objects.filter(user_id=user_id).delete()
 
 
 def _unpause(user_id: int) -> None:
+    _drop(user_id)
     user = get_user_model().objects.get(pk=user_id)
     state = current_state(user)
     # The consultant chose another status meanwhile (a break, logged out): keep it.

@@ -1,11 +1,13 @@
 """Wrap-up after a call, through the real Asterisk: the consultant is paused in
 the queue for the queue's wrap-up time with a countdown and the call's form in
-front; the pause ends by itself, or early with «Готовий(а)»; calls left without
-a form are flagged for the consultant and counted for the supervisor."""
+front; the pause ends by itself, or early with «Готовий(а)», also after the web
+process restarted meanwhile; calls left without a form are flagged for the
+consultant and counted for the supervisor."""
 
 import time
 
 from django.test import Client as WebClient
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from hotline_asterisk_connector.models import (
@@ -15,6 +17,7 @@ from hotline_asterisk_connector.models import (
     PresenceState,
 )
 from hotline_crm.models import AccessReason, Client, ClientAccess, ClientPhone
+from hotline_workspace.models import WrapUpPause
 from tests.e2e import pbx
 from tests.e2e.conftest import BROWSER_TEST, go_available, screenshot, sign_in
 
@@ -111,3 +114,42 @@ def test_wrap_up_pauses_counts_down_and_ends_by_itself_or_when_ready(
     supervisor.force_login(carol)
     page = supervisor.get("/journal/").content.decode()
     assert "Дзвінки без форми" in page and "Аліна — 2" in page
+
+
+def test_a_wrap_up_survives_a_restart_of_the_web_process(telephony, chromium, alice, artefacts):
+    space, _asterisk, app = telephony
+    desk = sign_in(chromium, app, alice)
+    go_available(desk, alice)
+    wrap = desk.locator("#wrapup")
+    paused = lambda: in_state(alice, PresenceState.PAUSED, PauseReason.AFTER_CALL)  # noqa: E731
+
+    # Restarted mid-wrap-up: the new process takes the pause over, «Готовий(а)» ends it.
+    wrap_up_seconds(120)
+    talk_and_hang_up(desk, space, artefacts, NUMBERS[0])
+    pbx.wait_for(paused, "Asterisk to report Alice paused for the wrap-up")
+    app.restart()
+    expect(desk.locator("body")).to_have_attribute("data-events", "open", timeout=30_000)
+    expect(wrap).to_be_visible()
+    assert paused() and WrapUpPause.objects.filter(user=alice).exists()
+    wrap.get_by_role("button", name="Готовий(а)").click()
+    expect(wrap).to_be_hidden()
+    pbx.wait_for(
+        lambda: in_state(alice, PresenceState.AVAILABLE), "Alice back in the queue when ready"
+    )
+    assert not WrapUpPause.objects.exists()
+
+    # Its time ran out while the web process was down: it ends as soon as the desk is back.
+    wrap_up_seconds(5)
+    talk_and_hang_up(desk, space, artefacts, NUMBERS[1])
+    pbx.wait_for(paused, "Asterisk to report Alice paused for the second wrap-up")
+    app.stop()
+    until = WrapUpPause.objects.get(user=alice).until
+    pbx.wait_for(lambda: timezone.now() > until, "the wrap-up's end to pass", seconds=30)
+    assert paused(), "nothing but the web process ends the pause"
+    app.restart()
+    pbx.wait_for(
+        lambda: in_state(alice, PresenceState.AVAILABLE),
+        "the restarted web process to end the wrap-up whose time is up",
+    )
+    expect(wrap).to_be_hidden()
+    assert not WrapUpPause.objects.exists()

@@ -40,6 +40,7 @@ class WebApp:
     port: int
     logs: Path
     processes: list[subprocess.Popen] = field(default_factory=list)
+    commands: list[tuple[list[str], dict[str, str], Path]] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -54,6 +55,13 @@ class WebApp:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+    def restart(self) -> None:
+        """Stop the processes and start them again on the same port, as systemd
+        restarts hotline-web: open pages reconnect to the new process."""
+        self.stop()
+        self.processes = [_spawn(*command) for command in self.commands]
+        _wait_for_port(self, self.port)
 
 
 def start(logs: Path, environment: dict[str, str], *, connector: bool = True) -> WebApp:
@@ -71,28 +79,13 @@ def start(logs: Path, environment: dict[str, str], *, connector: bool = True) ->
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     app = WebApp(port=free_port(), logs=logs)
     python = sys.executable
-    app.processes.append(
-        _spawn(
-            [
-                python,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(app.port),
-                "hotline.asgi:application",
-            ],
-            env,
-            logs / "daphne.log",
-        )
-    )
+    daphne = [python, "-m", "daphne", "-b", "127.0.0.1", "-p", str(app.port)]
+    app.commands.append(([*daphne, "hotline.asgi:application"], env, logs / "daphne.log"))
     if not connector:
         env["HOTLINE_EMBEDDED_CONNECTOR"] = "0"
     elif not settings.HOTLINE_EMBEDDED_CONNECTOR and env.get("HOTLINE_EMBEDDED_CONNECTOR") != "1":
-        app.processes.append(
-            _spawn([python, "manage.py", "run_connector"], env, logs / "connector.log")
-        )
+        app.commands.append(([python, "manage.py", "run_connector"], env, logs / "connector.log"))
+    app.processes = [_spawn(*command) for command in app.commands]
     _wait_for_port(app, app.port)
     return app
 
