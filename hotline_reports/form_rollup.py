@@ -12,8 +12,10 @@ A report without filters (other than the period) reads the rolled days from
 here and every other day (today, a day one of whose forms changed since, a
 day rolled up for another band set) from the forms, and adds the two: the
 counts are sums of per-day counts, so the result is what pivots.counts gives
-(`check` proves it; `manage.py rollup_calls --check` runs it). A filtered
-page counts from the forms: a filter narrows what it has to count.
+(`check` proves it; `manage.py rollup_calls --check` runs it). A page
+narrowed to one consultant (their own page) reads each dimension's cells
+paired with that consultant the same way; any other filter counts from the
+forms: a filter narrows what it has to count.
 
 Counted exactly as pivots.counts counts in SQL: a form about two topics
 counts once under a topic category they share, once under each topic, and
@@ -206,9 +208,16 @@ def on_topic_saved(sender, instance, **kwargs) -> None:
 
 
 def usable(consultation_filter: ConsultationFilter, keys: list[str]) -> bool:
-    """Whether the roll-up can answer: no filter but the period, distinct dimensions."""
-    unfiltered = ConsultationFilter(consultation_filter.period) == consultation_filter
-    return unfiltered and len(set(keys)) == len(keys) and set(keys) <= set(KEYS)
+    """Whether the roll-up can answer: no filter but the period, distinct dimensions;
+    or the period and a consultant, for one other dimension or the total (the cells of
+    each dimension paired with the consultant hold those: a consultant's own page)."""
+    period = consultation_filter.period
+    if consultation_filter == ConsultationFilter(period):
+        return len(set(keys)) == len(keys) and set(keys) <= set(KEYS)
+    consultant_id = consultation_filter.consultant_id
+    if consultation_filter == ConsultationFilter(period, consultant_id=consultant_id):
+        return len(keys) <= 1 and set(keys) <= set(KEYS) - {"consultant"}
+    return False
 
 
 def split(period: Period, band_set: str) -> tuple[list[tuple[date, date]], Q | None]:
@@ -245,6 +254,27 @@ def rolled_pair(ranges: list[tuple[date, date]], keys: list[str]) -> dict[tuple,
         }
         found[tuple(by_key[key] for key in keys)] = n
     return found
+
+
+def rolled_for_consultant(
+    ranges: list[tuple[date, date]], keys: list[str], consultant_id: int
+) -> dict[tuple, int]:
+    """One consultant's forms per value of the dimension `keys` (or all of them when
+    `keys` is empty) on the rolled-up days in `ranges`, keyed as pivots.counts keys
+    them: the cells of that dimension paired with the consultant (the last of KEYS)."""
+    mine = _encode(consultant_id)
+    if not keys:
+        cells = _on_days(ranges).filter(row_key="consultant", column_key="", row_value=mine)
+        return {(): cells.aggregate(n=Sum("forms"))["n"] or 0}
+    (key,) = keys
+    rows = (
+        _on_days(ranges)
+        .filter(row_key=key, column_key="consultant", column_value=mine)
+        .values_list("row_value")
+        .annotate(n=Sum("forms"))
+        .order_by()
+    )
+    return {(_decode(key, value),): n for value, n in rows}
 
 
 def rolled_marginals(ranges: list[tuple[date, date]]) -> dict[str, dict[tuple, int]]:

@@ -203,7 +203,8 @@ def _from_rollup(
     consultation_filter: ConsultationFilter, dimensions: list[Dimension], band_set: str
 ) -> dict[tuple, int] | None:
     """`counts` from the forms' daily roll-up plus the days not rolled up, or None
-    when the roll-up cannot answer (a filter, no rolled-up day: form_rollup.py)."""
+    when the roll-up cannot answer (a filter other than one consultant, no rolled-up
+    day: form_rollup.py)."""
     keys = [d.key for d in dimensions]
     if not form_rollup.usable(consultation_filter, keys):
         return None
@@ -215,7 +216,11 @@ def _from_rollup(
         return None
 
     def compute() -> dict[tuple, int]:
-        if len(keys) == 2:
+        if consultation_filter.consultant_id:
+            found = form_rollup.rolled_for_consultant(
+                ranges, keys, consultation_filter.consultant_id
+            )
+        elif len(keys) == 2:
             found = form_rollup.rolled_pair(ranges, keys)
         else:
             marginals = consultation_filter.remember(

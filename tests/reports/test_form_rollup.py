@@ -109,6 +109,50 @@ def test_a_filtered_page_counts_the_forms(dataset):
     assert 0 < filtered["topic"][1][1] < everyone["topic"][1][1]
 
 
+def own_tables(consultation_filter: ConsultationFilter) -> dict:
+    """The tables of a consultant's own page (every dimension but the consultant)."""
+    found = {}
+    for key, dimension in DIMENSIONS.items():
+        if key != "consultant":
+            table = one_dimension_table(consultation_filter, dimension, SRH)
+            found[key] = (table.rows, table.total)
+    return found
+
+
+def test_a_consultants_own_tables_equal_their_forms_for_random_periods(dataset):
+    form_rollup.refresh(until=END)
+    RolledFormDay.objects.filter(day__in=[date(2025, 2, 3), date(2025, 5, 17)]).delete()
+    consultants = sorted(set(Consultation.objects.values_list("consultant_id", flat=True)))
+    rng = random.Random(13)
+    for period in [*random_periods(rng, 8), Period(FIRST, END)]:
+        consultant_id = rng.choice(consultants)
+        mine = ConsultationFilter(period, consultant_id=consultant_id)
+        assert form_rollup.usable(mine, ["topic"])
+        kept = list(RolledFormDay.objects.all())
+        RolledFormDay.objects.all().delete()
+        try:
+            counted = own_tables(ConsultationFilter(period, consultant_id=consultant_id))
+        finally:
+            RolledFormDay.objects.bulk_create(kept)
+        assert own_tables(mine) == counted, mine
+    # Someone else's forms are not theirs: the half year differs from everyone's.
+    everyone = own_tables(ConsultationFilter(Period(FIRST, END)))
+    theirs = own_tables(ConsultationFilter(Period(FIRST, END), consultant_id=consultants[0]))
+    assert 0 < theirs["gender"][1][1] < everyone["gender"][1][1]
+
+
+def test_a_consultants_rolled_up_half_year_reads_no_form(dataset):
+    form_rollup.refresh(until=END)
+    consultant_id = Consultation.objects.values_list("consultant_id", flat=True).first()
+    mine = ConsultationFilter(Period(FIRST, END), consultant_id=consultant_id)
+    with CaptureQueriesContext(connection) as queries:
+        own_tables(mine)
+    forms_table = Consultation._meta.db_table
+    assert not [q for q in queries if f'FROM "{forms_table}"' in q["sql"]]
+    # A pivot of one consultant's forms has no cells of its own: counted from the forms.
+    assert not form_rollup.usable(mine, ["age_band", "topic"])
+
+
 def _rolled_day_of_a_form(predicate=None) -> tuple[Consultation, date]:
     forms = Consultation.objects.filter(created_at__date__gt=date(2025, 3, 3)).order_by("pk")
     form = next(f for f in forms if predicate is None or predicate(f))
