@@ -71,10 +71,12 @@ class CallDay(CallFigures):
 
 
 class CallHour(CallFigures):
-    """One Kyiv day's calls by hour of the day, direction and outcome (the roll-up)."""
+    """One Kyiv day's calls by hour of the day, consultant, direction and outcome (the
+    roll-up): a consultant's hours are theirs, everyone's are the sum."""
 
     day = models.DateField()
     hour = models.PositiveSmallIntegerField()
+    consultant_id = models.IntegerField(null=True)
 
     class Meta:
         indexes = [models.Index(fields=["day"], name="callhour_day_idx")]

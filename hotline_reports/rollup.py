@@ -2,7 +2,7 @@
 
 A report over three years would otherwise group a million calls on every
 page. CallDay holds each Kyiv day's figures by consultant, line number,
-direction and outcome, CallHour by hour of the day; a RolledDay row says a
+direction and outcome, CallHour by hour of the day and consultant; a RolledDay row says a
 day's rows are complete, and for which service-level threshold. Reports read
 rolled days from here and every other day (today, a day changed since it
 was rolled, a threshold changed since) from the journal, and add the two:
@@ -13,8 +13,8 @@ Kept current by:
 - the connector, through Call's post_save: a change to a call of a rolled
   day deletes that day's RolledDay (no query for today's calls);
 - the daily job (`refresh`), which rolls up every closed day not rolled.
-Medians, hours with a consultant or line filter, and rings are always
-counted from the journal: they do not add up from daily sums.
+Medians, hours with a line filter, and rings are always counted from the
+journal: they do not add up from daily sums.
 """
 
 from collections.abc import Iterable
@@ -63,7 +63,7 @@ def build(first: date, last: date, threshold: int) -> int:
 def _build_batch(period: Period, threshold: int) -> int:
     calls = CallFilter(period).calls()
     by_day = _raw_groups(_day_of(calls), threshold, "day", "consultant_id", "dialled_number")
-    by_hour = _raw_groups(_hour_of(_day_of(calls)), threshold, "day", "hour")
+    by_hour = _raw_groups(_hour_of(_day_of(calls)), threshold, "day", "hour", "consultant_id")
     days = [period.first_day + timedelta(days=n) for n in range(period.days)]
     with transaction.atomic():
         CallDay.objects.filter(day__in=days).delete()
@@ -132,11 +132,10 @@ def _rolled(model: type, call_filter: CallFilter, ranges: list[tuple[date, date]
     rows = model.objects.filter(condition)
     if call_filter.direction:
         rows = rows.filter(direction=call_filter.direction)
-    if model is CallDay:
-        if call_filter.dialled_number:
-            rows = rows.filter(dialled_number=call_filter.dialled_number)
-        if call_filter.consultant_id:
-            rows = rows.filter(consultant_id=call_filter.consultant_id)
+    if call_filter.consultant_id:
+        rows = rows.filter(consultant_id=call_filter.consultant_id)
+    if call_filter.dialled_number:  # CallDay's (a filtered hour never comes here)
+        rows = rows.filter(dialled_number=call_filter.dialled_number)
     sums = {name: Max(name) if name == "wait_max" else Sum(name) for name in FIGURES}
     return list(rows.values(*keys, "direction", "disposition").annotate(**sums).order_by())
 
@@ -147,8 +146,8 @@ def grouped(call_filter: CallFilter, threshold: int, key: str) -> list[dict[str,
     the other days from the journal. A key may appear twice (once from each): the
     figures are added up by the caller."""
     hourly = key == "hour"
-    if hourly and (call_filter.consultant_id or call_filter.dialled_number):
-        ranges, raw = [], Q()  # CallHour has neither: all from the journal
+    if hourly and call_filter.dialled_number:
+        ranges, raw = [], Q()  # CallHour has no line number: all from the journal
     else:
         ranges, raw = _split(call_filter.period, threshold)
     groups = _rolled(CallHour if hourly else CallDay, call_filter, ranges, key)
@@ -180,10 +179,11 @@ def _differs(day: date, threshold: int) -> bool:
     calls = CallFilter(Period.day(day)).calls()
     keys = ("consultant_id", "dialled_number")
     raw_days = _comparable(_raw_groups(calls, threshold, *keys), *keys)
-    raw_hours = _comparable(_raw_groups(_hour_of(calls), threshold, "hour"), "hour")
+    hour_keys = ("hour", "consultant_id")
+    raw_hours = _comparable(_raw_groups(_hour_of(calls), threshold, *hour_keys), *hour_keys)
     fields = [*keys, "direction", "disposition", *FIGURES]
     rolled_days = _comparable(list(CallDay.objects.filter(day=day).values(*fields)), *keys)
     rolled_hours = _comparable(
-        list(CallHour.objects.filter(day=day).values("hour", *fields[2:])), "hour"
+        list(CallHour.objects.filter(day=day).values(*hour_keys, *fields[2:])), *hour_keys
     )
     return raw_days != rolled_days or raw_hours != rolled_hours

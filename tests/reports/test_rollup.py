@@ -87,6 +87,19 @@ def test_roll_up_equals_the_journal_for_random_periods_and_filters(dataset):
     assert rollup.check(RolledDay.objects.values_list("day", flat=True)) == []
 
 
+def test_a_consultants_hours_come_from_the_roll_up(dataset):
+    settings = ReportSettings.load()
+    rollup.refresh(until=END)
+    consultant_id = Call.objects.exclude(consultant=None).values_list("consultant", flat=True)[0]
+    mine = CallFilter(Period(FIRST, END), consultant_id=consultant_id)
+    with CaptureQueriesContext(connection) as queries:
+        hours = CALL_TABLES["by_hour"](mine, settings)
+    assert not [q for q in queries if f'FROM "{Call._meta.db_table}"' in q["sql"]]
+    everyone = CALL_TABLES["by_hour"](CallFilter(mine.period), settings)
+    assert 0 < hours.total[2] < everyone.total[2]  # answered: theirs, not everyone's
+    assert hours.rows == from_journal(mine, settings)["by_hour"][0]
+
+
 def test_a_changed_call_takes_its_day_out_until_the_daily_job(dataset):
     settings = ReportSettings.load()
     rollup.refresh(until=END)
