@@ -2,8 +2,9 @@
 
 A report over three years would otherwise group a million calls on every
 page. CallDay holds each Kyiv day's figures by consultant, line number,
-direction and outcome, CallHour by hour of the day and consultant; a RolledDay row says a
-day's rows are complete, and for which service-level threshold. Reports read
+direction and outcome, CallHour by hour of the day and consultant; a
+RolledDay row says a day's rows are complete, and for which service-level
+threshold. Reports read
 rolled days from here and every other day (today, a day changed since it
 was rolled, a threshold changed since) from the journal, and add the two:
 the figures are sums, so the result is the same (`check` proves it, and
