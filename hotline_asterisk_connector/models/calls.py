@@ -183,6 +183,11 @@ class CallLeg(models.Model):
         verbose_name = _("call leg")
         verbose_name_plural = _("call legs")
         ordering = ["rang_at"]
+        indexes = [
+            # A consultant's journal holds the calls they were rung for: the ids of
+            # their legs come from this index alone, not from years of leg rows.
+            models.Index(fields=["consultant", "call"], name="callleg_consultant_call_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.interface or self.uniqueid
