@@ -85,6 +85,47 @@ class CallHour(CallFigures):
         return f"{self.day} {self.hour:02d}: {self.calls}"
 
 
+class CallMonth(CallFigures):
+    """A closed month's CallDay rows added up (`day` is the month's first day): a long
+    period's table per consultant reads some 100 rows a month instead of 3,000."""
+
+    day = models.DateField()
+    consultant_id = models.IntegerField(null=True)
+    dialled_number = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="callmonth_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m} {self.consultant_id} {self.dialled_number}: {self.calls}"
+
+
+class CallHourMonth(CallFigures):
+    """A closed month's CallHour rows added up (`day` is the month's first day)."""
+
+    day = models.DateField()
+    hour = models.PositiveSmallIntegerField()
+    consultant_id = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="callhourmonth_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m} {self.hour:02d}: {self.calls}"
+
+
+class RolledMonth(models.Model):
+    """A month whose days are all rolled up for `threshold` and whose CallMonth and
+    CallHourMonth rows are their sum. A change to one of its days deletes this row."""
+
+    day = models.DateField(primary_key=True)  # the month's first day
+    threshold = models.PositiveIntegerField()
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m} (≤ {self.threshold} s)"
+
+
 class RolledDay(models.Model):
     """A day whose CallDay and CallHour rows are complete and match the journal.
 

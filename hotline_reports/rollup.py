@@ -30,7 +30,15 @@ from django.utils import timezone
 from hotline_asterisk_connector.models import Call
 from hotline_reports import daily_rollup
 from hotline_reports.filters import CallFilter
-from hotline_reports.models import CallDay, CallHour, ReportSettings, RolledDay
+from hotline_reports.models import (
+    CallDay,
+    CallHour,
+    CallHourMonth,
+    CallMonth,
+    ReportSettings,
+    RolledDay,
+    RolledMonth,
+)
 from hotline_reports.periods import Period, local_zone, today
 
 FIGURES = [
@@ -72,9 +80,68 @@ def _build_batch(period: Period, threshold: int) -> int:
         CallDay.objects.bulk_create((CallDay(**group) for group in by_day), batch_size=2000)
         CallHour.objects.bulk_create((CallHour(**group) for group in by_hour), batch_size=2000)
         RolledDay.objects.filter(day__in=days).delete()
+        RolledMonth.objects.filter(day__in={month_of(day) for day in days}).delete()
         now = timezone.now()
         RolledDay.objects.bulk_create(RolledDay(day, threshold, now) for day in days)
     return len(by_day) + len(by_hour)
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _month_days(month: date) -> tuple[date, date]:
+    """A month's first and last day."""
+    return month, (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+# Each month table: the day table it adds up, and the keys it keeps.
+_MONTHS = (
+    (CallMonth, CallDay, ("consultant_id", "dialled_number")),
+    (CallHourMonth, CallHour, ("hour", "consultant_id")),
+)
+
+
+def _sums() -> dict[str, Any]:
+    return {name: Max(name) if name == "wait_max" else Sum(name) for name in FIGURES}
+
+
+def _build_month(month: date, threshold: int) -> None:
+    """Add up a month's rolled-up days (all of them rolled up for `threshold`)."""
+    with transaction.atomic():
+        for month_model, day_model, keys in _MONTHS:
+            month_model.objects.filter(day=month).delete()
+            groups = (
+                day_model.objects.filter(day__range=_month_days(month))
+                .values(*keys, "direction", "disposition")
+                .annotate(**_sums())
+                .order_by()
+            )
+            month_model.objects.bulk_create(
+                (month_model(day=month, **group) for group in groups), batch_size=2000
+            )
+        RolledMonth.objects.filter(day=month).delete()
+        RolledMonth.objects.create(day=month, threshold=threshold, built_at=timezone.now())
+
+
+def _roll_up_months(first: date, last: date, threshold: int) -> int:
+    """Add up every month ending by `last` whose days from `first` on are all rolled up
+    for the threshold and that is not added up yet; return how many were."""
+    rolled = set(
+        RolledDay.objects.filter(threshold=threshold, day__range=(first, last)).values_list(
+            "day", flat=True
+        )
+    )
+    done = set(RolledMonth.objects.filter(threshold=threshold).values_list("day", flat=True))
+    built, month = 0, month_of(first)
+    while _month_days(month)[1] <= last:
+        start, end = _month_days(month)
+        whole = all(day in rolled for day in daily_rollup.days(max(start, first), end))
+        if month not in done and whole:
+            _build_month(month, threshold)
+            built += 1
+        month = end + timedelta(days=1)
+    return built
 
 
 def refresh(threshold: int | None = None, until: date | None = None) -> int:
@@ -89,17 +156,27 @@ def refresh(threshold: int | None = None, until: date | None = None) -> int:
         return 0
     first = local_day(span["first"])
     rolled = RolledDay.objects.filter(threshold=threshold, day__range=(first, last))
-    return daily_rollup.roll_up_missing(
+    days = daily_rollup.roll_up_missing(
         first,
         last,
         rolled.values_list("day", flat=True),
         lambda start, end: build(start, end, threshold),
     )
+    _roll_up_months(first, last, threshold)
+    return days
+
+
+def forget_all() -> None:
+    """Count everything from the journal until the roll-up is built again."""
+    RolledDay.objects.all().delete()
+    RolledMonth.objects.all().delete()
 
 
 def mark_changed(day: date) -> None:
-    """A call of `day` changed: count that day from the journal until it is rolled up again."""
+    """A call of `day` changed: count that day (and its month) from the journal until
+    it is rolled up again."""
     RolledDay.objects.filter(day=day).delete()
+    RolledMonth.objects.filter(day=month_of(day)).delete()
 
 
 def local_day(moment) -> date:
@@ -116,20 +193,37 @@ def on_call_saved(sender, instance: Call, **kwargs) -> None:
 # Reading
 
 
-def _split(period: Period, threshold: int) -> tuple[list[tuple[date, date]], Q | None]:
-    """The period's rolled-up day ranges, and a condition for its calls on every other day."""
-    rolled = RolledDay.objects.filter(
-        threshold=threshold, day__range=(period.first_day, period.last_day)
+def _split(
+    period: Period, threshold: int, by_month: bool
+) -> tuple[list[date], list[tuple[date, date]], Q | None]:
+    """The period's whole added-up months (when `by_month`), its other rolled-up day
+    ranges, and a condition for its calls on every other day."""
+    rolled = set(
+        RolledDay.objects.filter(
+            threshold=threshold, day__range=(period.first_day, period.last_day)
+        ).values_list("day", flat=True)
     )
-    return daily_rollup.split(period, rolled.values_list("day", flat=True), "started_at")
+    months = []
+    if by_month:
+        added_up = RolledMonth.objects.filter(threshold=threshold, day__gte=period.first_day)
+        months = [
+            m
+            for m in added_up.values_list("day", flat=True)
+            if _month_days(m)[1] <= period.last_day
+        ]
+    in_months = {day for month in months for day in daily_rollup.days(*_month_days(month))}
+    _all, raw = daily_rollup.split(period, rolled | in_months, "started_at")
+    return months, daily_rollup.runs(rolled - in_months), raw
 
 
-def _rolled(model: type, call_filter: CallFilter, ranges: list[tuple[date, date]], *keys: str):
-    if not ranges:
-        return []
+def _on_days(ranges: list[tuple[date, date]]) -> Q:
     condition = Q()
     for first, last in ranges:
         condition |= Q(day__range=(first, last))
+    return condition
+
+
+def _rolled(model: type, call_filter: CallFilter, condition: Q, *keys: str):
     rows = model.objects.filter(condition)
     if call_filter.direction:
         rows = rows.filter(direction=call_filter.direction)
@@ -137,21 +231,26 @@ def _rolled(model: type, call_filter: CallFilter, ranges: list[tuple[date, date]
         rows = rows.filter(consultant_id=call_filter.consultant_id)
     if call_filter.dialled_number:  # CallDay's (a filtered hour never comes here)
         rows = rows.filter(dialled_number=call_filter.dialled_number)
-    sums = {name: Max(name) if name == "wait_max" else Sum(name) for name in FIGURES}
-    return list(rows.values(*keys, "direction", "disposition").annotate(**sums).order_by())
+    return list(rows.values(*keys, "direction", "disposition").annotate(**_sums()).order_by())
 
 
 def grouped(call_filter: CallFilter, threshold: int, key: str) -> list[dict[str, Any]]:
     """The period's calls grouped by `key` ("consultant_id", "day" or "hour"), direction
-    and outcome, as call_stats.grouped_calls gives them: rolled-up days from the roll-up,
-    the other days from the journal. A key may appear twice (once from each): the
-    figures are added up by the caller."""
+    and outcome, as call_stats.grouped_calls gives them: whole added-up months and
+    rolled-up days from the roll-up (months are not by day: never for "day"), the
+    other days from the journal. A key may appear more than once (once from each):
+    the figures are added up by the caller."""
     hourly = key == "hour"
     if hourly and call_filter.dialled_number:
-        ranges, raw = [], Q()  # CallHour has no line number: all from the journal
+        months, ranges, raw = [], [], Q()  # CallHour has no line number: all from the journal
     else:
-        ranges, raw = _split(call_filter.period, threshold)
-    groups = _rolled(CallHour if hourly else CallDay, call_filter, ranges, key)
+        months, ranges, raw = _split(call_filter.period, threshold, by_month=key != "day")
+    groups = []
+    if months:
+        model = CallHourMonth if hourly else CallMonth
+        groups += _rolled(model, call_filter, Q(day__in=months), key)
+    if ranges:
+        groups += _rolled(CallHour if hourly else CallDay, call_filter, _on_days(ranges), key)
     if raw is not None:
         calls = call_filter.calls().filter(raw)
         calls = _hour_of(calls) if hourly else _day_of(calls) if key == "day" else calls
@@ -171,9 +270,26 @@ def _comparable(groups: list[dict[str, Any]], *keys: str) -> dict[tuple, dict[st
 
 
 def check(days: Iterable[date]) -> list[date]:
-    """The rolled-up days among `days` whose roll-up differs from the journal."""
-    rolled = dict(RolledDay.objects.filter(day__in=list(days)).values_list("day", "threshold"))
-    return daily_rollup.wrong_days(rolled, _differs)
+    """The rolled-up days among `days` whose roll-up differs from the journal, and the
+    first days of their added-up months that differ."""
+    days = list(days)
+    rolled = dict(RolledDay.objects.filter(day__in=days).values_list("day", "threshold"))
+    wrong = daily_rollup.wrong_days(rolled, _differs)
+    months = RolledMonth.objects.filter(day__in={month_of(day) for day in days})
+    wrong += daily_rollup.wrong_days(dict(months.values_list("day", "threshold")), _month_differs)
+    return sorted(set(wrong))
+
+
+def _month_differs(month: date, threshold: int) -> bool:
+    calls = CallFilter(Period(*_month_days(month))).calls()
+    for month_model, _day_model, keys in _MONTHS:
+        grouped_calls = _hour_of(calls) if "hour" in keys else calls
+        raw = _comparable(_raw_groups(grouped_calls, threshold, *keys), *keys)
+        fields = [*keys, "direction", "disposition", *FIGURES]
+        added_up = _comparable(list(month_model.objects.filter(day=month).values(*fields)), *keys)
+        if raw != added_up:
+            return True
+    return False
 
 
 def _differs(day: date, threshold: int) -> bool:

@@ -14,7 +14,7 @@ from hotline_asterisk_connector.models import Call, CallDirection, Disposition, 
 from hotline_reports import rollup
 from hotline_reports.call_stats import CALL_TABLES
 from hotline_reports.filters import CallFilter
-from hotline_reports.models import CallDay, ReportSettings, RolledDay
+from hotline_reports.models import CallDay, CallMonth, ReportSettings, RolledDay, RolledMonth
 from hotline_reports.periods import Period, today
 from tests.reports.conftest import build_topics
 
@@ -39,12 +39,13 @@ def tables(call_filter: CallFilter, settings: ReportSettings) -> dict:
 
 def from_journal(call_filter: CallFilter, settings: ReportSettings) -> dict:
     """The same tables with no day rolled up: everything from the journal."""
-    kept = list(RolledDay.objects.all())
-    RolledDay.objects.all().delete()
+    kept, kept_months = list(RolledDay.objects.all()), list(RolledMonth.objects.all())
+    rollup.forget_all()
     try:
         return tables(CallFilter(**_fields(call_filter)), settings)
     finally:
         RolledDay.objects.bulk_create(kept)
+        RolledMonth.objects.bulk_create(kept_months)
 
 
 def _fields(call_filter: CallFilter) -> dict:
@@ -80,11 +81,36 @@ def test_roll_up_equals_the_journal_for_random_periods_and_filters(dataset):
     settings = ReportSettings.load()
     assert rollup.refresh(until=END) > 150
     assert CallDay.objects.exists()
-    # A few days left out (as if changed since): those come from the journal.
-    RolledDay.objects.filter(day__in=[date(2025, 2, 3), date(2025, 5, 17)]).delete()
-    for call_filter in random_filters(random.Random(16), 12):
+    # Every closed month is added up too: January to June, and December, whose days
+    # with calls are its last (the data set starts at the end of December 2024).
+    first_call = Call.objects.order_by("started_at").first().started_at
+    assert rollup.local_day(first_call) >= date(2024, 12, 29)
+    assert RolledMonth.objects.count() == 7
+    # A few days left out (as if changed since): those come from the journal, and
+    # their months from their days.
+    for day in (date(2025, 2, 3), date(2025, 5, 17)):
+        rollup.mark_changed(day)
+    assert RolledMonth.objects.count() == 5
+    for call_filter in random_filters(random.Random(16), 16):
         assert tables(call_filter, settings) == from_journal(call_filter, settings), call_filter
     assert rollup.check(RolledDay.objects.values_list("day", flat=True)) == []
+
+
+def test_a_long_period_reads_whole_months_from_the_month_roll_up(dataset):
+    settings = ReportSettings.load()
+    rollup.refresh(until=END)
+    half_year = CallFilter(Period(date(2025, 1, 15), END))
+    with CaptureQueriesContext(connection) as queries:
+        found = tables(half_year, settings)
+    per_consultant = [q["sql"] for q in queries if "consultant_id" in q["sql"]]
+    # February to June from the months, 15–31 January from its days.
+    assert any(CallMonth._meta.db_table in sql for sql in per_consultant)
+    assert any(CallDay._meta.db_table in sql for sql in per_consultant)
+    assert found == from_journal(half_year, settings)
+    wrong = CallMonth.objects.filter(day=date(2025, 3, 1)).first()
+    wrong.calls += 1
+    wrong.save()
+    assert rollup.check([date(2025, 3, 9)]) == [date(2025, 3, 1)]
 
 
 def test_a_consultants_hours_come_from_the_roll_up(dataset):
@@ -111,6 +137,7 @@ def test_a_changed_call_takes_its_day_out_until_the_daily_job(dataset):
     call.talk_seconds += 600
     call.save()
     assert not RolledDay.objects.filter(day=day).exists()
+    assert not RolledMonth.objects.filter(day=day.replace(day=1)).exists()
     assert rollup.check([day]) == []  # nothing claims to be rolled up for that day
     after = tables(CallFilter(month.period), settings)
     assert after != before

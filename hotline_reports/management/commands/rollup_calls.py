@@ -29,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if options["rebuild"]:
-            RolledDay.objects.all().delete()
+            rollup.forget_all()
             form_rollup.forget_all()
         if options["check"] is None or options["rebuild"]:
             report_settings = ReportSettings.load()
