@@ -20,9 +20,14 @@ def create(apps, schema_editor):
     call = schema_editor.quote_name(
         apps.get_model("hotline_asterisk_connector", "Call")._meta.db_table
     )
-    # COUNT(id) reads the id too: on PostgreSQL it is carried in the index
-    # (SQLite's rowid is the id already).
-    include = " INCLUDE (id)" if schema_editor.connection.vendor == "postgresql" else ""
+    # COUNT(id) reads the id, and the journal's outcome and line filters their
+    # columns: on PostgreSQL the index carries them, so that a filtered count is
+    # an index-only scan too (SQLite's rowid is the id already).
+    include = (
+        " INCLUDE (id, disposition, dialled_number)"
+        if schema_editor.connection.vendor == "postgresql"
+        else ""
+    )
     schema_editor.execute(
         f"CREATE INDEX IF NOT EXISTS journal_call_without_form_idx ON {call} "
         f"(consultant_id, started_at){include} WHERE {WITHOUT_FORM}"
