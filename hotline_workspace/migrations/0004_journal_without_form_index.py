@@ -39,6 +39,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("hotline_workspace", "0002_journal_indexes")]
+    dependencies = [("hotline_workspace", "0003_wrapup_pause")]
 
     operations = [migrations.RunPython(create, drop)]

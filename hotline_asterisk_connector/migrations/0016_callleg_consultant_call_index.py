@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hotline_asterisk_connector', '0014_sip_guard'),
+        ('hotline_asterisk_connector', '0015_always_open'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
