@@ -30,25 +30,13 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.webapp import setup_django  # noqa: E402
+
 FIXTURES = ROOT / "tests" / "connector" / "fixtures"
 _UNIQUEID = re.compile(rb"\bhotline-(\d+\.\d+)")
 _OUTBOUND = re.compile(rb"\bout-([0-9a-f]{16})")
 _TIMESTAMP = re.compile(rb"^Timestamp: (\d+\.\d+)", re.MULTILINE)
-
-
-def configure() -> None:
-    sys.path.insert(0, str(ROOT))
-    scratch = tempfile.mkdtemp(prefix="hotline-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
-    os.environ["HOTLINE_VAR_DIR"] = scratch
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def personas() -> None:
@@ -142,7 +130,7 @@ def main() -> None:
     parser.add_argument("--no-save", action="store_true")
     arguments = parser.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    configure()
+    setup_django(tempfile.mkdtemp(prefix="hotline-bench-"))
     personas()
     from django.db import connection
 

@@ -10,14 +10,13 @@ Daphne with the embedded connector and the in-process channel layer; with
 --redis, as production runs it: Daphne and `manage.py run_connector` apart,
 talking through Redis (REDIS_URL, default redis://127.0.0.1:6379/9). A raw
 websocket client, logged in as the consultant, times each pop from the
-moment the AgentCalled bytes are written. Results: docs/benchmarks-connector.md.
+moment the AgentCalled bytes are written. The database: SQLite in a scratch
+folder unless DATABASE_URL names one. Results: docs/benchmarks-connector.md.
 """
 
 import argparse
 import asyncio
-import base64
 import contextlib
-import json
 import os
 import socket
 import statistics
@@ -28,7 +27,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.webapp import WebSocket, session_cookie, setup_django, start_daphne  # noqa: E402
+
 SECRET = "bench-secret"  # noqa: S105  (the loopback AMI peer's own)
+PASSWORD = "bench-password"  # noqa: S105  (alice's, in the benchmark's own database)
 
 
 class AmiPeer:
@@ -89,66 +92,13 @@ class AmiPeer:
         return f"Response: Success\r\nActionID: {action_id}\r\nPing: Pong\r\n\r\n".encode()
 
 
-class WebSocket:
-    """A minimal RFC 6455 client: enough to read the server's text frames."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader = reader
-        self.writer = writer
-
-    @classmethod
-    async def connect(cls, port: int, path: str, cookie: str) -> "WebSocket":
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        key = base64.b64encode(os.urandom(16)).decode()
-        writer.write(
-            (
-                f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
-                f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                f"Sec-WebSocket-Version: 13\r\nOrigin: http://127.0.0.1:{port}\r\n"
-                f"Cookie: {cookie}\r\n\r\n"
-            ).encode()
-        )
-        head = await reader.readuntil(b"\r\n\r\n")
-        if not head.startswith(b"HTTP/1.1 101"):
-            raise RuntimeError(f"websocket refused: {head[:80]!r}")
-        return cls(reader, writer)
-
-    async def receive(self) -> dict:
-        first, second = await self.reader.readexactly(2)
-        length = second & 0x7F
-        if length == 126:
-            length = int.from_bytes(await self.reader.readexactly(2), "big")
-        elif length == 127:
-            length = int.from_bytes(await self.reader.readexactly(8), "big")
-        payload = await self.reader.readexactly(length)
-        if first & 0x0F != 1:
-            return {}
-        return json.loads(payload)
-
-
-def configure(scratch: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.sqlite3"
-    os.environ["HOTLINE_VAR_DIR"] = scratch
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
 def consultant_session() -> str:
     """Alice with line 1001, and her browser's session cookie."""
-    from django.conf import settings
     from django.contrib.auth.models import Group, User
-    from django.test import Client
 
     from hotline_asterisk_connector.models import ConsultantLine
 
-    alice = User.objects.create_user("alice", password="bench-password")  # noqa: S106
+    alice = User.objects.create_user("alice", password=PASSWORD)
     alice.groups.add(Group.objects.get(name="consultant"))
     ConsultantLine.objects.create(
         user=alice,
@@ -156,10 +106,7 @@ def consultant_session() -> str:
         webrtc_password="w",  # noqa: S106
         sip_password="s",  # noqa: S106
     )
-    browser = Client()
-    assert browser.login(username="alice", password="bench-password")  # noqa: S106
-    name = settings.SESSION_COOKIE_NAME
-    return f"{name}={browser.cookies[name].value}"
+    return session_cookie("alice", PASSWORD)
 
 
 def free_port() -> int:
@@ -209,35 +156,21 @@ async def measure(calls: int, redis: str | None) -> list[float]:
     if redis:
         env["REDIS_URL"] = redis
     log = open(Path(os.environ["HOTLINE_VAR_DIR"]) / "web.log", "ab")  # noqa: SIM115
-    python = sys.executable
-    processes = [
-        subprocess.Popen(
-            [
-                python,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(web_port),
-                "hotline.asgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    ]
+    processes = [start_daphne(web_port, env, log)]
     if redis:
         processes.append(
             subprocess.Popen(
-                [python, "manage.py", "run_connector"], cwd=ROOT, env=env, stdout=log, stderr=log
+                [sys.executable, "manage.py", "run_connector"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=log,
             )
         )
     try:
         await asyncio.wait_for(peer.logged_in.wait(), 60)
         cookie = await asyncio.to_thread(consultant_session)
-        page = await _open_page(web_port, cookie)
+        page = await WebSocket.open_desk(web_port, cookie)
         latencies = []
         for number in range(calls):
             before, called, hangup = call_events(number)
@@ -261,29 +194,20 @@ async def measure(calls: int, redis: str | None) -> list[float]:
         await peer.stop()
 
 
-async def _open_page(port: int, cookie: str) -> WebSocket:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            return await WebSocket.connect(port, "/ws/desk/", cookie)
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            await asyncio.sleep(0.2)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--redis", nargs="?", const="redis://127.0.0.1:6379/9", default=None)
     arguments = parser.parse_args()
     scratch = tempfile.mkdtemp(prefix="hotline-bench-")
-    configure(scratch)
+    setup_django(scratch)
     latencies = asyncio.run(measure(arguments.calls, arguments.redis))
     latencies.sort()
     p95 = latencies[int(len(latencies) * 0.95) - 1]
     mode = "Daphne + run_connector + Redis" if arguments.redis else "embedded (one Daphne)"
-    print(f"{mode}; {len(latencies)} pops; SQLite")
+    from django.db import connection
+
+    print(f"{mode}; {len(latencies)} pops; {connection.vendor}")
     print(
         f"AMI AgentCalled → websocket call.ringing: p50 {statistics.median(latencies):.1f} ms, "
         f"p95 {p95:.1f} ms, max {latencies[-1]:.1f} ms"

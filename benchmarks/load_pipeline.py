@@ -31,7 +31,6 @@ docs/benchmarks-load.md from them.
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import shutil
 import subprocess
@@ -120,38 +119,6 @@ class Desk:
     closed: str = ""  # when and why its socket closed, if it did
 
 
-def desk_socket_class():
-    from benchmarks.connector_screenpop import WebSocket
-
-    class DeskSocket(WebSocket):
-        """Answers the server's pings as a browser does: Daphne closes a socket that
-        leaves them unanswered, which a run of minutes would meet."""
-
-        async def receive(self) -> dict:
-            while True:
-                first, second = await self.reader.readexactly(2)
-                length = second & 0x7F
-                if length == 126:
-                    length = int.from_bytes(await self.reader.readexactly(2), "big")
-                elif length == 127:
-                    length = int.from_bytes(await self.reader.readexactly(8), "big")
-                payload = await self.reader.readexactly(length)
-                opcode = first & 0x0F
-                if opcode == 0x9:
-                    self._pong(payload)
-                elif opcode == 0x8:
-                    raise ConnectionError("the server closed the desk's websocket")
-                elif opcode == 0x1:
-                    return json.loads(payload)
-
-        def _pong(self, payload: bytes) -> None:
-            mask = os.urandom(4)
-            masked = bytes(byte ^ mask[n % 4] for n, byte in enumerate(payload))
-            self.writer.write(bytes([0x8A, 0x80 | len(payload)]) + mask + masked)
-
-    return DeskSocket
-
-
 class Desks:
     """The consultants' websockets, read on a thread of their own."""
 
@@ -173,22 +140,11 @@ class Desks:
         self.loop.run_until_complete(self._main())
 
     async def _main(self) -> None:
-        socket_class = desk_socket_class()
-        sockets = []
-        for desk in self.desks:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    sockets.append(
-                        await socket_class.connect(
-                            self.port, "/ws/desk/", self.cookies[desk.username]
-                        )
-                    )
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    await asyncio.sleep(0.3)
+        from benchmarks.webapp import WebSocket
+
+        sockets = [
+            await WebSocket.open_desk(self.port, self.cookies[desk.username]) for desk in self.desks
+        ]
         self.ready.set()
         readers = (self._read(desk, s) for desk, s in zip(self.desks, sockets, strict=True))
         await asyncio.gather(*readers)
@@ -244,7 +200,11 @@ class Pipeline:
             self.park.phone(line.sip_endpoint, line.sip_password, f"127.0.0.{31 + n}", ring_ms=500)
             self._log_in(line)
         self._start_web_and_connector()
-        cookies = {line.user.username: self._cookie(line.user.username) for line in lines}
+        from benchmarks.webapp import session_cookie
+
+        cookies = {
+            line.user.username: session_cookie(line.user.username, PASSWORD) for line in lines
+        }
         self.desks = [Desk(line.user.username, line.user_id) for line in lines]
         self.sockets = Desks(self.web_port, cookies, self.desks)
         self.sockets.start()
@@ -346,24 +306,11 @@ class Pipeline:
             "HOTLINE_RECORDS_SWEEP_SECONDS": "60",
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        from benchmarks.webapp import start_daphne
+
         python = sys.executable
         log = (self.scratch / "web.log").open("ab")
-        self.processes["daphne"] = subprocess.Popen(
-            [
-                python,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.web_port),
-                "hotline.asgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        self.processes["daphne"] = start_daphne(self.web_port, env, log)
         connector = [python, "manage.py", "run_connector"]
         if self.profile:
             connector = [
@@ -388,15 +335,6 @@ class Pipeline:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the connector did not start: {self.connector_log}")
             time.sleep(0.2)
-
-    def _cookie(self, username: str) -> str:
-        from django.conf import settings
-        from django.test import Client
-
-        browser = Client()
-        assert browser.login(username=username, password=PASSWORD)
-        name = settings.SESSION_COOKIE_NAME
-        return f"{name}={browser.cookies[name].value}"
 
     def cpu_roots(self) -> dict[str, list[int]]:
         from django.db import connection
