@@ -19,8 +19,8 @@ def summary() -> dict:
 
 def on_event(event: Event) -> None:
     if isinstance(event, CallChanged) and may_change_waiting(event.call, event.change):
-        # One summary per batch of events is enough: the newest replaces the others.
-        notify.emit(DESKS_GROUP, summary(), coalesce=True)
+        # Only the newest count matters (notify sends summaries at most once a second).
+        notify.emit(DESKS_GROUP, summary(), summary=True)
 
 
 def may_change_waiting(call: Call, change: CallChange) -> bool:

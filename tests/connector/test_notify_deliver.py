@@ -1,6 +1,10 @@
 """The outbox is sent with each group's messages in their order and the groups at
-once (on Redis a group_send is several round trips), on both channel layers."""
+once (on Redis a group_send is several round trips), on both channel layers;
+summaries at most every SUMMARY_SECONDS, and only when they changed."""
 
+import asyncio
+
+import pytest
 from channels.layers import get_channel_layer
 
 from hotline_asterisk_connector import notify
@@ -21,3 +25,40 @@ async def test_each_groups_messages_arrive_in_order(channel_layer):
     await notify.deliver(outbox)
     assert [(await layer.receive(desk))["n"] for _ in range(3)] == [1, 3, 4]
     assert (await layer.receive(board))["n"] == 2
+
+
+async def test_a_summary_goes_at_most_every_summary_seconds_and_only_when_it_changed(
+    channel_layer, monkeypatch
+):
+    monkeypatch.setattr(notify, "SUMMARY_SECONDS", 0.3)
+    layer = get_channel_layer()
+    desk = await layer.new_channel()
+    await layer.group_add("desks", desk)
+
+    async def summarise(count: int) -> None:
+        with notify.collecting() as outbox:
+            notify.emit("desks", {"type": "queue.waiting", "count": count}, summary=True)
+        await notify.deliver(outbox)
+
+    for count in (1, 2, 3):  # within SUMMARY_SECONDS of each other
+        await summarise(count)
+    assert (await layer.receive(desk))["count"] == 1  # the first at once
+    # 2 was replaced by 3 before its time came; 3 comes once it has.
+    assert (await asyncio.wait_for(layer.receive(desk), 5))["count"] == 3
+    await asyncio.sleep(0.4)
+    await summarise(3)  # what the desks were told last: not sent again
+    await summarise(4)
+    assert (await asyncio.wait_for(layer.receive(desk), 5))["count"] == 4
+    await summarise(5)
+    await summarise(4)  # back to what was sent before 5's time came: nothing to send
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(layer.receive(desk), 1)
+
+
+async def test_other_messages_are_not_held_back(channel_layer):
+    layer = get_channel_layer()
+    desk = await layer.new_channel()
+    await layer.group_add("consultant.1", desk)
+    for n in range(3):
+        await notify.deliver([("consultant.1", {"type": "call.ringing", "n": n})])
+    assert [(await layer.receive(desk))["n"] for _ in range(3)] == [0, 1, 2]
