@@ -62,6 +62,17 @@ def _dial_linkedid(message: Message) -> str:
     return message.get("Linkedid") or _required(message, "DestLinkedid")
 
 
+def _caller_channel(message: Message) -> "journal.Caller | None":
+    """The caller named by the event's channel headers when the channel is the caller's
+    own, for a call whose HotlineInbound is missing."""
+    linkedid = message.get("Linkedid", "")
+    if not linkedid or message.get("Uniqueid") != linkedid:
+        return None
+    return journal.Caller.from_asterisk(
+        message.get("CallerIDNum", ""), message.get("CallerIDName", "")
+    )
+
+
 def _int(message: Message, name: str) -> int | None:
     try:
         return int(message.get(name, ""))
@@ -204,20 +215,9 @@ class EventRouter:
         journal.record_recording_declined(_required(message, "Linkedid"), event_time(message))
 
     def queue_caller_join(self, message: Message) -> None:
-        self._note_caller(message)
-        journal.mark_queued(_required(message, "Linkedid"), event_time(message))
-
-    def _note_caller(self, message: Message) -> None:
-        """The caller's channel headers, for a call whose HotlineInbound is missing."""
-        linkedid = message.get("Linkedid", "")
-        if linkedid and message.get("Uniqueid") == linkedid:
-            journal.note_caller(
-                linkedid,
-                event_time(message),
-                journal.Caller.from_asterisk(
-                    message.get("CallerIDNum", ""), message.get("CallerIDName", "")
-                ),
-            )
+        journal.mark_queued(
+            _required(message, "Linkedid"), event_time(message), caller=_caller_channel(message)
+        )
 
     def queue_caller_leave(self, message: Message) -> None:
         journal.mark_left_queue(_required(message, "Linkedid"), event_time(message))
@@ -228,7 +228,6 @@ class EventRouter:
         )
 
     def agent_called(self, message: Message) -> None:
-        self._note_caller(message)
         interface = message.get("Interface", "")
         journal.record_leg_rung(
             _required(message, "Linkedid"),
@@ -236,6 +235,7 @@ class EventRouter:
             event_time(message),
             interface,
             self.directory.user_for(interface, message.get("DestChannel", "")),
+            caller=_caller_channel(message),
         )
 
     def agent_connect(self, message: Message) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
 from hotline_asterisk_connector.models import (
     Call,
@@ -91,8 +91,12 @@ def identify_client(number: str) -> Client | None:
 def open_inbound_call(
     linkedid: str, uniqueid: str, at: datetime, caller: Caller, dialled_number: str
 ) -> Call:
-    """A caller reached one of the hotline's numbers."""
-    call = _call(linkedid, at)
+    """A caller reached one of the hotline's numbers. A call not journaled yet is
+    written whole at once (one INSERT, no UPDATE after it)."""
+    call = Call.objects.filter(linkedid=linkedid).first()
+    new = call is None
+    if call is None:
+        call = Call(linkedid=linkedid, uniqueid=linkedid, started_at=at)
     changed = _fill(
         call,
         uniqueid=uniqueid,
@@ -110,8 +114,12 @@ def open_inbound_call(
     if at < call.started_at:
         call.started_at = at
         changed = True
-    if changed:
-        call.save()
+    if new and not _inserted(call):
+        # Another connector process wrote it first: add to what it wrote.
+        return open_inbound_call(linkedid, uniqueid, at, caller, dialled_number)
+    if new or changed:
+        if not new:
+            call.save()
         publish(CallChanged(call))
     return call
 
@@ -137,8 +145,9 @@ def open_outbound_call(
     return call
 
 
-def mark_queued(linkedid: str, at: datetime) -> None:
-    call = _call(linkedid, at)
+def mark_queued(linkedid: str, at: datetime, caller: Caller | None = None) -> None:
+    """The caller joined the queue; `caller` as the event names them (see _with_caller)."""
+    call = _with_caller(_call(linkedid, at), at, caller)
     if call.queued_at is None:
         call.queued_at = at
         call.save(update_fields=["queued_at", "updated_at"])
@@ -154,10 +163,17 @@ def mark_left_queue(linkedid: str, at: datetime) -> None:
 
 
 def record_leg_rung(
-    linkedid: str, leg_uniqueid: str, at: datetime, interface: str, consultant_id: int | None
+    linkedid: str,
+    leg_uniqueid: str,
+    at: datetime,
+    interface: str,
+    consultant_id: int | None,
+    caller: Caller | None = None,
 ) -> CallLeg:
-    """A device started ringing for the call (the workspace pops the card on its screen)."""
-    call = _call(linkedid, at)
+    """A device started ringing for the call (the workspace pops the card on its screen,
+    so the call is read with its client: the pop needs no query of its own);
+    `caller` as the event names them (see _with_caller)."""
+    call = _with_caller(_call(linkedid, at, "client"), at, caller)
     leg, created = _leg(call, leg_uniqueid, at, interface, consultant_id)
     if created:
         publish(LegRung(call, consultant_id))
@@ -506,13 +522,12 @@ def record_consultant_lost(linkedid: str, at: datetime, consultant_id: int | Non
     publish(CallChanged(call))
 
 
-def note_caller(linkedid: str, at: datetime, caller: Caller) -> None:
+def _with_caller(call: Call, at: datetime, caller: Caller | None) -> Call:
     """Caller ID from Asterisk's standard events (QueueCallerJoin, AgentCalled), for
     a call whose HotlineInbound never came (another dialplan, a lost event)."""
-    call = Call.objects.filter(linkedid=linkedid).only("caller_number", "caller_withheld").first()
-    if call is not None and (call.caller_number or call.caller_withheld):
-        return
-    open_inbound_call(linkedid, linkedid, at, caller, "")
+    if caller is None or call.caller_number or call.caller_withheld:
+        return call
+    return open_inbound_call(call.linkedid, call.linkedid, at, caller, "")
 
 
 def _recover_legs(linkedid: str, recovered: "RecoveredCall") -> None:
@@ -591,27 +606,42 @@ def stored_path(path: str, root: Path) -> str:
         return path
 
 
-def _call(linkedid: str, at: datetime) -> Call:
-    """The call of `linkedid`, created as a bare inbound call if this is its first event."""
-    call = Call.objects.filter(linkedid=linkedid).first()
+def _call(linkedid: str, at: datetime, *related: str) -> Call:
+    """The call of `linkedid` (with its `related` rows), created as a bare inbound call
+    if this is its first event."""
+    call = Call.objects.select_related(*related).filter(linkedid=linkedid).first()
     if call is not None:
         return call
+    call = Call(linkedid=linkedid, uniqueid=linkedid, started_at=at)
+    if _inserted(call):
+        return call
+    # Another connector process wrote it first.
+    return Call.objects.select_related(*related).get(linkedid=linkedid)
+
+
+def _inserted(call: Call) -> bool:
+    """Write a new call; False if a call of its linkedid is already there."""
     try:
         with transaction.atomic():
-            return Call.objects.create(linkedid=linkedid, uniqueid=linkedid, started_at=at)
+            call.save(force_insert=True)
     except IntegrityError:
-        # Another connector process wrote it first.
-        return Call.objects.get(linkedid=linkedid)
+        if not Call.objects.filter(linkedid=call.linkedid).exists():
+            raise
+        return False
+    return True
 
 
 def _leg(
     call: Call, uniqueid: str, at: datetime, interface: str, consultant_id: int | None
 ) -> tuple[CallLeg, bool]:
-    leg = CallLeg.objects.filter(uniqueid=uniqueid).first()
-    if leg is None and consultant_id is not None:
-        # A consultant rung through a Local channel shows up twice (the Local
-        # half, then the device it dials): one ring, one leg.
-        leg = call.legs.filter(consultant_id=consultant_id, ended_at__isnull=True).first()
+    # A consultant rung through a Local channel shows up twice (the Local half,
+    # then the device it dials): one ring, one leg. One query finds the leg by
+    # its channel or else the consultant's open leg of the call.
+    match = Q(uniqueid=uniqueid)
+    if consultant_id is not None:
+        match |= Q(call=call, consultant_id=consultant_id, ended_at__isnull=True)
+    own_channel = Case(When(uniqueid=uniqueid, then=0), default=1)
+    leg = CallLeg.objects.filter(match).order_by(own_channel, "pk").first()
     if leg is not None:
         if leg.consultant_id is None and consultant_id is not None:
             leg.consultant_id = consultant_id
