@@ -16,11 +16,19 @@ of waiting callers) is sent by the connector to a group at most every
 SUMMARY_SECONDS, and only when it differs from the last one sent: at 400 calls
 the desks were told the queue's count twenty thousand times, each a group_send
 to every desk. The newest summary held back is sent when its time comes.
+
+A group that is often empty (the wallboard: most of the time no supervisor has
+it open) can be marked `only_when_listened`: the connector then asks the layer
+once per outbox whether anyone is in it (one Redis round trip, where sending
+to an empty group costs two a message), and remembers a group with members
+for LISTENED_SECONDS. An empty group is never remembered: a page that joins
+its group before reading its snapshot misses nothing.
 """
 
 import asyncio
 import contextvars
 import logging
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +41,8 @@ log = logging.getLogger(__name__)
 
 Outgoing = tuple[str, dict]
 SUMMARY_SECONDS = 1.0
+LISTENED_SECONDS = 5.0
+_only_when_listened: set[str] = set()
 
 
 class _Summary(dict):
@@ -61,6 +71,11 @@ def emit(group: str, message: dict, summary: bool = False) -> None:
     transaction.on_commit(lambda: send_now(group, message))
 
 
+def only_when_listened(group: str) -> None:
+    """Send to `group` only while someone is in it (see the module's docstring)."""
+    _only_when_listened.add(group)
+
+
 def send_now(group: str, message: dict) -> None:
     layer = get_channel_layer()
     if layer is not None:
@@ -86,13 +101,14 @@ async def deliver(outbox: list[Outgoing]) -> None:
     layer = get_channel_layer()
     if layer is None or not outbox:
         return
-    summaries = _summaries_of_this_loop()
+    state = _state_of_this_loop()
     due = [
         (group, message)
         for group, message in outbox
-        if not isinstance(message, _Summary) or summaries.offer(group, message)
+        if not isinstance(message, _Summary) or state.summaries.offer(group, message)
     ]
-    await _send(layer, due)
+    unheard = {group for group, _message in due if not await state.listened(layer, group)}
+    await _send(layer, [(group, message) for group, message in due if group not in unheard])
 
 
 async def _send(layer, outbox: list[Outgoing]) -> None:
@@ -151,13 +167,46 @@ async def _send_held(layer, due: list[Outgoing]) -> None:
         log.warning("Could not send the summaries held back", exc_info=True)
 
 
-_summaries: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Summaries]" = (
+class _LoopState:
+    """What the connector's event loop remembers between outboxes."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.summaries = _Summaries(loop)
+        self.heard_until: dict[str, float] = {}
+
+    async def listened(self, layer, group: str) -> bool:
+        if group not in _only_when_listened:
+            return True
+        if self.heard_until.get(group, 0.0) > time.monotonic():
+            return True
+        if await _has_members(layer, group):
+            self.heard_until[group] = time.monotonic() + LISTENED_SECONDS
+            return True
+        return False
+
+
+async def _has_members(layer, group: str) -> bool:
+    """Whether anyone is in `group`, for the layers the project runs on (any other
+    layer: assume so)."""
+    groups = getattr(layer, "groups", None)  # the in-process layer's own table
+    if isinstance(groups, dict):
+        return bool(groups.get(group))
+    if hasattr(layer, "_group_key") and hasattr(layer, "consistent_hash"):
+        # channels_redis: a group is a sorted set of its channels by when they
+        # joined; members older than group_expiry are gone (as group_send counts).
+        connection = layer.connection(layer.consistent_hash(group))
+        joined_since = int(time.time()) - layer.group_expiry
+        return await connection.zcount(layer._group_key(group), joined_since, "+inf") > 0
+    return True
+
+
+_states: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState]" = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _summaries_of_this_loop() -> _Summaries:
+def _state_of_this_loop() -> _LoopState:
     loop = asyncio.get_running_loop()
-    if loop not in _summaries:
-        _summaries[loop] = _Summaries(loop)
-    return _summaries[loop]
+    if loop not in _states:
+        _states[loop] = _LoopState(loop)
+    return _states[loop]

@@ -9,7 +9,8 @@ the `wallboard` group (docs/websocket-messages.md):
   query: the call is in memory), and `wallboard.today_changed`, which each
   open wallboard answers with today's figures at most once a second;
 - a rung device started or stopped: nothing (the consultant's state follows).
-The full snapshot is built only when a wallboard connects.
+The full snapshot is built only when a wallboard connects; while none is open,
+the connector sends nothing at all.
 """
 
 from django.conf import settings
@@ -26,6 +27,9 @@ from hotline_reports.live import consultant_rows, is_waiting, waiting_entry
 
 WALLBOARD_GROUP = "wallboard"
 TODAY_CHANGED = {"type": "wallboard.today_changed"}
+# Most of the time no supervisor has the wallboard open: the connector then
+# sends its updates nowhere instead of to an empty group (notify.py).
+notify.only_when_listened(WALLBOARD_GROUP)
 
 
 def on_event(event: Event) -> None:

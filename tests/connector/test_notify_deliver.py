@@ -62,3 +62,23 @@ async def test_other_messages_are_not_held_back(channel_layer):
     for n in range(3):
         await notify.deliver([("consultant.1", {"type": "call.ringing", "n": n})])
     assert [(await layer.receive(desk))["n"] for _ in range(3)] == [0, 1, 2]
+
+
+# A group no other test joins: the Redis layer's groups outlive a test.
+BOARD = "board-only-when-listened"
+
+
+async def test_a_group_sent_to_only_when_listened_reaches_a_page_that_just_joined(
+    channel_layer, monkeypatch
+):
+    monkeypatch.setattr(notify, "_only_when_listened", {BOARD})
+    layer = get_channel_layer()
+    board = await layer.new_channel()
+    assert not await notify._has_members(layer, BOARD)
+    await notify.deliver([(BOARD, {"type": "wallboard.call", "n": 1})])  # nobody there
+    await layer.group_add(BOARD, board)  # then the wallboard reads its snapshot
+    assert await notify._has_members(layer, BOARD)
+    await notify.deliver([(BOARD, {"type": "wallboard.call", "n": 2})])
+    assert (await asyncio.wait_for(layer.receive(board), 5))["n"] == 2
+    await layer.group_discard(BOARD, board)
+    assert not await notify._has_members(layer, BOARD)
