@@ -132,6 +132,7 @@ class _Summaries:
         self.sent: dict[tuple[str, str], tuple[float, dict]] = {}
         self.held: dict[tuple[str, str], dict] = {}
         self.timer: asyncio.TimerHandle | None = None
+        self.sending: set[asyncio.Task] = set()
 
     def offer(self, group: str, message: dict) -> bool:
         """Whether to send `message` now; if not, it is held (or, unchanged, dropped)."""
@@ -157,7 +158,10 @@ class _Summaries:
         due = [(group, message) for group, message in due if self.offer(group, message)]
         layer = get_channel_layer()
         if due and layer is not None:
-            self.loop.create_task(_send_held(layer, due))
+            # The loop keeps only a weak reference to a task: keep it until it is done.
+            task = self.loop.create_task(_send_held(layer, due))
+            self.sending.add(task)
+            task.add_done_callback(self.sending.discard)
 
 
 async def _send_held(layer, due: list[Outgoing]) -> None:
