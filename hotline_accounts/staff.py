@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hotline_accounts import services
 from hotline_admin.views.access import administrator_required
+from hotline_crm.roles import role_label
 
 
 @administrator_required
@@ -22,7 +23,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     people = [
         {
             "user": user,
-            "roles": ", ".join(group.name for group in user.groups.all()),
+            "roles": ", ".join(role_label(group.name) for group in user.groups.all()),
             "enrolled": user.pk in enrolled,
             "locked": user.username in locked,
         }

@@ -175,6 +175,16 @@ def status_ami_config() -> AmiConfig:
     )
 
 
+def _network_reason(error: OSError, port: int) -> str:
+    """Why the connection failed, in the reader's language (the system's own
+    text, in English, goes to the log)."""
+    if isinstance(error, ConnectionRefusedError):
+        return _("connection refused on port %(port)s") % {"port": port}
+    if isinstance(error, TimeoutError):
+        return _("no answer in time")
+    return _("network error %(number)s") % {"number": error.errno or "—"}
+
+
 def read_status(config: AmiConfig | None = None, endpoints: tuple[str, ...] = ()) -> AsteriskStatus:
     """Asterisk's state now, with the devices registered for `endpoints`.
 
@@ -186,7 +196,8 @@ def read_status(config: AmiConfig | None = None, endpoints: tuple[str, ...] = ()
     except (OSError, TimeoutError) as error:
         logger.info("Asterisk status unavailable: %s", error)
         return AsteriskStatus(
-            error=_("Asterisk does not answer (%(error)s). Is it running?") % {"error": error}
+            error=_("Asterisk does not answer (%(error)s). Is it running?")
+            % {"error": _network_reason(error, config.port)}
         )
     except (AmiError, ConnectionLost) as error:
         return AsteriskStatus(

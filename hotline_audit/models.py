@@ -7,9 +7,11 @@ rows older than the retention setting (`AuditEvent.purge_older_than`).
 
 from datetime import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,6 +43,19 @@ class Kind(models.TextChoices):
     SAFE_CONTACT_OVERRIDE = "safe_contact_override", _("safe-contact rule overridden")
     ADMIN_VIEW = "admin_view", _("opened in the Django admin")
     AUDIT_VIEW = "audit_view", _("audit trail searched")
+
+
+# Details the code writes as fixed English words (kept as written: the trail
+# is append-only), shown in the reader's language; one ending in ": " is a
+# prefix before a value.
+DETAIL_LABELS = {
+    "created": _("created"),
+    "deactivated": _("deactivated"),
+    "reactivated": _("reactivated"),
+    "break-glass": _("break-glass"),
+    "backup_key_new": _("new backup key pair"),
+    "outbound prefixes: ": _("outbound prefixes"),
+}
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -90,6 +105,28 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly("audit rows cannot be deleted")
+
+    @property
+    def object_label(self) -> str:
+        """What the row is about in the reader's language («Консультація 12»), not
+        the stored `app.model` label, which stays for searching and the CSV."""
+        if not self.object_type:
+            return ""
+        try:
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            return f"{self.object_type} {self.object_id}".strip()
+        return f"{capfirst(model._meta.verbose_name)} {self.object_id}".strip()
+
+    @property
+    def detail_label(self) -> str:
+        """The detail in the reader's language where the code wrote a fixed word."""
+        for code, label in DETAIL_LABELS.items():
+            if self.detail == code:
+                return str(label)
+            if code.endswith(": ") and self.detail.startswith(code):
+                return f"{label}: {self.detail.removeprefix(code)}"
+        return self.detail
 
     @classmethod
     def purge_older_than(cls, cutoff: datetime) -> int:

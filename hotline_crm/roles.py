@@ -10,12 +10,32 @@ from enum import StrEnum
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(StrEnum):
     CONSULTANT = "consultant"
     SUPERVISOR = "supervisor"
     ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        return str(_ROLE_LABELS[self])
+
+
+_ROLE_LABELS = {
+    Role.CONSULTANT: _("consultant"),
+    Role.SUPERVISOR: _("supervisor"),
+    Role.ADMINISTRATOR: _("administrator"),
+}
+
+
+def role_label(group_name: str) -> str:
+    """A role's name in the reader's language; a group that is no role keeps its own."""
+    try:
+        return Role(group_name).label
+    except ValueError:
+        return group_name
 
 
 User = AbstractBaseUser | AnonymousUser
