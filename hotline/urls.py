@@ -19,3 +19,6 @@ urlpatterns = [
     path("", include("hotline_workspace.urls")),
     path("", include("hotline_crm.urls")),
 ]
+
+handler403 = "hotline.errors.permission_denied"
+handler404 = "hotline.errors.page_not_found"

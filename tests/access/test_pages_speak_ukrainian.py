@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client as Browser
 
-from tests.support.every_page import PERSONAS, long_world, pages_for, world  # noqa: F401
+from tests.support.every_page import PERSONAS, pages_for
 from tests.support.visible_text import english_words, visible_text
 
 GLOSSARY = Path(settings.BASE_DIR) / "docs" / "glossary.uk.md"
@@ -49,7 +49,7 @@ def test_the_glossary_keeps_a_short_list_of_latin_names():
 
 
 @pytest.mark.parametrize("role", PERSONAS)
-def test_no_page_speaks_english_in_ukrainian(long_world, role):  # noqa: F811
+def test_no_page_speaks_english_in_ukrainian(long_world, role):
     browser = Browser(HTTP_ACCEPT_LANGUAGE="uk")
     browser.force_login(User.objects.get(username=PERSONAS[role]))
     allowed = names_kept_in_latin() | data_words(long_world)

@@ -37,12 +37,18 @@
   }
 
   async function post(url, data) {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "X-CSRFToken": csrf() },
-      body: new URLSearchParams(data),
-      credentials: "same-origin",
-    });
+    let response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        headers: { "X-CSRFToken": csrf(), Accept: "application/json" },
+        body: new URLSearchParams(data),
+        credentials: "same-origin",
+      });
+    } catch {
+      // The browser's own reason («Failed to fetch») is English, whatever the page's language.
+      throw new Error(text.server_error);
+    }
     const body = await response.json().catch(() => ({}));
     if (!response.ok) {
       const error = new Error(body.error || text.server_error);

@@ -23,7 +23,7 @@
   }
 
   phone.addEventListener("line", (event) => {
-    lineState.textContent = text(event.detail.state) || event.detail.state;
+    lineState.textContent = text(event.detail.state) || text("connecting");
     panel.dataset.line = event.detail.state;
   });
   phone.addEventListener("call", (event) => {
@@ -45,7 +45,7 @@
       const response = await fetch(config.url, {
         method: "POST",
         credentials: "same-origin",
-        headers: { "X-CSRFToken": csrf() },
+        headers: { "X-CSRFToken": csrf(), Accept: "application/json" },
         body,
       });
       const answer = await response.json().catch(() => ({}));
@@ -53,10 +53,11 @@
         joining = `${button.textContent}: ${button.dataset.consultantName}`;
         callState.textContent = text("ringing");
       } else {
-        callState.textContent = answer.error || response.statusText;
+        // The server's reason is in the page's language; the HTTP status text is not.
+        callState.textContent = answer.error || text("noAnswer");
       }
-    } catch (error) {
-      callState.textContent = String(error);
+    } catch {
+      callState.textContent = text("noAnswer");
     } finally {
       button.disabled = false;
     }
