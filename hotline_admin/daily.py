@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Callable
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hotline_admin import backup, retention
 from hotline_admin.models import DailyJob, MaintenanceSettings
@@ -54,18 +55,27 @@ def _run(name: str, job: Callable[[], str]) -> bool:
 def _backup_and_prune(keep: int) -> str:
     archive = backup.create_backup(kind="daily")
     removed = backup.prune_backups(keep=keep, kind="daily")
-    return f"{archive.name}; old backups removed: {len(removed)}"
+    return _("%(archive)s; old backups removed: %(count)d") % {
+        "archive": archive.name,
+        "count": len(removed),
+    }
 
 
 def _reconcile(now: datetime.datetime) -> str:
     found = reconcile.reconcile(now - _RECONCILE_WINDOW, trigger="nightly")
-    return f"calls checked: {found.calls_checked}; differences: {len(found.differences)}"
+    return _("calls checked: %(calls)d; differences: %(differences)d") % {
+        "calls": found.calls_checked,
+        "differences": len(found.differences),
+    }
 
 
 def _roll_up(yesterday: datetime.date) -> str:
     calls = rollup.refresh(until=yesterday)
     forms = form_rollup.refresh(until=yesterday)
-    return f"days rolled up: {calls}; days of forms rolled up: {forms}"
+    return _("days rolled up: %(calls)d; days of forms rolled up: %(forms)d") % {
+        "calls": calls,
+        "forms": forms,
+    }
 
 
 def is_due(policy: MaintenanceSettings, now: datetime.datetime) -> bool:

@@ -23,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hotline_admin import backup
 from hotline_admin.models import MaintenanceSettings
@@ -50,17 +51,20 @@ class RetentionResult:
     problems: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        done = (
-            f"recordings deleted: {self.recordings_deleted}, "
-            f"voice messages deleted: {self.voicemails_deleted}, "
-            f"clients anonymised: {self.clients_anonymised}, "
-            f"calls anonymised: {self.calls_anonymised}, "
-            f"audit events purged: {self.audit_events_purged}, "
-            f"admin log entries cleared: {self.admin_log_entries_cleared}, "
-            f"Asterisk call records deleted: {self.call_records_deleted}, "
-            f"Asterisk logs deleted: {self.pbx_logs_deleted}, "
-            f"backups deleted: {self.backups_deleted}"
-        )
+        """In the site's language (Ukrainian unless a request chose English): the
+        text is kept as the daily job's result and shown on the settings pages."""
+        counts = [
+            (_("recordings deleted"), self.recordings_deleted),
+            (_("voice messages deleted"), self.voicemails_deleted),
+            (_("clients anonymised"), self.clients_anonymised),
+            (_("calls anonymised"), self.calls_anonymised),
+            (_("audit events purged"), self.audit_events_purged),
+            (_("admin log entries cleared"), self.admin_log_entries_cleared),
+            (_("Asterisk call records deleted"), self.call_records_deleted),
+            (_("Asterisk logs deleted"), self.pbx_logs_deleted),
+            (_("backups deleted"), self.backups_deleted),
+        ]
+        done = ", ".join(f"{label}: {count}" for label, count in counts)
         return "; ".join([done, *self.problems])
 
 

@@ -12,6 +12,7 @@ from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from hotline_asterisk_connector.ami.client import AmiClient, AmiConfig, AmiError, ConnectionLost
 from hotline_asterisk_connector.ami.protocol import Message
@@ -85,6 +86,25 @@ DEVICE_STATES = {
     "UNKNOWN": "Unknown",
     "ONHOLD": "On hold",
 }
+
+
+# The same states as the status page shows them (DEVICE_STATES stays Asterisk's
+# own words: the tests and the logs compare them).
+DEVICE_STATE_LABELS = {
+    "Not in use": _lazy("Not in use"),
+    "In use": _lazy("In use"),
+    "Busy": _lazy("Busy"),
+    "Invalid": _lazy("Invalid"),
+    "Unavailable": _lazy("Unavailable"),
+    "Ringing": _lazy("Ringing"),
+    "Ring, in use": _lazy("Ring, in use"),
+    "Unknown": _lazy("Unknown"),
+    "On hold": _lazy("On hold"),
+}
+
+
+def device_state_label(state: str) -> str:
+    return str(DEVICE_STATE_LABELS.get(state, state))
 
 
 async def _listing(ami: AmiClient, action: str) -> list[Message]:

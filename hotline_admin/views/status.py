@@ -26,7 +26,7 @@ def status_page(request: HttpRequest) -> HttpResponse:
             [
                 (
                     endpoint,
-                    asterisk.endpoint_states.get(endpoint, ""),
+                    status.device_state_label(asterisk.endpoint_states.get(endpoint, "")),
                     asterisk.devices_of(endpoint),
                 )
                 for endpoint in (line.webrtc_endpoint, line.sip_endpoint)

@@ -187,7 +187,7 @@ def test_running_twice_changes_nothing_more(data):
 def test_retention_command_reports_what_it_did(data, capsys):
     set_policy(days=30)
     call_command("apply_retention")
-    assert "recordings deleted: 1" in capsys.readouterr().out
+    assert "видалено записів розмов: 1" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

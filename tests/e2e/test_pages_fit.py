@@ -18,7 +18,7 @@ from django.test import Client as DjangoClient
 from playwright.sync_api import Browser, Frame, Page
 
 from tests.admin.conftest import storage  # noqa: F401  (the world's files)
-from tests.e2e.conftest import BROWSER_TEST
+from tests.e2e.conftest import BROWSER_TEST, screenshot
 from tests.support import browser as chromium_browser
 from tests.support.every_page import PERSONAS, long_world, pages_for, world  # noqa: F401
 
@@ -32,6 +32,12 @@ SIZES = {
         "has_touch": True,
         "device_scale_factor": 3,
     },
+}
+
+# The README's pictures of pages on a phone (docs/screenshots/NAME.png).
+PICTURES = {
+    ("administrator", "phone", "hotline_admin:index"): "settings-on-a-phone",
+    ("supervisor", "phone", "hotline_workspace:journal"): "journal-on-a-phone",
 }
 
 # What reaches past the window, outermost first: an element counts unless an
@@ -142,6 +148,8 @@ def _overflows(web, chromium, role: str, size: str, pages, artefacts) -> Iterato
         found = []
         for frame in frames_of(page, target.url, role):
             found += frame.evaluate(OVERFLOW)
+        if (role, size, target.key) in PICTURES and not found:
+            screenshot(page, PICTURES[role, size, target.key])
         if found:
             shot = artefacts / f"{role}-{size}-{target.key.replace(':', '-')}.png"
             page.screenshot(path=str(shot), full_page=True)

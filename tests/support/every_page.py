@@ -10,7 +10,8 @@ administrator, and its catalogues are not ours to complete.
 
 `long_world` puts beside the matrix's objects what makes tables wide in real
 use: a dozen consultants with long double-barrelled names, long comments and
-summaries, long settlement names, calls of every kind with legs.
+summaries, long settlement names, calls of every kind with legs, and the
+daily jobs' results.
 """
 
 import datetime
@@ -21,6 +22,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
+from hotline_admin import daily
 from hotline_asterisk_connector.models import (
     Call,
     CallbackRequest,
@@ -203,4 +205,6 @@ def long_world(world) -> dict:
             outcome_note=LONG_COMMENT,
         )
     world["consultants"] = consultants
+    # The daily jobs, run for real: their results are on the settings pages.
+    daily.run_due_jobs(timezone.localtime(now).replace(hour=23, minute=59))
     return world
