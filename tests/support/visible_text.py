@@ -30,6 +30,7 @@ VOID = {
 # single letter is no language (Alt+A, «вхід A»).
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_'’]*(?:[-./][A-Za-z0-9_]+)*")
 _SILENT_MARK = "\0silent"
+_FILE_NAME = re.compile(r"\.(?:tar\.gz|gz|age|csv|xlsx|wav|mp3|ogg|md)$")
 
 
 class _Reader(HTMLParser):
@@ -83,6 +84,9 @@ def english_words(piece: str, allowed: set[str]) -> list[str]:
     return [
         word
         for word in _LATIN_WORD.findall(piece)
-        # A path (docs/power-outage-plan.uk.md) is an address, not language.
-        if len(word) > 1 and "/" not in word and word.lower() not in allowed
+        # A path (docs/power-outage-plan.uk.md) or a file's name is an address, not language.
+        if len(word) > 1
+        and "/" not in word
+        and not _FILE_NAME.search(word)
+        and word.lower() not in allowed
     ]
