@@ -38,7 +38,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hotline_admin import backup_key
+from hotline_admin import backup_key, old_backups
 from hotline_admin.models import MaintenanceSettings
 
 ARCHIVE_FORMAT = 1
@@ -450,7 +450,7 @@ def load_rows(path: Path, using: str = DEFAULT_DB_ALIAS) -> None:
     deferred = []
     with path.open(encoding="utf-8") as stream:
         for row in serializers.deserialize(
-            "jsonl", stream, using=using, handle_forward_references=True
+            "jsonl", old_backups.upgraded(stream), using=using, handle_forward_references=True
         ):
             check_row(row.object)
             row.save(using=using, force_insert=True)

@@ -28,10 +28,10 @@ from django.utils.translation import gettext as _
 from hotline_admin import backup
 from hotline_admin.models import MaintenanceSettings
 from hotline_asterisk_connector import cdr
-from hotline_asterisk_connector.models import Call, CallbackRequest, CallComment, Voicemail
+from hotline_asterisk_connector.models import Call, CallComment
 from hotline_audit.models import AuditEvent
 from hotline_crm.models import BreakGlass, Client, ClientPhone, Consultation
-from hotline_workspace.models import MissedCall
+from hotline_workspace.models import WorklistItem
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ def delete_old_recordings(days: int, now: datetime.datetime, result: RetentionRe
     _delete(_old_unreferenced_files(recordings, cutoff), result)
 
     voicemails_dir = Path(settings.VOICEMAIL_DIR)
-    voicemails = Voicemail.objects.filter(created_at__lt=cutoff).exclude(audio_file="")
+    voicemails = WorklistItem.objects.filter(created_at__lt=cutoff).exclude(audio_file="")
     files = [path for item in voicemails if (path := stored_file(voicemails_dir, item.audio_file))]
     result.voicemails_deleted += voicemails.update(audio_file="")
     _delete(files, result)
@@ -152,7 +152,7 @@ def anonymise_client(client: Client, now: datetime.datetime) -> int:
     files = [path for call in calls if (path := stored_file(recordings, call.recording_file))]
     files += [
         path
-        for item in Voicemail.objects.filter(call__client=client)
+        for item in WorklistItem.objects.filter(call__client=client)
         if (path := stored_file(voicemails_dir, item.audio_file))
     ]
     with transaction.atomic():
@@ -162,14 +162,12 @@ def anonymise_client(client: Client, now: datetime.datetime) -> int:
         # Why a colleague opened the card is free text that may name the person;
         # who opened it, when and for which kind of reason stays.
         BreakGlass.objects.filter(client=client).update(explanation="")
-        Voicemail.objects.filter(call__client=client).update(
-            caller_number="", caller_number_raw="", audio_file="", outcome_note=""
-        )
-        CallbackRequest.objects.filter(call__client=client).update(
-            caller_number="", caller_number_raw="", number_to_call="", outcome_note=""
-        )
-        MissedCall.objects.filter(call__client=client).update(
-            caller_number="", caller_number_raw="", outcome_note=""
+        WorklistItem.objects.filter(call__client=client).update(
+            caller_number="",
+            caller_number_raw="",
+            audio_file="",
+            number_to_call="",
+            outcome_note="",
         )
         stripped = calls.update(
             caller_number="",
@@ -209,11 +207,9 @@ def anonymise_old_contacts(months: int, now: datetime.datetime, result: Retentio
         .exclude(caller_number="", caller_number_raw="", caller_name="", callee_number="")
         .update(caller_number="", caller_number_raw="", caller_name="", callee_number="")
     )
-    for model in (Voicemail, CallbackRequest, MissedCall):
-        extra = {"number_to_call": ""} if model is CallbackRequest else {}
-        model.objects.filter(created_at__lt=cutoff).exclude(
-            caller_number="", caller_number_raw=""
-        ).update(caller_number="", caller_number_raw="", outcome_note="", **extra)
+    WorklistItem.objects.filter(created_at__lt=cutoff).exclude(
+        caller_number="", caller_number_raw="", number_to_call=""
+    ).update(caller_number="", caller_number_raw="", number_to_call="", outcome_note="")
 
 
 def clear_admin_log(cutoff: datetime.datetime, result: RetentionResult) -> None:

@@ -17,19 +17,20 @@ from django.db.models import Case, Q, QuerySet, When
 
 from hotline_asterisk_connector.models import (
     Call,
-    CallbackRequest,
     CallDirection,
     CallLeg,
     Device,
     Disposition,
-    Voicemail,
 )
 from hotline_asterisk_connector.publish import (
+    CallbackRequested,
     CallChange,
     CallChanged,
+    CallSettled,
     LegEnded,
     LegRung,
     LegTaken,
+    MessageLeft,
     publish,
 )
 from hotline_crm.models import Client, ClientPhone
@@ -288,51 +289,27 @@ def record_outcome(linkedid: str, at: datetime, disposition: Disposition) -> Non
 
 def record_voicemail(
     linkedid: str, at: datetime, audio_file: str, duration_seconds: int | None
-) -> Voicemail:
-    """The caller left a voice message."""
+) -> None:
+    """The caller left a voice message (the worklist keeps it: MessageLeft)."""
     call = _call(linkedid, at)
-    voicemail, created = Voicemail.objects.get_or_create(
-        call=call,
-        defaults={
-            "audio_file": stored_path(audio_file, settings.VOICEMAIL_DIR),
-            "duration_seconds": duration_seconds,
-            "caller_number": call.caller_number,
-            "caller_number_raw": call.caller_number_raw,
-            "dialled_number": call.dialled_number,
-            "created_at": at,
-        },
-    )
-    if not created and duration_seconds is not None and voicemail.duration_seconds is None:
-        voicemail.duration_seconds = duration_seconds
-        voicemail.save(update_fields=["duration_seconds"])
     if _propose(call, Disposition.VOICEMAIL):
         call.save()
+    audio = stored_path(audio_file, settings.VOICEMAIL_DIR)
+    publish(MessageLeft(call, at, audio, duration_seconds))
     publish(CallChanged(call))
-    return voicemail
 
 
 def record_callback_request(
     linkedid: str, at: datetime, number_to_call: str, *, may_say_who_we_are: bool | None = None
-) -> CallbackRequest:
+) -> None:
     """The caller keyed in a number to be called back on, and said whether the
-    consultant may say who they are to someone else who answers (None: no answer)."""
+    consultant may say who they are to someone else who answers (None: no answer).
+    The worklist keeps the request (CallbackRequested)."""
     call = _call(linkedid, at)
-    number = normalise(number_to_call)
-    request, _created = CallbackRequest.objects.get_or_create(
-        call=call,
-        defaults={
-            "number_to_call": number.value,
-            "may_say_who_we_are": may_say_who_we_are,
-            "caller_number": call.caller_number,
-            "caller_number_raw": call.caller_number_raw,
-            "dialled_number": call.dialled_number,
-            "created_at": at,
-        },
-    )
     if _propose(call, Disposition.CALLBACK_REQUESTED):
         call.save()
+    publish(CallbackRequested(call, at, normalise(number_to_call).value, may_say_who_we_are))
     publish(CallChanged(call))
-    return request
 
 
 def record_recording(linkedid: str, at: datetime, recording_file: str) -> None:
@@ -454,6 +431,7 @@ def correct_from_records(call: Call, recovered: "RecoveredCall") -> None:
             "updated_at",
         ]
     )
+    publish(CallSettled(call))
 
 
 def _answer_recorded_leg(call: Call, recovered: "RecoveredCall") -> None:
@@ -476,6 +454,7 @@ def settle(call: Call) -> None:
     if call.records_pending:
         call.records_pending = False
         call.save(update_fields=["records_pending", "updated_at"])
+        publish(CallSettled(call))
 
 
 def mark_records_pending(linkedids: set[str]) -> int:
@@ -578,7 +557,7 @@ def missed_calls() -> QuerySet[Call]:
     return (
         Call.objects.filter(direction=CallDirection.INBOUND, disposition__in=Disposition.missed())
         .exclude(disposition=Disposition.NOBODY_AVAILABLE, ended_at__isnull=True)
-        .select_related("client", "voicemail", "callback_request")
+        .select_related("client")
         .order_by("-started_at")
     )
 

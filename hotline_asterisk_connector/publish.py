@@ -11,6 +11,7 @@ The events and what each subscriber makes of them: docs/websocket-messages.md.
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from hotline_asterisk_connector.models import Call
 
@@ -27,6 +28,35 @@ class CallChanged:
     change: CallChange = CallChange.UPDATED
     # ANSWERED: who took it (None: an unknown device answered).
     consultant_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CallSettled:
+    """Asterisk's records confirmed or corrected a finished call the connector saw
+    only in part: its outcome (`records_pending` cleared) is final now."""
+
+    call: Call
+
+
+@dataclass(frozen=True)
+class MessageLeft:
+    """The caller left a voice message at `at`; `audio_file` is relative to VOICEMAIL_DIR."""
+
+    call: Call
+    at: datetime
+    audio_file: str
+    duration_seconds: int | None
+
+
+@dataclass(frozen=True)
+class CallbackRequested:
+    """The caller keyed in a number to be called back on (normalised) and said
+    whether the consultant may say who they are to someone else (None: no answer)."""
+
+    call: Call
+    at: datetime
+    number_to_call: str
+    may_say_who_we_are: bool | None
 
 
 @dataclass(frozen=True)
@@ -89,6 +119,9 @@ class Supervised:
 
 Event = (
     CallChanged
+    | CallSettled
+    | MessageLeft
+    | CallbackRequested
     | LegRung
     | LegEnded
     | LegTaken

@@ -37,18 +37,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from hotline_asterisk_connector.models import (
-    CallbackRequest,
-    CallDirection,
-    Disposition,
-    Voicemail,
-    Weekday,
-    WorkStatus,
-)
+from hotline_asterisk_connector.models import CallDirection, Disposition, Weekday
 from hotline_reports import rollup
 from hotline_reports.filters import CallFilter
 from hotline_reports.models import ReportSettings
 from hotline_reports.tables import Column, Kind, Table, percent, seconds
+from hotline_workspace.models import Kind as WorkKind
+from hotline_workspace.models import WorkStatus
 
 QUEUED = Q(queued_at__isnull=False)
 TALKED = Q(
@@ -243,8 +238,8 @@ def worklist_totals(call_filter: CallFilter) -> dict[str, Any]:
     to_call_back = ExpressionWrapper(F("done_at") - F("created_at"), output_field=DurationField())
     done = Q(status=WorkStatus.DONE)
     figures: dict[str, Any] = {}
-    for prefix, model in (("voicemail", Voicemail), ("callback", CallbackRequest)):
-        row = call_filter.worklist(model).aggregate(
+    for prefix, kind in (("voicemail", WorkKind.VOICEMAIL), ("callback", WorkKind.CALLBACK)):
+        row = call_filter.worklist(kind).aggregate(
             received=Count("pk"),
             done=Count("pk", filter=done),
             taken=Count("pk", filter=Q(status=WorkStatus.TAKEN)),
@@ -371,9 +366,12 @@ def _per_consultant_figures(
         .annotate(n=Count("*"))  # from the unanswered legs' index alone
     )
     extra = {"rang_not_answered": missed_rings}
-    for key, model in (("callbacks_done", CallbackRequest), ("voicemails_done", Voicemail)):
+    for key, kind in (
+        ("callbacks_done", WorkKind.CALLBACK),
+        ("voicemails_done", WorkKind.VOICEMAIL),
+    ):
         extra[key] = (
-            call_filter.worklist(model)
+            call_filter.worklist(kind)
             .filter(status=WorkStatus.DONE)
             .values(consultant_id=F("taken_by_id"))
             .annotate(n=Count("pk"))

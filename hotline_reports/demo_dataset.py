@@ -22,18 +22,16 @@ from django.utils import timezone
 
 from hotline_asterisk_connector.models import (
     Call,
-    CallbackRequest,
     CallDirection,
     CallLeg,
     Disposition,
     Operator,
     Trunk,
-    Voicemail,
-    WorkStatus,
 )
 from hotline_crm.models import AgeStatus, CallerRelation, Client, Consultation, Topic
 from hotline_crm.roles import Role
 from hotline_reports.periods import local_zone
+from hotline_workspace.models import Kind, WorklistItem, WorkStatus
 
 
 class Weighted:
@@ -252,10 +250,15 @@ class DemoDataset:
     def _write_rows(self) -> None:
         writers = {
             model: BulkWriter(model)
-            for model in (Client, Consultation, Consultation.topics.through, Call, CallLeg)
+            for model in (
+                Client,
+                Consultation,
+                Consultation.topics.through,
+                Call,
+                CallLeg,
+                WorklistItem,
+            )
         }
-        writers[Voicemail] = BulkWriter(Voicemail)
-        writers[CallbackRequest] = BulkWriter(CallbackRequest)
         self.writers = writers
         self.ids = {model: Ids(model) for model in writers}
         self.seen_clients: list[tuple[int, dict[str, Any]]] = []
@@ -295,9 +298,11 @@ class DemoDataset:
         self.writers[Call].add(**row)
         self.summary.calls += 1
         if row["disposition"] == Disposition.VOICEMAIL:
-            self._worklist(Voicemail, row, audio_file=f"demo/{call_id}.wav", duration_seconds=40)
+            self._worklist(
+                Kind.VOICEMAIL, row, audio_file=f"demo/{call_id}.wav", duration_seconds=40
+            )
         elif row["disposition"] == Disposition.CALLBACK_REQUESTED:
-            self._worklist(CallbackRequest, row, number_to_call=row["caller_number"])
+            self._worklist(Kind.CALLBACK, row, number_to_call=row["caller_number"])
 
     def _outbound(self, row: dict[str, Any]) -> None:
         rng = self.rng
@@ -367,10 +372,11 @@ class DemoDataset:
         )
         self.summary.legs += 1
 
-    def _worklist(self, model: type[Voicemail] | type[CallbackRequest], row: dict, **extra) -> None:
+    def _worklist(self, kind: Kind, row: dict, **extra) -> None:
         rng, created = self.rng, row["started_at"] + timedelta(seconds=60)
         values: dict[str, Any] = {
-            "id": self.ids[model].take(),
+            "id": self.ids[WorklistItem].take(),
+            "kind": kind,
             "call_id": row["id"],
             "caller_number": row["caller_number"],
             "dialled_number": row["dialled_number"],
@@ -386,8 +392,8 @@ class DemoDataset:
                 done_at=done,
                 attempts=1 + (rng.random() < 0.3),
             )
-        self.writers[model].add(**values)
-        if model is Voicemail:
+        self.writers[WorklistItem].add(**values)
+        if kind == Kind.VOICEMAIL:
             self.summary.voicemails += 1
         else:
             self.summary.callbacks += 1

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from hotline_asterisk_connector.models import Call, CallbackRequest, CallLeg, Voicemail
+from hotline_asterisk_connector.models import Call, CallLeg
 from hotline_crm.models import AgeStatus, Consultation
 from hotline_reports.periods import Period
+from hotline_workspace.models import Kind, WorklistItem
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,14 @@ class CallFilter:
             legs = legs.filter(call__direction=self.direction)
         return legs.order_by()
 
-    def worklist(self, model: type[Voicemail] | type[CallbackRequest]) -> QuerySet:
-        """Voicemails or callback requests received in the period.
+    def worklist(self, kind: Kind) -> QuerySet[WorklistItem]:
+        """Voicemails or callback requests (`kind`) received in the period.
 
         They all come from incoming calls, so the direction does not narrow
         them; the consultant is the one who took the item.
         """
-        items = model.objects.filter(
-            created_at__gte=self.period.start, created_at__lt=self.period.end
+        items = WorklistItem.objects.filter(
+            kind=kind, created_at__gte=self.period.start, created_at__lt=self.period.end
         )
         if self.dialled_number:
             items = items.filter(dialled_number=self.dialled_number)

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from hotline_asterisk_connector import journal
 from hotline_asterisk_connector.models import (
     Call,
-    CallbackRequest,
     CallDirection,
     ConsultantLine,
     ConsultantState,
@@ -25,14 +24,13 @@ from hotline_asterisk_connector.models import (
     Disposition,
     PauseReason,
     PresenceState,
-    Voicemail,
-    WorkStatus,
 )
 from hotline_crm.roles import Role
 from hotline_reports.call_stats import call_totals
 from hotline_reports.filters import CallFilter
 from hotline_reports.models import ReportSettings
 from hotline_reports.periods import Period, today
+from hotline_workspace.models import OPEN, Kind, WorklistItem
 
 # Busiest first, so that the eye finds who is talking and who is free.
 STATE_ORDER = [
@@ -43,9 +41,6 @@ STATE_ORDER = [
     PresenceState.UNREACHABLE,
     PresenceState.LOGGED_OUT,
 ]
-
-
-OPEN = [WorkStatus.PENDING, WorkStatus.TAKEN]
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -140,9 +135,10 @@ def waiting_entry(call: Call) -> dict[str, Any]:
 
 def work_to_do() -> dict[str, int]:
     # By the open statuses, not "not done": an index on status finds the few open ones.
+    open_items = WorklistItem.objects.filter(status__in=OPEN)
     return {
-        "to_call_back": CallbackRequest.objects.filter(status__in=OPEN).count(),
-        "voicemails": Voicemail.objects.filter(status__in=OPEN).count(),
+        "to_call_back": open_items.filter(kind=Kind.CALLBACK).count(),
+        "voicemails": open_items.filter(kind=Kind.VOICEMAIL).count(),
     }
 
 

@@ -13,17 +13,9 @@ them is a 404, exactly like an id that does not exist.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from hotline_asterisk_connector.models.calls import (
-    Call,
-    CallbackRequest,
-    CallLeg,
-    Voicemail,
-    WorklistItem,
-)
+from hotline_asterisk_connector.models.calls import Call, CallLeg
 from hotline_crm.roles import User, is_staff_member, is_supervisor
-from hotline_workspace.models import MissedCall
-
-WORKLIST_MODELS: tuple[type[WorklistItem], ...] = (MissedCall, Voicemail, CallbackRequest)
+from hotline_workspace.models import Kind, WorklistItem
 
 
 def calls_for(user: User) -> QuerySet[Call]:
@@ -31,18 +23,13 @@ def calls_for(user: User) -> QuerySet[Call]:
         return Call.objects.all()
     if not is_staff_member(user):
         return Call.objects.none()
-    claimed = Q()
-    for model in WORKLIST_MODELS:
-        taken = model.objects.filter(taken_by=user)
-        if model is MissedCall:
-            # A withheld number is only marked seen, never taken to call back:
-            # seeing the row opens nothing.
-            taken = taken.exclude(caller_number="")
-        claimed |= Q(pk__in=taken.values("call_id"))
+    # A withheld number's missed call is only marked seen, never taken to call
+    # back: seeing the row opens nothing.
+    claimed = WorklistItem.objects.filter(taken_by=user).exclude(kind=Kind.MISSED, caller_number="")
     return Call.objects.filter(
         Q(consultant=user)
         | Q(pk__in=CallLeg.objects.filter(consultant=user).values("call_id"))
-        | claimed
+        | Q(pk__in=claimed.values("call_id"))
     )
 
 
@@ -55,28 +42,19 @@ def recording_or_404(user: User, call_pk: int) -> Call:
     return _get_or_404(calls_for(user).exclude(recording_file=""), call_pk)
 
 
-def voicemails_for(user: User) -> QuerySet[Voicemail]:
-    return _worklist_for(user, Voicemail)
-
-
-def callbacks_for(user: User) -> QuerySet[CallbackRequest]:
-    return _worklist_for(user, CallbackRequest)
-
-
-def missed_calls_for(user: User) -> QuerySet[MissedCall]:
-    return _worklist_for(user, MissedCall)
-
-
-def voicemail_or_404(user: User, pk: int) -> Voicemail:
-    return _get_or_404(voicemails_for(user).exclude(audio_file=""), pk)
-
-
-def _worklist_for(user: User, model: type[WorklistItem]) -> QuerySet:
+def worklist_for(user: User) -> QuerySet[WorklistItem]:
+    """The items whose audio, card and call the user may open: all for a supervisor;
+    for a consultant those they took and those of calls they may open."""
     if is_supervisor(user):
-        return model.objects.all()
+        return WorklistItem.objects.all()
     if not is_staff_member(user):
-        return model.objects.none()
-    return model.objects.filter(Q(taken_by=user) | Q(call__in=calls_for(user)))
+        return WorklistItem.objects.none()
+    return WorklistItem.objects.filter(Q(taken_by=user) | Q(call__in=calls_for(user)))
+
+
+def voice_message_or_404(user: User, pk: int) -> WorklistItem:
+    """An item with a voice message the user may hear."""
+    return _get_or_404(worklist_for(user).exclude(audio_file=""), pk)
 
 
 def _get_or_404(queryset: QuerySet, pk: int):

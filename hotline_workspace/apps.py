@@ -8,7 +8,8 @@ class WorkspaceConfig(AppConfig):
 
     def ready(self) -> None:
         from hotline_asterisk_connector.publish import subscribe
-        from hotline_workspace import queue_waiting, screenpop, signals  # noqa: F401  (receivers)
+        from hotline_workspace import queue_waiting, screenpop, worklist
 
         subscribe(screenpop.on_event)
         subscribe(queue_waiting.on_event)
+        subscribe(worklist.on_event)

@@ -12,10 +12,11 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from hotline_asterisk_connector.models.calls import Call, Voicemail
+from hotline_asterisk_connector.models.calls import Call
 from hotline_audit.models import AuditEvent
 from hotline_audit.trail import Kind, record
 from hotline_workspace import audio
+from hotline_workspace.models import WorklistItem
 
 PLAY_WINDOW = timedelta(minutes=10)
 
@@ -26,10 +27,10 @@ def play_recording(request: HttpRequest, call: Call) -> HttpResponse:
     return audio.stream(request, path)
 
 
-def play_voicemail(request: HttpRequest, voicemail: Voicemail) -> HttpResponse:
-    path = audio.resolve(settings.VOICEMAIL_DIR, voicemail.audio_file)
-    client_id = voicemail.call.client_id if voicemail.call_id else None
-    _record_play(request, Kind.VOICEMAIL_PLAY, voicemail, client_id)
+def play_voice_message(request: HttpRequest, item: WorklistItem) -> HttpResponse:
+    path = audio.resolve(settings.VOICEMAIL_DIR, item.audio_file)
+    client_id = item.call.client_id if item.call_id else None
+    _record_play(request, Kind.VOICEMAIL_PLAY, item, client_id)
     return audio.stream(request, path)
 
 

@@ -18,7 +18,7 @@ urlpatterns = [
     path("journal/<int:call_id>/", views.call_detail, name="call"),
     path("journal/<int:call_id>/recording", views.call_recording, name="recording"),
     path("worklist/", views.worklist_page, name="worklist"),
-    path("worklist/<str:kind>/<int:item_id>/take", views.worklist_take, name="take"),
-    path("worklist/<str:kind>/<int:item_id>/outcome", views.worklist_outcome, name="outcome"),
-    path("worklist/voicemail/<int:item_id>/audio", views.voicemail_audio, name="voicemail_audio"),
+    path("worklist/<int:item_id>/take", views.worklist_take, name="take"),
+    path("worklist/<int:item_id>/outcome", views.worklist_outcome, name="outcome"),
+    path("worklist/<int:item_id>/audio", views.voice_message_audio, name="voicemail_audio"),
 ]

@@ -76,10 +76,10 @@ def call_recording(request: HttpRequest, call_id: int) -> HttpResponse:
 def worklist_page(request: HttpRequest) -> HttpResponse:
     require(is_staff_member, request.user)
     entries = worklist.open_entries()
-    shown = [entry.item.pk for entry in entries if entry.kind == worklist.Kind.VOICEMAIL]
+    shown = [entry.item.pk for entry in entries if entry.item.audio_file]
     # Unclaimed voice messages show their number, never their audio. Asked of
     # the messages shown only: every message ever left is tens of thousands.
-    playable = access.voicemails_for(request.user).filter(pk__in=shown)
+    playable = access.worklist_for(request.user).filter(pk__in=shown)
     return render(
         request,
         "hotline_workspace/worklist.html",
@@ -89,32 +89,32 @@ def worklist_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def worklist_take(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
+def worklist_take(request: HttpRequest, item_id: int) -> HttpResponse:
     require(is_staff_member, request.user)
-    _entry_or_404(kind, item_id)
-    if not worklist.take(kind, item_id, request.user):
+    entry = _entry_or_404(item_id)
+    if not worklist.take(item_id, request.user):
         messages.error(request, _("Someone else is already calling this number back."))
-    return redirect(reverse("hotline_workspace:worklist") + f"#{kind}-{item_id}")
+    return redirect(reverse("hotline_workspace:worklist") + f"#{entry.key}")
 
 
 @login_required
 @require_POST
-def worklist_outcome(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
+def worklist_outcome(request: HttpRequest, item_id: int) -> HttpResponse:
     require(is_staff_member, request.user)
-    _entry_or_404(kind, item_id)
+    entry = _entry_or_404(item_id)
     outcome = request.POST.get("outcome")
     note = request.POST.get("note", "")[: journal.COMMENT_MAX_LENGTH]
     if outcome == "give_back":
-        done = worklist.give_back(kind, item_id, request.user)
+        done = worklist.give_back(item_id, request.user)
     elif outcome == "acknowledged":
-        done = worklist.acknowledge(kind, item_id, request.user)
+        done = worklist.acknowledge(item_id, request.user)
     elif outcome in {"reached", "not_reached"}:
         done = worklist.record_attempt(
-            kind, item_id, request.user, reached=outcome == "reached", note=note
+            item_id, request.user, reached=outcome == "reached", note=note
         )
     else:
         messages.error(request, _("Choose how the call back went."))
-        return redirect(reverse("hotline_workspace:worklist") + f"#{kind}-{item_id}")
+        return redirect(reverse("hotline_workspace:worklist") + f"#{entry.key}")
     if not done:
         messages.error(request, _("This item is no longer yours: someone else has it now."))
     return redirect("hotline_workspace:worklist")
@@ -122,13 +122,14 @@ def worklist_outcome(request: HttpRequest, kind: str, item_id: int) -> HttpRespo
 
 @login_required
 @require_GET
-def voicemail_audio(request: HttpRequest, item_id: int) -> HttpResponse:
+def voice_message_audio(request: HttpRequest, item_id: int) -> HttpResponse:
     require(is_staff_member, request.user)
-    return playback.play_voicemail(request, access.voicemail_or_404(request.user, item_id))
+    item = access.voice_message_or_404(request.user, item_id)
+    return playback.play_voice_message(request, item)
 
 
-def _entry_or_404(kind: str, item_id: int) -> worklist.Entry:
-    entry = worklist.get_entry(kind, item_id)
+def _entry_or_404(item_id: int) -> worklist.Entry:
+    entry = worklist.get_entry(item_id)
     if entry is None:
         raise Http404
     return entry

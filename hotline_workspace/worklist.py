@@ -1,43 +1,48 @@
 """The callback worklist: missed calls, voice messages and callback requests, oldest first.
 
-One consultant at a time calls an item back. Taking it is one conditional
-UPDATE, so two consultants clicking at once (or two browser tabs) can never
-both get it; an attempt that does not reach the person puts the item back
-with its attempts counted; a reached item leaves the list.
+One table (`WorklistItem`), one task per caller: a missed call from a number
+that is already waiting (a missed call, a voice message, a callback request)
+adds no second task, and a voice message or callback request from a number
+whose missed call is still on the list becomes that task, keeping its place
+in the queue. One consultant at a time calls an item back. Taking it is one
+conditional UPDATE, so two consultants clicking at once (or two browser tabs)
+can never both get it; an attempt that does not reach the person puts the
+item back with its attempts counted; a reached item leaves the list.
+
+The rows are written here, from the connector's domain events
+(`on_event`, subscribed in the app's `ready()`).
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
-from itertools import chain
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from hotline_asterisk_connector.journal import identify_client
-from hotline_asterisk_connector.models.calls import (
-    Call,
-    CallbackRequest,
-    CallDirection,
-    Disposition,
-    Voicemail,
-    WorklistItem,
-    WorkStatus,
+from hotline_asterisk_connector.models.calls import Call, CallDirection, Disposition
+from hotline_asterisk_connector.publish import (
+    CallbackRequested,
+    CallChanged,
+    CallSettled,
+    Event,
+    MessageLeft,
 )
 from hotline_crm import safe_contact
 from hotline_crm.models import AccessReason, Client
 from hotline_crm.services import grant_card_access
-from hotline_workspace.models import MissedCall
+from hotline_workspace.models import OPEN, Kind, WorklistItem, WorkStatus
 
 # A consultant who took an item and then left (shift over, browser closed)
 # must not keep it forever: after this long it is offered again.
 CLAIM_LIFETIME = timedelta(minutes=30)
 
-# These outcomes have their own rows (Voicemail, CallbackRequest) in the worklist.
-_MISSED_WITHOUT_OWN_ROW = {
+# A call that ended so is a missed call; a voice message or a callback request
+# is a task of its own kind (MessageLeft, CallbackRequested).
+_MISSED_OUTCOMES = {
     Disposition.ABANDONED,
     Disposition.OFF_HOURS,
     Disposition.NOBODY_AVAILABLE,
@@ -45,29 +50,17 @@ _MISSED_WITHOUT_OWN_ROW = {
 }
 
 
-class Kind(models.TextChoices):
-    MISSED = "missed", _("Missed call")
-    VOICEMAIL = "voicemail", _("Voice message")
-    CALLBACK = "callback", _("Callback request")
-
-
-MODELS: dict[str, type[WorklistItem]] = {
-    Kind.MISSED: MissedCall,
-    Kind.VOICEMAIL: Voicemail,
-    Kind.CALLBACK: CallbackRequest,
-}
-
-
 @dataclass(frozen=True)
 class Entry:
-    kind: Kind
     item: WorklistItem
 
     @property
+    def kind(self) -> Kind:
+        return Kind(self.item.kind)
+
+    @property
     def number_to_call(self) -> str:
-        if isinstance(self.item, CallbackRequest):
-            return self.item.number_to_call or self.item.caller_number
-        return self.item.caller_number
+        return self.item.dial_number
 
     @property
     def is_free(self) -> bool:
@@ -95,14 +88,25 @@ class Entry:
     @property
     def may_say_who_we_are(self) -> bool | None:
         """What the caller answered in the menu (callback requests only)."""
-        return getattr(self.item, "may_say_who_we_are", None)
+        return self.item.may_say_who_we_are
 
     @property
     def key(self) -> str:
-        return f"{self.kind}-{self.item.pk}"
+        return f"item-{self.item.pk}"
 
 
-def note_missed_call(call: Call) -> MissedCall | None:
+def on_event(event: Event) -> None:
+    """The connector's subscriber: the journal's events that make or withdraw tasks."""
+    match event:
+        case MessageLeft(call=call, at=at, audio_file=audio_file, duration_seconds=seconds):
+            note_message(call, at, audio_file, seconds)
+        case CallbackRequested(call=call, at=at, number_to_call=number, may_say_who_we_are=may_say):
+            note_callback_request(call, at, number, may_say)
+        case CallChanged(call=call) | CallSettled(call=call):
+            note_missed_call(call)
+
+
+def note_missed_call(call: Call) -> WorklistItem | None:
     """Put a finished missed inbound call on the worklist, once per waiting number,
     only once its outcome is final; take it off again if Asterisk's records show
     that it was answered after all (the connector was away). A withheld caller
@@ -110,41 +114,90 @@ def note_missed_call(call: Call) -> MissedCall | None:
     the consultants know someone tried and could not be helped."""
     if call.ended_at is None or call.records_pending or call.direction != CallDirection.INBOUND:
         return None
-    if call.disposition not in _MISSED_WITHOUT_OWN_ROW:
-        MissedCall.objects.filter(call=call).exclude(status=WorkStatus.DONE).delete()
+    if call.disposition not in _MISSED_OUTCOMES:
+        WorklistItem.objects.filter(call=call, kind=Kind.MISSED).exclude(
+            status=WorkStatus.DONE
+        ).delete()
         return None
-    # Someone who rang five times in the night needs one callback, not five.
-    if (
-        call.caller_number
-        and MissedCall.objects.filter(
-            caller_number=call.caller_number, status__in=[WorkStatus.PENDING, WorkStatus.TAKEN]
-        ).exists()
-    ):
+    existing = WorklistItem.objects.filter(call=call).first()
+    if existing is not None:
+        return existing
+    # Someone who rang five times in the night, or left a message and rang
+    # again, needs one callback, not five.
+    if call.caller_number and _open_task_of(call.caller_number).exists():
         return None
-    item, _created = MissedCall.objects.get_or_create(
+    return WorklistItem.objects.create(
+        kind=Kind.MISSED,
         call=call,
-        defaults={
-            "caller_number": call.caller_number,
-            "caller_number_raw": call.caller_number_raw,
-            "dialled_number": call.dialled_number,
-            "created_at": call.started_at,
-        },
+        created_at=call.started_at,
+        **_caller(call),
     )
+
+
+def note_message(
+    call: Call, at: datetime, audio_file: str, duration_seconds: int | None
+) -> WorklistItem:
+    """A voice message: the caller's waiting missed call becomes it, else a new task.
+    The same event seen again (a replay, the records) changes nothing but a
+    length that was missing."""
+    item = _task_becoming(call, Kind.VOICEMAIL, at)
+    if not item.audio_file:
+        item.audio_file = audio_file
+    if item.duration_seconds is None:
+        item.duration_seconds = duration_seconds
+    item.save()
     return item
+
+
+def note_callback_request(
+    call: Call, at: datetime, number_to_call: str, may_say_who_we_are: bool | None
+) -> WorklistItem:
+    """A callback request: the caller's waiting missed call becomes it, else a new task."""
+    item = _task_becoming(call, Kind.CALLBACK, at)
+    if not item.number_to_call:
+        item.number_to_call = number_to_call
+        item.may_say_who_we_are = may_say_who_we_are
+    item.save()
+    return item
+
+
+def _task_becoming(call: Call, kind: Kind, at: datetime) -> WorklistItem:
+    """The task a voice message or a callback request of `call` goes to (unsaved changes):
+    the call's own; else the open missed call of the same number, which takes this
+    call and kind and keeps its time (the caller has been waiting since then); else new."""
+    item = WorklistItem.objects.filter(call=call).first()
+    if item is None and call.caller_number:
+        item = (
+            _open_task_of(call.caller_number)
+            .filter(kind=Kind.MISSED)
+            .order_by("created_at")
+            .first()
+        )
+        if item is not None:
+            item.call = call
+    if item is None:
+        return WorklistItem(kind=kind, call=call, created_at=at, **_caller(call))
+    if item.kind == Kind.MISSED:
+        item.kind = kind
+    return item
+
+
+def _open_task_of(number: str) -> QuerySet[WorklistItem]:
+    return WorklistItem.objects.filter(caller_number=number, status__in=OPEN)
+
+
+def _caller(call: Call) -> dict[str, str]:
+    return {
+        "caller_number": call.caller_number,
+        "caller_number_raw": call.caller_number_raw,
+        "dialled_number": call.dialled_number,
+    }
 
 
 def open_entries() -> list[Entry]:
     """Everything still to be called back, oldest first."""
-    entries = chain.from_iterable(
-        (
-            Entry(Kind(kind), item)
-            for item in model.objects.exclude(status=WorkStatus.DONE).select_related(
-                "taken_by", "call"
-            )
-        )
-        for kind, model in MODELS.items()
-    )
-    return sorted(entries, key=lambda entry: (entry.item.created_at, entry.key))
+    items = WorklistItem.objects.filter(status__in=OPEN).select_related("taken_by", "call")
+    return [Entry(item) for item in items.order_by("created_at", "pk")]
 
 
 def is_free(item: WorklistItem, now=None) -> bool:
@@ -159,46 +212,40 @@ def is_free(item: WorklistItem, now=None) -> bool:
     )
 
 
-def get_entry(kind: str, pk: int) -> Entry | None:
-    model = MODELS.get(kind)
-    if model is None:
-        return None
-    item = model.objects.select_related("taken_by", "call").filter(pk=pk).first()
-    return Entry(Kind(kind), item) if item else None
+def get_entry(pk: int) -> Entry | None:
+    item = WorklistItem.objects.select_related("taken_by", "call").filter(pk=pk).first()
+    return Entry(item) if item else None
 
 
-def take(kind: str, pk: int, consultant: AbstractBaseUser) -> bool:
+def take(pk: int, consultant: AbstractBaseUser) -> bool:
     """Claim an item for `consultant`; False when someone else has it (or it is done)."""
-    model = MODELS[kind]
     now = timezone.now()
     free = Q(status=WorkStatus.PENDING) | Q(
         status=WorkStatus.TAKEN, taken_at__lt=now - CLAIM_LIFETIME
     )
-    if kind == Kind.MISSED:
-        free &= ~Q(caller_number="")  # no number to call back: nothing to take
-    updated = model.objects.filter(free, pk=pk).update(
+    # A missed call with no number to call back: nothing to take, only to acknowledge.
+    free &= ~Q(kind=Kind.MISSED, caller_number="")
+    updated = WorklistItem.objects.filter(free, pk=pk).update(
         status=WorkStatus.TAKEN, taken_by=consultant, taken_at=now
     )
     # Nothing got updated: another consultant got there first, or it is done.
     if updated != 1:
         return False
     # Whoever calls the client back serves them: the card opens for them.
-    client = Client.objects.filter(calls__pk=model.objects.get(pk=pk).call_id).first()
+    call_id = WorklistItem.objects.filter(pk=pk).values_list("call_id", flat=True).get()
+    client = Client.objects.filter(calls__pk=call_id).first()
     if client is not None:
         grant_card_access(consultant, client, AccessReason.CALLBACK)
     return True
 
 
-def record_attempt(
-    kind: str, pk: int, consultant: AbstractBaseUser, *, reached: bool, note: str = ""
-) -> bool:
+def record_attempt(pk: int, consultant: AbstractBaseUser, *, reached: bool, note: str = "") -> bool:
     """The outcome of calling an item back, by the consultant who holds it.
 
     Reached: the item is done and leaves the list. Not reached: one more
     attempt is counted and the item goes back for anyone to take.
     """
-    model = MODELS[kind]
-    mine = model.objects.filter(pk=pk, status=WorkStatus.TAKEN, taken_by=consultant)
+    mine = WorklistItem.objects.filter(pk=pk, status=WorkStatus.TAKEN, taken_by=consultant)
     note = note.strip()
     now = timezone.now()
     if reached:
@@ -219,29 +266,21 @@ def record_attempt(
     return updated == 1
 
 
-def acknowledge(kind: str, pk: int, consultant: AbstractBaseUser) -> bool:
+def acknowledge(pk: int, consultant: AbstractBaseUser) -> bool:
     """A missed call with no number to call back leaves the list once someone has
     seen it; who and when are kept."""
-    if kind != Kind.MISSED:
-        return False
+    now = timezone.now()
     updated = (
-        MissedCall.objects.filter(pk=pk, caller_number="")
+        WorklistItem.objects.filter(pk=pk, kind=Kind.MISSED, caller_number="")
         .exclude(status=WorkStatus.DONE)
-        .update(
-            status=WorkStatus.DONE,
-            taken_by=consultant,
-            taken_at=timezone.now(),
-            done_at=timezone.now(),
-        )
+        .update(status=WorkStatus.DONE, taken_by=consultant, taken_at=now, done_at=now)
     )
     return updated == 1
 
 
-def give_back(kind: str, pk: int, consultant: AbstractBaseUser) -> bool:
+def give_back(pk: int, consultant: AbstractBaseUser) -> bool:
     """Put back an item taken by mistake, without counting an attempt."""
-    updated = (
-        MODELS[kind]
-        .objects.filter(pk=pk, status=WorkStatus.TAKEN, taken_by=consultant)
-        .update(status=WorkStatus.PENDING, taken_by=None, taken_at=None)
-    )
+    updated = WorklistItem.objects.filter(
+        pk=pk, status=WorkStatus.TAKEN, taken_by=consultant
+    ).update(status=WorkStatus.PENDING, taken_by=None, taken_at=None)
     return updated == 1

@@ -1,14 +1,11 @@
 from hotline_asterisk_connector.models.calls import (
     Call,
-    CallbackRequest,
     CallComment,
     CallDirection,
     CallLeg,
     Device,
     Disposition,
     Reconciliation,
-    Voicemail,
-    WorkStatus,
 )
 from hotline_asterisk_connector.models.pbx import (
     ConsultantLine,
@@ -33,7 +30,6 @@ __all__ = [
     "CallComment",
     "CallDirection",
     "CallLeg",
-    "CallbackRequest",
     "ConsultantLine",
     "ConsultantState",
     "Device",
@@ -47,8 +43,6 @@ __all__ = [
     "ScheduleException",
     "SecurityEvent",
     "Trunk",
-    "Voicemail",
     "Weekday",
-    "WorkStatus",
     "WorkingHours",
 ]

@@ -1,4 +1,4 @@
-"""The call journal: calls, who was rung, comments, voicemails and callback requests.
+"""The call journal: calls, who was rung, comments, reconciliations with the PBX.
 
 Rows are written by the connector daemon from Asterisk's events, keyed by
 Asterisk's own identifiers so that the same event seen twice changes nothing.
@@ -213,73 +213,6 @@ class CallComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
-
-
-class WorkStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    TAKEN = "taken", _("Being called back")
-    DONE = "done", _("Done")
-
-
-class WorklistItem(models.Model):
-    """Something a consultant must call back: taken by one consultant at a time."""
-
-    caller_number = models.CharField(_("caller number"), max_length=64, blank=True)
-    caller_number_raw = models.CharField(_("caller number as sent"), max_length=128, blank=True)
-    dialled_number = models.CharField(_("hotline number"), max_length=40, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=WorkStatus.choices, default=WorkStatus.PENDING
-    )
-    taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("taken by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    outcome_note = models.TextField(_("outcome"), blank=True)
-    created_at = models.DateTimeField(_("received"), default=timezone.now)
-
-    class Meta:
-        abstract = True
-        ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return self.caller_number or self.caller_number_raw
-
-
-class Voicemail(WorklistItem):
-    call = models.OneToOneField(
-        Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="voicemail"
-    )
-    audio_file = models.CharField(_("audio file"), max_length=255)
-    duration_seconds = models.PositiveIntegerField(_("length, s"), null=True, blank=True)
-
-    class Meta(WorklistItem.Meta):
-        verbose_name = _("voice message")
-        verbose_name_plural = _("voice messages")
-        indexes = [models.Index(fields=["status", "created_at"], name="voicemail_status_idx")]
-
-
-class CallbackRequest(WorklistItem):
-    call = models.OneToOneField(
-        Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="callback_request"
-    )
-    number_to_call = models.CharField(_("number to call back"), max_length=64)
-    # Asked by the menu: may the consultant who calls back say where they call
-    # from when someone else answers? Unknown (None) means no: assume not.
-    may_say_who_we_are = models.BooleanField(
-        _("may say who we are to someone else"), null=True, blank=True
-    )
-
-    class Meta(WorklistItem.Meta):
-        verbose_name = _("callback request")
-        verbose_name_plural = _("callback requests")
-        indexes = [models.Index(fields=["status", "created_at"], name="callback_status_idx")]
 
 
 class Reconciliation(models.Model):

@@ -26,17 +26,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hotline_admin import backup
 from hotline_asterisk_connector.models import (
     Call,
-    CallbackRequest,
     CallLeg,
     ConsultantLine,
     Disposition,
     ScheduleException,
     Trunk,
-    Voicemail,
-    WorkStatus,
 )
 from hotline_crm.models import Topic, TopicCategory
-from hotline_workspace.models import MissedCall
+from hotline_workspace.models import Kind, WorklistItem, WorkStatus
 from tests.crm.conftest import ALICES_NUMBER, new_client, new_consultation
 
 ROLES = ["anonymous", "alice", "bob", "carol", "dave"]
@@ -111,10 +108,10 @@ MATRIX: dict[str, Entry] = {
     "hotline_workspace:recording": Entry(a_only(), kwargs=lambda w: {"call_id": w["call"].pk}),
     "hotline_workspace:worklist": Entry(staff_only(200)),
     "hotline_workspace:take": Entry(
-        staff_only(302), "post", lambda w: {"kind": "callback", "item_id": w["callback"].pk}
+        staff_only(302), "post", lambda w: {"item_id": w["callback"].pk}
     ),
     "hotline_workspace:outcome": Entry(
-        staff_only(302), "post", lambda w: {"kind": "missed", "item_id": w["missed"].pk}
+        staff_only(302), "post", lambda w: {"item_id": w["missed"].pk}
     ),
     "hotline_workspace:voicemail_audio": Entry(
         a_only(), kwargs=lambda w: {"item_id": w["voicemail"].pk}
@@ -266,11 +263,18 @@ def world(alice, bob, carol, dave, settings, tmp_path, storage) -> dict[str, Any
         "card": card,
         "form": new_consultation(alice, card),
         "call": call,
-        "voicemail": Voicemail.objects.create(
-            call=missed_call, caller_number="+380501112233", audio_file="msg.wav", **taken
+        "voicemail": WorklistItem.objects.create(
+            kind=Kind.VOICEMAIL,
+            call=missed_call,
+            caller_number="+380501112233",
+            audio_file="msg.wav",
+            **taken,
         ),
-        "callback": CallbackRequest.objects.create(caller_number="+380501112244", **taken),
-        "missed": MissedCall.objects.create(
+        "callback": WorklistItem.objects.create(
+            kind=Kind.CALLBACK, caller_number="+380501112244", **taken
+        ),
+        "missed": WorklistItem.objects.create(
+            kind=Kind.MISSED,
             call=Call.objects.create(linkedid="1700000002.1", caller_number="+380501112255"),
             caller_number="+380501112255",
             **taken,

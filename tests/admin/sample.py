@@ -10,17 +10,16 @@ from django.contrib.auth.models import Group, Permission, User
 from hotline_admin.models import MaintenanceSettings, Prompt, PromptSource
 from hotline_asterisk_connector.models import (
     Call,
-    CallbackRequest,
     CallComment,
     ConsultantLine,
     Disposition,
     PbxSettings,
     ScheduleException,
     Trunk,
-    Voicemail,
     WorkingHours,
 )
 from hotline_crm.models import AgeStatus, Client, ClientPhone, Consultation, Gender, Topic
+from hotline_workspace.models import Kind, WorklistItem
 
 KYIV = datetime.timezone(datetime.timedelta(hours=2))
 
@@ -33,7 +32,7 @@ class Sample:
     recent_call: Call
     unknown_caller_call: Call
     missed_call: Call
-    old_voicemail: Voicemail
+    old_voicemail: WorklistItem
 
 
 def write_file(root: Path, name: str, content: bytes) -> Path:
@@ -140,6 +139,13 @@ def build(consultant: User, now: datetime.datetime) -> Sample:
         wait_seconds=30,
         disposition=Disposition.ABANDONED,
     )
+    WorklistItem.objects.create(
+        kind=Kind.MISSED,
+        call=missed_call,
+        caller_number="+380671234567",
+        dialled_number="+380800500335",
+        created_at=year_ago,
+    )
     unknown_caller_call = call(
         "1700000100.2",
         year_ago,
@@ -149,7 +155,8 @@ def build(consultant: User, now: datetime.datetime) -> Sample:
         wait_seconds=40,
     )
     write_file(voicemails, "default/100/INBOX/msg0000.wav", b"RIFF old voicemail")
-    old_voicemail = Voicemail.objects.create(
+    old_voicemail = WorklistItem.objects.create(
+        kind=Kind.VOICEMAIL,
         call=unknown_caller_call,
         caller_number="+380931234567",
         dialled_number="+380671110000",
@@ -157,7 +164,8 @@ def build(consultant: User, now: datetime.datetime) -> Sample:
         duration_seconds=14,
         created_at=year_ago,
     )
-    CallbackRequest.objects.create(
+    WorklistItem.objects.create(
+        kind=Kind.CALLBACK,
         caller_number="+380931234567",
         number_to_call="+380931234567",
         created_at=year_ago,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from hotline_admin import backup
 from hotline_asterisk_connector.models import Call, PbxSettings
 from hotline_crm.models import Client
-from hotline_workspace.models import MissedCall
+from hotline_workspace.models import Kind, WorklistItem
 from tests.admin import sample
 
 
@@ -56,7 +56,7 @@ def test_backup_then_empty_database_then_restore_gives_identical_data(
 
     result = backup.restore_backup(archive)
 
-    assert MissedCall.objects.count() == 1
+    assert WorklistItem.objects.filter(kind=Kind.MISSED).count() == 1
     assert database_dump(tmp_path) == rows_before
     assert all_files(storage) == files_before
     assert result.objects == len(rows_before)
@@ -183,14 +183,49 @@ def test_calls_keep_their_ids_through_a_restore(alice):
 
 
 def test_restore_adds_no_rows_the_backup_did_not_have(alice):
-    """Saving signals must not fire for loaded rows: a missed call whose worklist row
-    is gone (done long ago, or older than the worklist) stays without one."""
+    """Loaded rows make none of their own: a missed call whose worklist row is gone
+    (done long ago, or older than the worklist) stays without one."""
     sample.build(alice, timezone.now())
-    MissedCall.objects.all().delete()
+    WorklistItem.objects.filter(kind=Kind.MISSED).delete()
     archive = backup.create_backup()
     backup.empty_database()
     backup.restore_backup(archive)
-    assert not MissedCall.objects.exists()
+    assert not WorklistItem.objects.filter(kind=Kind.MISSED).exists()
+
+
+def test_a_backup_from_before_the_one_worklist_table_restores_into_it(alice, tmp_path):
+    """Decision 0031 merged three tables: an older backup's rows of them load as
+    worklist rows of their kind, one task per call."""
+    left = Call.objects.create(linkedid="old.1", caller_number="+380671111111")
+    missed = Call.objects.create(linkedid="old.2", caller_number="+380672222222")
+    path = tmp_path / "dump.jsonl"
+    backup.dump_database(path)
+    common = {"caller_number": "+380671111111", "status": "done", "taken_by": alice.pk}
+    old_rows = [
+        ("hotline_asterisk_connector.voicemail", {"call": left.pk, "audio_file": "a.wav"}),
+        ("hotline_asterisk_connector.callbackrequest", {"number_to_call": "+380509999999"}),
+        ("hotline_workspace.missedcall", {"call": missed.pk, "attempts": 2}),
+        # A missed call whose outcome was later corrected to the message.
+        ("hotline_workspace.missedcall", {"call": left.pk}),
+    ]
+    with path.open("a", encoding="utf-8") as dump:
+        for pk, (model, fields) in enumerate(old_rows, start=1):
+            dump.write(json.dumps({"model": model, "pk": pk, "fields": common | fields}) + "\n")
+    backup.empty_database()
+    backup.load_rows(path)
+    assert list(
+        WorklistItem.objects.order_by("pk").values_list(
+            "kind", "call__linkedid", "audio_file", "number_to_call", "attempts", "status"
+        )
+    ) == [
+        (Kind.VOICEMAIL, "old.1", "a.wav", "", 0, "done"),
+        (Kind.CALLBACK, None, "", "+380509999999", 0, "done"),
+        (Kind.MISSED, "old.2", "", "", 2, "done"),
+        (Kind.MISSED, None, "", "", 0, "done"),
+    ]
+    # New rows get ids after the loaded ones.
+    newest = max(WorklistItem.objects.values_list("pk", flat=True))
+    assert WorklistItem.objects.create(kind=Kind.MISSED).pk == newest + 1
 
 
 def test_the_dump_refers_to_users_by_id_and_to_permissions_by_natural_key(alice, tmp_path):

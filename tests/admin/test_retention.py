@@ -14,10 +14,11 @@ from django.utils import timezone
 from hotline_admin.forms import RetentionForm
 from hotline_admin.models import MaintenanceSettings
 from hotline_admin.retention import RetentionIncomplete, apply_retention, months_before
-from hotline_asterisk_connector.models import Call, CallbackRequest, CallComment, Voicemail
+from hotline_asterisk_connector.models import Call, CallComment
 from hotline_audit.models import AuditEvent, Kind
 from hotline_crm.models import BreakGlass, BreakGlassReason, Client, ClientPhone, Consultation
-from hotline_workspace.models import MissedCall
+from hotline_workspace.models import Kind as WorkKind
+from hotline_workspace.models import WorklistItem
 from tests.admin import sample
 
 NOW = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
@@ -95,7 +96,12 @@ def test_recordings_older_than_the_period_are_deleted_and_newer_kept(data, stora
     # The year-old voice message goes too.
     assert result.voicemails_deleted == 1
     assert not (storage["VOICEMAIL_DIR"] / "default/100/INBOX/msg0000.wav").exists()
-    assert Voicemail.objects.get(pk=data.old_voicemail.pk).audio_file == ""
+    assert (
+        WorklistItem.objects.filter(kind=WorkKind.VOICEMAIL)
+        .get(pk=data.old_voicemail.pk)
+        .audio_file
+        == ""
+    )
     # Personal data is a separate setting, left empty here.
     assert Client.objects.get(pk=data.old_client.pk).name == "Олена Петренко"
     assert statistics() == before
@@ -151,9 +157,17 @@ def test_clients_out_of_contact_are_anonymised_and_statistics_stay_identical(dat
     # The year-old call from a number without a card loses its number too.
     unknown = Call.objects.get(pk=data.unknown_caller_call.pk)
     assert unknown.caller_number == ""
-    assert Voicemail.objects.get(pk=data.old_voicemail.pk).caller_number == ""
-    assert CallbackRequest.objects.get().number_to_call == ""
-    assert MissedCall.objects.get(call=data.missed_call).caller_number == ""
+    assert (
+        WorklistItem.objects.filter(kind=WorkKind.VOICEMAIL)
+        .get(pk=data.old_voicemail.pk)
+        .caller_number
+        == ""
+    )
+    assert WorklistItem.objects.filter(kind=WorkKind.CALLBACK).get().number_to_call == ""
+    assert (
+        WorklistItem.objects.filter(kind=WorkKind.MISSED).get(call=data.missed_call).caller_number
+        == ""
+    )
     # The client in touch last week keeps everything.
     recent = Client.objects.get(pk=data.recent_client.pk)
     assert recent.name == "Іван"

@@ -9,8 +9,10 @@ from django.test import Client as Browser
 from django.urls import reverse
 
 from hotline_admin import backup
-from hotline_asterisk_connector.models import Call, CallLeg, ConsultantLine, Disposition, Voicemail
+from hotline_asterisk_connector.models import Call, CallLeg, ConsultantLine, Disposition
 from hotline_audit.models import AuditEvent
+from hotline_workspace.models import Kind as WorkKind
+from hotline_workspace.models import WorklistItem
 from tests.conftest import PASSWORD
 from tests.crm.conftest import ALICES_NUMBER, break_glass, new_client, new_consultation
 
@@ -118,8 +120,8 @@ def test_recording_refused_leaves_no_play(bob, call):
 def test_voicemail_play(alice, call, settings, tmp_path):
     settings.VOICEMAIL_DIR = tmp_path
     (tmp_path / "msg.wav").write_bytes(b"RIFF" + bytes(10))
-    voicemail = Voicemail.objects.create(
-        caller_number=ALICES_NUMBER, audio_file="msg.wav", call=call
+    voicemail = WorklistItem.objects.create(
+        kind=WorkKind.VOICEMAIL, caller_number=ALICES_NUMBER, audio_file="msg.wav", call=call
     )
     browser_for(alice).get(reverse("hotline_workspace:voicemail_audio", args=[voicemail.pk]))
     row = only_row("voicemail_play")

@@ -9,13 +9,12 @@ from hotline_asterisk_connector import cdr, journal
 from hotline_asterisk_connector.directory import ConsultantDirectory
 from hotline_asterisk_connector.models import (
     Call,
-    CallbackRequest,
     CallDirection,
     CallLeg,
     ConsultantLine,
     Disposition,
-    Voicemail,
 )
+from hotline_workspace.models import Kind, WorklistItem
 from tests.connector.recording import load, load_call_records, replay
 
 
@@ -73,7 +72,7 @@ def test_a_voice_message_is_found_by_its_file_name(db, settings, tmp_path):
 
     call = recovered("nobody_available_and_the_caller_leaves_a_voice_message")
     assert call.disposition == Disposition.VOICEMAIL
-    voicemail = Voicemail.objects.get(call=call)
+    voicemail = WorklistItem.objects.filter(kind=Kind.VOICEMAIL).get(call=call)
     assert (voicemail.audio_file, voicemail.duration_seconds) == ("2026/11/25/" + message.name, 3)
 
 
@@ -83,7 +82,10 @@ def test_a_callback_request_comes_back_with_its_number(db):
         Disposition.CALLBACK_REQUESTED,
         "+380631110033",
     )
-    assert CallbackRequest.objects.get(call=call).number_to_call == "+380671234567"
+    assert (
+        WorklistItem.objects.filter(kind=Kind.CALLBACK).get(call=call).number_to_call
+        == "+380671234567"
+    )
 
 
 def test_a_click_to_call_comes_back_as_an_answered_outgoing_call(line, alice):

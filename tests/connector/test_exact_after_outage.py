@@ -16,7 +16,7 @@ from hotline_asterisk_connector import journal, notify, recovery
 from hotline_asterisk_connector.ami.protocol import Message
 from hotline_asterisk_connector.events import EventRouter
 from hotline_asterisk_connector.models import Call, Disposition
-from hotline_workspace.models import MissedCall
+from hotline_workspace.models import Kind, WorklistItem
 
 T0 = datetime(2026, 11, 25, 10, 0, 0, tzinfo=UTC)
 LINKEDID = "hotline-1764064800.1"
@@ -110,7 +110,7 @@ def test_a_call_answered_while_the_connector_was_away_is_answered_with_asterisks
     call = Call.objects.get(linkedid=LINKEDID)
     assert call.records_pending and router.records_due
     # Not final yet: no missed-call task for a call that may have been answered.
-    assert not MissedCall.objects.exists()
+    assert not WorklistItem.objects.filter(kind=Kind.MISSED).exists()
 
     records(*answered_rows())
     _outbox, waiting = recovery.sweep(router, set())
@@ -122,7 +122,7 @@ def test_a_call_answered_while_the_connector_was_away_is_answered_with_asterisks
     assert call.ended_at == at(30)
     [leg] = call.legs.all()
     assert (leg.consultant, leg.answered_at, leg.ring_seconds) == (alice_line, at(8.3), 3)
-    assert not MissedCall.objects.exists()
+    assert not WorklistItem.objects.filter(kind=Kind.MISSED).exists()
     # Merging again changes nothing.
     assert journal.recover_call(*_summaries()) is None
 
@@ -152,7 +152,7 @@ def test_a_call_that_ended_while_away_is_closed_from_its_records_not_at_reconnec
     )
     assert (call.wait_seconds, call.talk_seconds) == (4, 22)
     assert not call.records_pending
-    assert not MissedCall.objects.exists()
+    assert not WorklistItem.objects.filter(kind=Kind.MISSED).exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -165,7 +165,7 @@ def test_an_unanswered_call_seen_in_part_is_missed_once_its_records_say_so(
         recovery.resynchronise(router, [], [Message({"Linkedid": LINKEDID, "Uniqueid": LINKEDID})])
         router.apply(event("QueueCallerAbandon", 20, Queue="hotline", HoldTime="16"))
         router.apply(event("Hangup", 20))
-    assert not MissedCall.objects.exists()
+    assert not WorklistItem.objects.filter(kind=Kind.MISSED).exists()
     rows = answered_rows()[:1]
     rows[0] |= {"dstchannel": "", "answer_epoch": "", "end_epoch": epoch(20)}
     records(*rows)
@@ -176,7 +176,7 @@ def test_an_unanswered_call_seen_in_part_is_missed_once_its_records_say_so(
         16,
         None,
     )
-    assert MissedCall.objects.get().call == call
+    assert WorklistItem.objects.filter(kind=Kind.MISSED).get().call == call
 
 
 @pytest.mark.django_db(transaction=True)
@@ -187,12 +187,12 @@ def test_a_missed_call_task_is_withdrawn_when_the_records_show_it_answered(
     with notify.collecting():
         before_the_kill(router, alice_line)
         router.apply(event("Hangup", 30))  # its answer was never heard
-    assert MissedCall.objects.exists()
+    assert WorklistItem.objects.filter(kind=Kind.MISSED).exists()
     journal.mark_records_pending({LINKEDID})
     records(*answered_rows())
     recovery.sweep(router, set())
     assert Call.objects.get().disposition == Disposition.ANSWERED
-    assert not MissedCall.objects.exists()
+    assert not WorklistItem.objects.filter(kind=Kind.MISSED).exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -211,7 +211,9 @@ def test_ended_calls_whose_records_never_come_are_settled_as_they_are(
     _outbox, waiting = recovery.sweep(router, set())
     assert not waiting
     assert not Call.objects.get().records_pending
-    assert MissedCall.objects.exists()  # abandoned, as the journal saw it
+    assert WorklistItem.objects.filter(
+        kind=Kind.MISSED
+    ).exists()  # abandoned, as the journal saw it
 
 
 @pytest.mark.django_db

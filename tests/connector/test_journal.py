@@ -9,13 +9,12 @@ from hotline_asterisk_connector.ami.protocol import Message
 from hotline_asterisk_connector.events import EventRouter
 from hotline_asterisk_connector.models import (
     Call,
-    CallbackRequest,
     CallDirection,
     CallLeg,
     Disposition,
-    Voicemail,
 )
 from hotline_crm.models import Client, ClientPhone
+from hotline_workspace.models import Kind, WorklistItem
 
 T0 = datetime(2026, 11, 25, 9, 0, 0, tzinfo=UTC)
 CALLER = journal.Caller.from_asterisk("0671234567", "Олена Петренко")
@@ -95,7 +94,7 @@ def test_outcome_only_moves_to_a_stronger_one(db):
     journal.end_call("L3", at(60))
     call = Call.objects.get(linkedid="L3")
     assert call.disposition == Disposition.VOICEMAIL
-    voicemail = Voicemail.objects.get(call=call)
+    voicemail = WorklistItem.objects.filter(kind=Kind.VOICEMAIL).get(call=call)
     assert (voicemail.audio_file, voicemail.duration_seconds, voicemail.caller_number) == (
         "/elsewhere/vm-L3.wav",
         12,
@@ -108,7 +107,7 @@ def test_callback_number_is_stored_in_e164(db):
     journal.record_callback_request("L4", at(20), "0501112233")
     journal.record_callback_request("L4", at(20), "0501112233")
     journal.end_call("L4", at(25))
-    request = CallbackRequest.objects.get()
+    request = WorklistItem.objects.filter(kind=Kind.CALLBACK).get()
     assert request.number_to_call == "+380501112233"
     assert Call.objects.get().disposition == Disposition.CALLBACK_REQUESTED
 

@@ -12,15 +12,14 @@ from hotline_asterisk_connector import journal
 from hotline_asterisk_connector.events import event_time
 from hotline_asterisk_connector.models import (
     Call,
-    CallbackRequest,
     CallDirection,
     CallLeg,
     ConsultantLine,
     Disposition,
     PresenceState,
-    Voicemail,
 )
 from hotline_crm.models import Client, ClientPhone
+from hotline_workspace.models import Kind, WorklistItem
 from tests.connector.recording import load, replay
 
 
@@ -242,7 +241,7 @@ def test_nobody_available_then_a_voice_message(db):
     replay(load("nobody_available_and_the_caller_leaves_a_voice_message"))
     call = Call.objects.get()
     assert call.disposition == Disposition.VOICEMAIL
-    voicemail = Voicemail.objects.get(call=call)
+    voicemail = WorklistItem.objects.filter(kind=Kind.VOICEMAIL).get(call=call)
     assert voicemail.audio_file.endswith(f"{call.linkedid}-0671234567.wav")
     assert (voicemail.caller_number, voicemail.dialled_number) == ("+380671234567", "+380671110011")
     assert voicemail.duration_seconds == 0  # the test caller said nothing
@@ -286,5 +285,5 @@ def test_nobody_available_then_a_callback_number_confirmed(db):
         Disposition.CALLBACK_REQUESTED,
         "+380631110033",
     )
-    request = CallbackRequest.objects.get(call=call)
+    request = WorklistItem.objects.filter(kind=Kind.CALLBACK).get(call=call)
     assert (request.number_to_call, request.status) == ("+380671234567", "pending")

@@ -107,17 +107,17 @@ def test_an_unanswered_withheld_call_is_on_the_worklist_as_no_number_to_call_bac
     assert (entry.kind, entry.item.call, entry.number_to_call) == ("missed", call, "")
     assert not entry.is_task
     # Not a task: nobody can take it to call back, anyone can say they saw it.
-    assert not worklist.take("missed", entry.item.pk, bob)
+    assert not worklist.take(entry.item.pk, bob)
     client.force_login(alice)
     page = client.get(
         reverse("hotline_workspace:worklist"), HTTP_ACCEPT_LANGUAGE="uk"
     ).content.decode()
-    row = page[page.index(f'id="missed-{entry.item.pk}"') :].split("</tr>")[0]
+    row = page[page.index(f'id="item-{entry.item.pk}"') :].split("</tr>")[0]
     assert "Номер приховано: нема куди передзвонити" in row
     assert "Переглянуто, прибрати зі списку" in row
     assert "Я передзвонюю" not in row and "Я прослухаю" not in row
     client.post(
-        reverse("hotline_workspace:outcome", args=["missed", entry.item.pk]),
+        reverse("hotline_workspace:outcome", args=[entry.item.pk]),
         {"outcome": "acknowledged"},
     )
     assert worklist.open_entries() == []

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from hotline_asterisk_connector.models import CallbackRequest, WorkStatus
+from hotline_workspace.models import Kind, WorklistItem, WorkStatus
 from tests.e2e.conftest import BROWSER_TEST, screenshot, sign_in
 
 pytestmark = BROWSER_TEST
@@ -13,11 +13,13 @@ pytestmark = BROWSER_TEST
 def test_a_taken_callback_is_not_offered_to_another_consultant(
     web, chromium, second_chromium, alice, bob
 ):
-    request = CallbackRequest.objects.create(
-        caller_number="+380671234567", number_to_call="+380671234567"
+    request = WorklistItem.objects.create(
+        kind=Kind.CALLBACK, caller_number="+380671234567", number_to_call="+380671234567"
     )
-    CallbackRequest.objects.create(caller_number="+380501112233", number_to_call="+380501112233")
-    row = f"#callback-{request.pk}"
+    WorklistItem.objects.create(
+        kind=Kind.CALLBACK, caller_number="+380501112233", number_to_call="+380501112233"
+    )
+    row = f"#item-{request.pk}"
 
     alices_desk = sign_in(chromium, web, alice, "/worklist/")
     alices_list = alices_desk.frame_locator("#frame-main")

@@ -13,16 +13,15 @@ from django.test import Client as Browser
 
 from hotline_asterisk_connector.models import (
     Call,
-    CallbackRequest,
     CallDirection,
     ConsultantLine,
     Disposition,
     Operator,
     ScheduleException,
     Trunk,
-    Voicemail,
 )
 from hotline_crm.models import Client, Consultation, Topic
+from hotline_workspace.models import Kind, WorklistItem
 from tests.crm.conftest import new_client, new_consultation
 
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -35,8 +34,8 @@ class World:
     client: Client
     consultation: Consultation
     call: Call
-    voicemail: Voicemail
-    callback: CallbackRequest
+    voicemail: WorklistItem
+    callback: WorklistItem
     trunk: Trunk
     line: ConsultantLine
     topic: Topic
@@ -80,8 +79,10 @@ def world(alice, dave, settings) -> World:
         recording_file="call-1.wav",
     )
     (settings.VOICEMAIL_DIR / "vm-1.wav").write_bytes(b"RIFF" + bytes(2000))
-    voicemail = Voicemail.objects.create(caller_number="+380672222222", audio_file="vm-1.wav")
-    callback = CallbackRequest.objects.create(number_to_call="+380673333333")
+    voicemail = WorklistItem.objects.create(
+        kind=Kind.VOICEMAIL, caller_number="+380672222222", audio_file="vm-1.wav"
+    )
+    callback = WorklistItem.objects.create(kind=Kind.CALLBACK, number_to_call="+380673333333")
     trunk = Trunk.objects.create(
         name="kyivstar",
         operator=Operator.KYIVSTAR,

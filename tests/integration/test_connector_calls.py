@@ -15,15 +15,14 @@ from django.utils import timezone
 from hotline_asterisk_connector import clicktocall, journal
 from hotline_asterisk_connector.models import (
     Call,
-    CallbackRequest,
     CallDirection,
     Disposition,
     ScheduleException,
     Trunk,
-    Voicemail,
 )
 from hotline_crm.models import Client, ClientPhone
 from hotline_workspace import worklist
+from hotline_workspace.models import Kind, WorklistItem
 from tests.connector.recording import AmiRecorder
 from tests.connector.running import ConnectorThread, forget_call_records, wait_for
 from tests.integration.conftest import CARRIERS
@@ -167,7 +166,10 @@ def test_nobody_available_and_the_caller_leaves_a_voice_message(pbx, connector):
     call = ended_call(linkedid)
     assert call.disposition == Disposition.VOICEMAIL
     assert call.dialled_number == CARRIERS["kyivstar"].e164
-    voicemail = wait_for(lambda: Voicemail.objects.filter(call=call).first(), "the voicemail row")
+    voicemail = wait_for(
+        lambda: WorklistItem.objects.filter(kind=Kind.VOICEMAIL).filter(call=call).first(),
+        "the voicemail row",
+    )
     assert (voicemail.caller_number, voicemail.dialled_number) == (
         "+380671234567",
         CARRIERS["kyivstar"].e164,
@@ -196,7 +198,7 @@ def test_nobody_available_and_the_caller_asks_to_be_called_back(pbx, connector):
 
     call = ended_call(linkedid)  # Asterisk thanks the caller and hangs up
     assert call.disposition == Disposition.CALLBACK_REQUESTED
-    request = CallbackRequest.objects.get(call=call)
+    request = WorklistItem.objects.filter(kind=Kind.CALLBACK).get(call=call)
     assert (request.number_to_call, request.dialled_number, request.caller_number) == (
         "+380671234567",
         CARRIERS["lifecell"].e164,

@@ -18,7 +18,7 @@ import pytest
 from hotline_asterisk_connector.models import Call, ConsultantLine, Disposition
 from hotline_asterisk_connector.pbx.config import load_config
 from hotline_crm.roles import Role
-from hotline_workspace.models import MissedCall
+from hotline_workspace.models import Kind, WorklistItem
 from tests.conftest import make_user
 from tests.connector.running import Daemon, forget_call_records, wait_for
 from tests.support.ami import event
@@ -115,7 +115,7 @@ def assert_exact(calls: Calls, desks: dict[str, ConsultantLine]) -> None:
         assert call.answered_at is not None
         answered = datetime.fromtimestamp(float(connect["Timestamp"]), tz=UTC)
         assert abs((call.answered_at - answered).total_seconds()) <= 1
-    assert not MissedCall.objects.exists()
+    assert not WorklistItem.objects.filter(kind=Kind.MISSED).exists()
 
 
 def assert_reconciled(daemon: Daemon, since: datetime, count: int) -> None:
@@ -216,7 +216,11 @@ class PrivateJournal:
 
     def missed_calls(self) -> int:
         with psycopg.connect(self.url) as db:
-            return db.execute(f"SELECT count(*) FROM {MissedCall._meta.db_table}").fetchone()[0]  # noqa: S608
+            table = WorklistItem._meta.db_table
+            return db.execute(
+                f"SELECT count(*) FROM {table} WHERE kind = %s",  # noqa: S608
+                [Kind.MISSED],
+            ).fetchone()[0]
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from django.test import Client as Browser
 from django.urls import reverse
 from django.utils import timezone
 
-from hotline_asterisk_connector.models import Call, Disposition, ScheduleException, Voicemail
+from hotline_asterisk_connector.models import Call, Disposition, ScheduleException
+from hotline_workspace.models import Kind, WorklistItem
 from tests.connector.running import wait_for
 from tests.integration.conftest import CARRIERS
 from tests.integration.test_pbx_inbound import audio_seconds
@@ -195,7 +196,10 @@ def test_an_off_hours_call_leaves_its_voice_message_and_no_conversation_recordin
     call = ended_call(linkedid)
     assert call.disposition == Disposition.VOICEMAIL
     assert call.recording_file == "" and not call.recording_declined
-    assert wait_for(lambda: Voicemail.objects.filter(call=call).exists(), "the voice message row")
+    assert wait_for(
+        lambda: WorklistItem.objects.filter(kind=Kind.VOICEMAIL).filter(call=call).exists(),
+        "the voice message row",
+    )
     assert recording_events(pbx, linkedid) == []
     assert recording_files(linkedid) == []
     # Nothing is recorded, so nobody is told it will be.

@@ -14,12 +14,9 @@ from django.contrib.auth.models import User
 
 from hotline_asterisk_connector.models import (
     Call,
-    CallbackRequest,
     CallDirection,
     CallLeg,
     Disposition,
-    Voicemail,
-    WorkStatus,
 )
 from hotline_crm.models import (
     AgeStatus,
@@ -31,6 +28,7 @@ from hotline_crm.models import (
     TopicKind,
 )
 from hotline_reports.periods import Period
+from hotline_workspace.models import Kind, WorklistItem, WorkStatus
 
 KYIV = ZoneInfo("Europe/Kyiv")
 TOLL_FREE = "0800300100"
@@ -219,7 +217,8 @@ def build_calls(alice: User, bob: User) -> dict[str, Call]:
 def build_worklist(calls: dict[str, Call], alice: User, bob: User) -> None:
     done, pending, taken = WorkStatus.DONE, WorkStatus.PENDING, WorkStatus.TAKEN
     # Voicemails: one handled after 2 h, one waiting.
-    Voicemail.objects.create(
+    WorklistItem.objects.create(
+        kind=Kind.VOICEMAIL,
         call=calls["M3"],
         caller_number="+380991234567",
         dialled_number=KYIVSTAR,
@@ -229,7 +228,8 @@ def build_worklist(calls: dict[str, Call], alice: User, bob: User) -> None:
         taken_by=alice,
         done_at=kyiv(4, 16, 31),
     )
-    Voicemail.objects.create(
+    WorklistItem.objects.create(
+        kind=Kind.VOICEMAIL,
         caller_number="+380991234568",
         dialled_number=TOLL_FREE,
         audio_file="vm2.wav",
@@ -237,7 +237,8 @@ def build_worklist(calls: dict[str, Call], alice: User, bob: User) -> None:
         status=pending,
     )
     # Callbacks: done after 5400 s (Bob) and 1800 s (Alice), one waiting, one being called.
-    CallbackRequest.objects.create(
+    WorklistItem.objects.create(
+        kind=Kind.CALLBACK,
         call=calls["M4"],
         number_to_call="+380991234569",
         dialled_number=TOLL_FREE,
@@ -246,20 +247,23 @@ def build_worklist(calls: dict[str, Call], alice: User, bob: User) -> None:
         taken_by=bob,
         done_at=kyiv(5, 10, 31),
     )
-    CallbackRequest.objects.create(
+    WorklistItem.objects.create(
+        kind=Kind.CALLBACK,
         number_to_call="+380991234570",
         dialled_number=TOLL_FREE,
         created_at=kyiv(5, 9, 30),
         status=pending,
     )
-    CallbackRequest.objects.create(
+    WorklistItem.objects.create(
+        kind=Kind.CALLBACK,
         number_to_call="+380991234571",
         dialled_number=TOLL_FREE,
         created_at=kyiv(31, 10, 0),
         status=taken,
         taken_by=alice,
     )
-    CallbackRequest.objects.create(
+    WorklistItem.objects.create(
+        kind=Kind.CALLBACK,
         number_to_call="+380991234572",
         dialled_number=KYIVSTAR,
         created_at=kyiv(20, 10, 0),
@@ -268,7 +272,8 @@ def build_worklist(calls: dict[str, Call], alice: User, bob: User) -> None:
         done_at=kyiv(20, 10, 30),
     )
     # Received in April: not counted.
-    CallbackRequest.objects.create(
+    WorklistItem.objects.create(
+        kind=Kind.CALLBACK,
         number_to_call="+380991234573",
         dialled_number=TOLL_FREE,
         created_at=kyiv(1, 0, 10, month=4),

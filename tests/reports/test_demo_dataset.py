@@ -6,12 +6,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
-from hotline_asterisk_connector.models import Call, CallbackRequest, CallLeg, Disposition, Voicemail
+from hotline_asterisk_connector.models import Call, CallLeg, Disposition
 from hotline_crm.models import Consultation
 from hotline_reports.call_stats import call_totals, per_consultant_table
 from hotline_reports.filters import CallFilter
 from hotline_reports.models import ReportSettings
 from hotline_reports.periods import Period, local_zone
+from hotline_workspace.models import Kind, WorklistItem
 from tests.reports.conftest import build_topics
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +35,16 @@ def test_sizes_and_links(dataset):
     assert linked.exclude(consultation__consultant=F("consultant")).count() == 0
     assert Consultation.objects.filter(topics__isnull=True).count() == 0
     # Every voicemail and callback request belongs to a call with that outcome.
-    assert Voicemail.objects.exclude(call__disposition=Disposition.VOICEMAIL).count() == 0
     assert (
-        CallbackRequest.objects.exclude(call__disposition=Disposition.CALLBACK_REQUESTED).count()
+        WorklistItem.objects.filter(kind=Kind.VOICEMAIL)
+        .exclude(call__disposition=Disposition.VOICEMAIL)
+        .count()
+        == 0
+    )
+    assert (
+        WorklistItem.objects.filter(kind=Kind.CALLBACK)
+        .exclude(call__disposition=Disposition.CALLBACK_REQUESTED)
+        .count()
         == 0
     )
     assert CallLeg.objects.filter(answered_at__isnull=False).count() == linked.count() + (

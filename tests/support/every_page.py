@@ -25,18 +25,16 @@ from django.utils import timezone
 from hotline_admin import daily
 from hotline_asterisk_connector.models import (
     Call,
-    CallbackRequest,
     CallComment,
     CallLeg,
     ConsultantLine,
     ConsultantState,
     Disposition,
     PresenceState,
-    Voicemail,
 )
 from hotline_crm.models import Oblast, SettlementType
 from hotline_crm.roles import Role
-from hotline_workspace.models import MissedCall
+from hotline_workspace.models import Kind, WorklistItem
 from tests.access.test_role_matrix import MATRIX, ROLES, ROUTES
 from tests.access.test_role_matrix import (
     world as world,
@@ -188,8 +186,11 @@ def long_world(world) -> dict:
             started_at=now - datetime.timedelta(minutes=10 * index + 5),
             wait_seconds=95,
         )
-        MissedCall.objects.create(call=missed, caller_number=missed.caller_number)
-        Voicemail.objects.create(
+        WorklistItem.objects.create(
+            kind=Kind.MISSED, call=missed, caller_number=missed.caller_number
+        )
+        WorklistItem.objects.create(
+            kind=Kind.VOICEMAIL,
             call=Call.objects.create(
                 linkedid=f"1910000{index:03d}.1",
                 caller_number=f"+38063{index:07d}",
@@ -199,7 +200,8 @@ def long_world(world) -> dict:
             audio_file="msg.wav",
             duration_seconds=58,
         )
-        CallbackRequest.objects.create(
+        WorklistItem.objects.create(
+            kind=Kind.CALLBACK,
             caller_number=f"+38066{index:07d}",
             number_to_call=f"+38066{index:07d}",
             outcome_note=LONG_COMMENT,
