@@ -389,7 +389,9 @@ upgrade_services() {
     systemctl restart hotline-web hotline-connector
     RESTARTED+=("веб-застосунок" "конектор")
     if [ -n "$CADDY_CHANGED$TURN_CHANGED" ]; then
-        wait_for_no_calls
+        local changed="${CADDY_CHANGED:+Caddy}"
+        [ -z "$TURN_CHANGED" ] || changed="${changed:+$changed і }coturn"
+        wait_for_no_calls "$changed"
         [ -z "$CADDY_CHANGED" ] || { systemctl reload-or-restart caddy && RESTARTED+=(Caddy); }
         [ -z "$TURN_CHANGED" ] || { systemctl restart coturn && RESTARTED+=(coturn); }
     fi
@@ -407,10 +409,10 @@ active_calls() {
 }
 
 wait_for_no_calls() {
-    local calls shown=""
+    local what="$1" calls shown=""
     while calls="$(active_calls)" && [ "$calls" -gt 0 ]; do
         if [ "$calls" != "$shown" ]; then
-            echo "    Чекаю завершення дзвінків (зараз: $calls), щоб перезапустити Caddy і coturn…"
+            echo "    Чекаю завершення дзвінків (зараз: $calls), щоб перезапустити $what…"
             shown="$calls"
         fi
         sleep 2
