@@ -202,14 +202,26 @@ def second_chromium(playwright, namespace, artefacts) -> Iterator[BrowserContext
 
 def sign_in(context: BrowserContext, web: webapp.WebApp, user: User, open_path: str = "/") -> Page:
     """Sign in as `user`; the consultant lands on the desk with `open_path` in its main frame."""
+    page = _signed_in(context, web, user, open_path)
+    page.wait_for_url("**/desk/**")
+    page.wait_for_selector("body[data-events=open]")
+    return page
+
+
+def sign_in_staff(context: BrowserContext, web: webapp.WebApp, user: User, path: str) -> Page:
+    """Sign in as an administrator or a supervisor, who land on `path` itself."""
+    page = _signed_in(context, web, user, path)
+    page.wait_for_url(f"**{path}")
+    return page
+
+
+def _signed_in(context: BrowserContext, web: webapp.WebApp, user: User, path: str) -> Page:
     page = context.pages[0] if context.pages else context.new_page()
-    page.goto(f"{web.url}/login/?next={open_path}")
+    page.goto(f"{web.url}/login/?next={path}")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
     page.press("input[name=password]", "Enter")
     pass_second_factor(page, user)
-    page.wait_for_url("**/desk/**")
-    page.wait_for_selector("body[data-events=open]")
     return page
 
 

@@ -7,8 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from hotline_admin.models import Prompt, PromptSource
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import BROWSER_TEST, pass_second_factor, start_web
+from tests.e2e.conftest import BROWSER_TEST, sign_in_staff, start_web
 from tests.support import webapp
 
 pytestmark = BROWSER_TEST
@@ -36,13 +35,7 @@ def settings_web(transactional_db, namespace, artefacts, tmp_path):
 def test_a_prompt_recorded_with_the_microphone_replaces_the_default(
     settings_web, chromium, dave, tmp_path
 ):
-    page = chromium.pages[0] if chromium.pages else chromium.new_page()
-    page.goto(f"{settings_web.url}/login/?next=/settings/prompts/")
-    page.fill("input[name=username]", dave.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    pass_second_factor(page, dave)
-    page.wait_for_url("**/settings/prompts/")
+    page = sign_in_staff(chromium, settings_web, dave, "/settings/prompts/")
 
     greeting = page.locator("article#prompt-greeting")
     expect(greeting).to_contain_text("Зараз звучить: стандартне оголошення")

@@ -5,8 +5,7 @@ import datetime
 from playwright.sync_api import expect
 
 from hotline_asterisk_connector.models import PbxSettings, WorkingHours
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import BROWSER_TEST, pass_second_factor, screenshot
+from tests.e2e.conftest import BROWSER_TEST, screenshot, sign_in_staff
 
 pytestmark = BROWSER_TEST
 T = datetime.time
@@ -17,14 +16,8 @@ def day(page, weekday: int):
 
 
 def test_the_week_grid_with_copy_monday_a_refused_typo_and_a_night_shift(web, chromium, dave):
-    page = chromium.pages[0] if chromium.pages else chromium.new_page()
+    page = sign_in_staff(chromium, web, dave, "/settings/hours/")
     page.set_viewport_size({"width": 1366, "height": 768})
-    page.goto(f"{web.url}/login/?next=/settings/hours/")
-    page.fill("input[name=username]", dave.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    pass_second_factor(page, dave)
-    page.wait_for_url("**/settings/hours/")
 
     # A new line: 24/7 is a visible, chosen option; the grid waits, dimmed.
     round_the_clock = page.get_by_label("Лінія працює цілодобово (24/7)")
