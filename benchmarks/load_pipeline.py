@@ -3,7 +3,8 @@ PostgreSQL and Redis, Daphne, sipp as the carrier and as the consultants' phones
 every call recorded, each caller hanging up `--talk` seconds after Asterisk answers.
 
     .venv/bin/python benchmarks/load_pipeline.py [--levels 50,100,200,400]
-        [--consultants 20] [--talk 25] [--ramp 10] [--profile] [--label TEXT]
+        [--consultants 20] [--talk 25] [--ramp 10] [--wallboards 0] [--profile]
+        [--label TEXT]
 
 DATABASE_URL names the PostgreSQL database (default
 postgres://postgres@127.0.0.1:5432/hotline_load, created and migrated when
@@ -18,7 +19,9 @@ to one of the consultants; the queue rings a consultant only while free):
   call of the level is ended and settled in the journal;
 - pop latency: Asterisk's AgentCalled (its Timestamp) to the consultant's
   websocket receiving `call.ringing`, at a raw websocket client per desk;
-- messages per desk socket, and of them the pops;
+- messages per desk socket, and of them the pops; with --wallboards N, that many
+  supervisors' wallboards are open and the messages each receives are counted
+  (run with and without to see what an open wallboard costs the pops);
 - CPU of each process (its whole process tree, from /proc), in % of one core;
 - the load average at the start and end of each level.
 
@@ -115,6 +118,7 @@ class Desk:
 
     username: str
     user_id: int
+    path: str = "/ws/desk/"  # or a supervisor's "/ws/wallboard/"
     messages: list[tuple[float, dict]] = field(default_factory=list)
     closed: str = ""  # when and why its socket closed, if it did
 
@@ -143,7 +147,8 @@ class Desks:
         from benchmarks.webapp import WebSocket
 
         sockets = [
-            await WebSocket.open_desk(self.port, self.cookies[desk.username]) for desk in self.desks
+            await WebSocket.open_when_up(self.port, desk.path, self.cookies[desk.username])
+            for desk in self.desks
         ]
         self.ready.set()
         readers = (self._read(desk, s) for desk, s in zip(self.desks, sockets, strict=True))
@@ -159,15 +164,17 @@ class Desks:
 
 
 class Pipeline:
-    def __init__(self, scratch: Path, consultants: int, profile: bool) -> None:
+    def __init__(self, scratch: Path, consultants: int, wallboards: int, profile: bool) -> None:
         self.scratch = scratch
         self.consultants = consultants
+        self.wallboard_count = wallboards
         self.profile = profile
         self.processes: dict[str, subprocess.Popen] = {}
         self.asterisk = None
         self.park = None
         self.redis = None
         self.desks: list[Desk] = []
+        self.wallboards: list[Desk] = []
 
     def start(self) -> None:
         from django.conf import settings
@@ -202,11 +209,14 @@ class Pipeline:
         self._start_web_and_connector()
         from benchmarks.webapp import session_cookie
 
+        supervisors = self._supervisors()
         cookies = {
-            line.user.username: session_cookie(line.user.username, PASSWORD) for line in lines
+            user.username: session_cookie(user.username, PASSWORD)
+            for user in [line.user for line in lines] + supervisors
         }
         self.desks = [Desk(line.user.username, line.user_id) for line in lines]
-        self.sockets = Desks(self.web_port, cookies, self.desks)
+        self.wallboards = [Desk(user.username, user.id, "/ws/wallboard/") for user in supervisors]
+        self.sockets = Desks(self.web_port, cookies, self.desks + self.wallboards)
         self.sockets.start()
 
     def _hotline(self) -> list:
@@ -252,6 +262,19 @@ class Pipeline:
                 )
             )
         return lines
+
+    def _supervisors(self) -> list:
+        from django.contrib.auth.models import Group, User
+
+        from hotline_crm.roles import Role
+
+        group = Group.objects.get(name=Role.SUPERVISOR.value)
+        users = []
+        for n in range(self.wallboard_count):
+            user = User.objects.create_user(f"loadsupervisor{n}", password=PASSWORD)
+            user.groups.add(group)
+            users.append(user)
+        return users
 
     def _short_prompts(self) -> None:
         """Half-second tones for every prompt, as in the integration tests."""
@@ -386,6 +409,7 @@ class Level:
     pops_missing: int = 0
     messages_per_desk: list[float] = field(default_factory=list)
     pops_per_desk: list[float] = field(default_factory=list)
+    messages_per_wallboard: list[float] = field(default_factory=list)
     cpu: dict[str, float] = field(default_factory=dict)
     load_start: str = ""
     load_end: str = ""
@@ -405,7 +429,7 @@ def run_level(pipeline: Pipeline, calls: int, talk: float, ramp: float, offset: 
     close_old_connections()
     since = datetime.now(tz=UTC)
     mark = pipeline.asterisk.ami.mark()
-    seen = {desk.username: len(desk.messages) for desk in pipeline.desks}
+    seen = {desk.username: len(desk.messages) for desk in pipeline.desks + pipeline.wallboards}
     roots = pipeline.cpu_roots()
     ticks = {name: sum(process_tree_ticks(pid) for pid in pids) for name, pids in roots.items()}
     started = time.monotonic()
@@ -488,7 +512,9 @@ def run_level(pipeline: Pipeline, calls: int, talk: float, ramp: float, offset: 
 
     measure_pops(pipeline, level, mark, seen)
     level.differences += [
-        f"desk {d.username} closed {d.closed}" for d in pipeline.desks if d.closed
+        f"socket of {d.username} closed {d.closed}"
+        for d in pipeline.desks + pipeline.wallboards
+        if d.closed
     ]
     level.load_end = uptime()
     return level
@@ -523,6 +549,9 @@ def measure_pops(pipeline: Pipeline, level: Level, mark: int, seen: dict[str, in
                 received.setdefault((message["call"]["linkedid"], desk.username), at)
         level.messages_per_desk.append(len(messages))
         level.pops_per_desk.append(pops)
+    level.messages_per_wallboard = [
+        len(board.messages) - seen[board.username] for board in pipeline.wallboards
+    ]
     for key, sent in called.items():
         if key in received:
             level.pops.append(round((received[key] - sent) * 1000, 1))
@@ -541,6 +570,7 @@ def save(levels: list[Level], arguments, profile_text: str, started: dict) -> Pa
             "consultants": arguments.consultants,
             "talk_seconds": arguments.talk,
             "ramp_seconds": arguments.ramp,
+            "wallboards": arguments.wallboards,
             "label": arguments.label,
         },
     )
@@ -569,6 +599,15 @@ def save(levels: list[Level], arguments, profile_text: str, started: dict) -> Pa
         result.figures.append(
             Figure("pops per desk socket", "pops", level.pops_per_desk, group=group)
         )
+        if level.messages_per_wallboard:
+            result.figures.append(
+                Figure(
+                    "messages per wallboard socket",
+                    "messages",
+                    level.messages_per_wallboard,
+                    group=group,
+                )
+            )
         for name, value in level.cpu.items():
             result.figures.append(Figure(f"CPU: {name}", "% of a core", [value], group=group))
         result.notes.append(
@@ -603,6 +642,7 @@ def main() -> None:
     parser.add_argument("--consultants", type=int, default=20)
     parser.add_argument("--talk", type=float, default=25.0, help="seconds after answer")
     parser.add_argument("--ramp", type=float, default=10.0, help="seconds to place a level")
+    parser.add_argument("--wallboards", type=int, default=0, help="supervisors' wallboards open")
     parser.add_argument("--profile", action="store_true", help="cProfile the connector")
     parser.add_argument("--label", default="")
     arguments = parser.parse_args()
@@ -614,7 +654,7 @@ def main() -> None:
         "uptime_at_start": uptime(),
     }
     scratch = Path(tempfile.mkdtemp(prefix="hotline-load-"))
-    pipeline = Pipeline(scratch, arguments.consultants, arguments.profile)
+    pipeline = Pipeline(scratch, arguments.consultants, arguments.wallboards, arguments.profile)
     levels: list[Level] = []
     try:
         pipeline.start()

@@ -252,6 +252,44 @@ POP_P95_TARGETS_MS = {100: 100, 400: 250}
 LAG_TARGET_SECONDS = 5
 
 
+def wallboard_section(runs: list[Result]) -> list[str]:
+    """The newest run with wallboards open against the newest without (issue 16: an
+    open wallboard may not change pop latency by more than 10 %)."""
+    out = ["## What an open wallboard costs the screen pops", ""]
+    watched = [run for run in runs if run.parameters.get("wallboards")]
+    unwatched = [run for run in runs if not run.parameters.get("wallboards")]
+    if not watched or not unwatched:
+        return [*out, "Not measured yet: run the benchmark with and without `--wallboards 1`."]
+    with_board, without = watched[-1], unwatched[-1]
+    out += [
+        "With the wallboards open:",
+        "",
+        run_line(with_board),
+        "",
+        "Without:",
+        "",
+        run_line(without),
+        "",
+        "| calls | pop p50 / p95 with the wallboard, ms | without, ms | p95 change "
+        "| messages per wallboard socket |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+    ]
+    with_levels, without_levels = _level_figures(with_board), _level_figures(without)
+    for calls in sorted(set(with_levels) & set(without_levels)):
+        watched_pops = with_levels[calls].get("pop latency")
+        plain_pops = without_levels[calls].get("pop latency")
+        if watched_pops is None or plain_pops is None:
+            continue
+        change = 100 * (watched_pops.p95 - plain_pops.p95) / plain_pops.p95
+        board = with_levels[calls].get("messages per wallboard socket")
+        out.append(
+            f"| {calls} | {watched_pops.median:,.0f} / {watched_pops.p95:,.0f} | "
+            f"{plain_pops.median:,.0f} / {plain_pops.p95:,.0f} | {change:+.0f} % | "
+            f"{board.median if board else 0:,.0f} |"
+        )
+    return out
+
+
 def _level_figures(result: Result) -> dict[int, dict[str, Figure]]:
     levels: dict[int, dict[str, Figure]] = {}
     for figure in result.figures:
@@ -345,7 +383,8 @@ def load_doc() -> str:
         "",
         run_line(latest),
         f"- {parameters['consultants']} consultants, talk {parameters['talk_seconds']:g} s "
-        f"after answer, each level placed within {parameters['ramp_seconds']:g} s",
+        f"after answer, each level placed within {parameters['ramp_seconds']:g} s, "
+        f"{parameters.get('wallboards', 0)} supervisors' wallboards open",
         "",
         "| calls | placed / completed / failed | lost / dup / wrong | journal lag, s "
         "| pop p50 / p95, ms (pops; not received) | messages per desk socket (of them pops) "
@@ -419,7 +458,7 @@ def load_doc() -> str:
             *profile.read_text().split("By own time:")[-1].strip().splitlines()[:45],
             "```",
         ]
-    out += ["", *sweep_section()]
+    out += ["", *wallboard_section(runs), "", *sweep_section()]
     out += [
         "",
         "## Every run",
@@ -437,11 +476,13 @@ def load_doc() -> str:
         )
     out += [
         "",
-        "Re-run (on a quiet machine, one command; about 6 minutes):",
+        "Re-run on a quiet machine (without, then with a wallboard open; about 20 minutes each):",
         "",
         "```sh",
         ".venv/bin/python benchmarks/load_pipeline.py --levels 50,100,200,400 "
         "--consultants 20 --talk 25 --ramp 10 --profile",
+        ".venv/bin/python benchmarks/load_pipeline.py --levels 50,100,200,400 "
+        "--consultants 20 --talk 25 --ramp 10 --wallboards 1",
         ".venv/bin/python benchmarks/render_docs.py",
         "```",
         "",

@@ -81,10 +81,17 @@ class WebSocket:
     @classmethod
     async def open_desk(cls, port: int, cookie: str, seconds: float = 60) -> "WebSocket":
         """The desk page's websocket, once the server accepts connections."""
+        return await cls.open_when_up(port, "/ws/desk/", cookie, seconds)
+
+    @classmethod
+    async def open_when_up(
+        cls, port: int, path: str, cookie: str, seconds: float = 60
+    ) -> "WebSocket":
+        """The websocket at `path`, once the server accepts connections."""
         deadline = time.monotonic() + seconds
         while True:
             try:
-                return await cls.connect(port, "/ws/desk/", cookie)
+                return await cls.connect(port, path, cookie)
             except OSError:
                 if time.monotonic() > deadline:
                     raise
