@@ -21,12 +21,20 @@ run: export HOTLINE_DEMO_SKIP_SECOND_FACTOR := 1
 # (pytest-xdist); the tests of real calls and the browser run one at a time,
 # since they share the session's Asterisk and time real media.
 TEST_WORKERS ?= auto
-UNIT_TESTS := -m "not asterisk and not browser" -n $(TEST_WORKERS)
+UNIT_TESTS := -m "not asterisk and not browser" -n $(TEST_WORKERS) --durations=15
 
+# The newest Python's run goes beside the real calls' tests, at the lowest CPU
+# priority: those tests wait on timers and media most of the time, and the
+# scheduler gives them the CPU whenever they want it. Its own test databases
+# (test_*_gwN) and Redis numbers (one per worker) are not the calls' tests'.
 test: system-deps venv messages static asterisk lint
 	$(VENV)/bin/pytest $(UNIT_TESTS)
-	$(VENV)/bin/pytest -m "asterisk or browser"
-	$(MAKE) test-newest
+	@mkdir -p var; nice -n 19 $(MAKE) --no-print-directory test-newest > var/test-newest.log 2>&1 & \
+	newest=$$!; \
+	$(VENV)/bin/pytest -m "asterisk or browser" --durations=15; calls=$$?; \
+	wait $$newest; newest_status=$$?; \
+	echo "--- the newest Python's run (var/test-newest.log):"; cat var/test-newest.log; \
+	[ $$calls -eq 0 ] && [ $$newest_status -eq 0 ]
 
 # The suite without Asterisk and the browser on the newest Python, when it
 # differs from the distribution's (the whole suite already ran on that one).
