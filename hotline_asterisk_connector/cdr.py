@@ -142,8 +142,9 @@ def _call_from_rows(
 ) -> RecoveredCall:
     first = next((row for row in rows if row["uniqueid"] == linkedid), rows[0])
     outbound = any(row["dcontext"] == OUTBOUND_CONTEXT for row in rows)
-    # The call ends when its first channel hangs up, as in the journal: a
-    # consultant's phone that went on a moment longer does not make it longer.
+    # The call ends with its first channel and, when answered, the consultant's
+    # leg (see below), as in the journal: a phone that picked up into nothing
+    # after the caller left does not make it longer.
     own = [row for row in rows if row["uniqueid"] == linkedid] or rows
     call = RecoveredCall(
         linkedid=linkedid,
@@ -200,6 +201,10 @@ def _call_from_rows(
         first_answer = min(answering, key=lambda leg: leg.answered_at)
         call.answered_at = first_answer.answered_at
         call.consultant_id = first_answer.consultant_id
+        # Under load the caller's row closes as the bridge breaks, a second or two
+        # before its channel's Hangup (the journal's end); the answered leg's row
+        # closes with the channels.
+        call.ended_at = max(call.ended_at, *(leg.ended_at for leg in answering))
     else:
         call.recording = ""  # Nobody talked: a recording started on no conversation.
     return call

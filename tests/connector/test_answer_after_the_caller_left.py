@@ -71,6 +71,6 @@ def test_the_records_of_such_a_call_say_nobody_answered(alice_line, answer):
         records_of_a_phone_answering_late(answer), ConsultantDirectory()
     )
     assert (recovered.answered_at, recovered.consultant_id) == (None, None)
-    assert recovered.ended_at == at(25)
+    assert recovered.ended_at == at(25)  # the caller's row; the phone's answered nothing
     assert recovered.recording == ""
     assert [leg.answered_at for leg in recovered.legs] == [None]
