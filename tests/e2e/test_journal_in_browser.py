@@ -42,6 +42,8 @@ def test_comment_and_recording_are_the_consultants_own(
         consultant=alice,
         started_at=datetime.datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Kyiv")),
         answered_at=datetime.datetime(2026, 3, 2, 10, 0, 12, tzinfo=ZoneInfo("Europe/Kyiv")),
+        # Ended: a call without an end is one in progress, which the desk opens.
+        ended_at=datetime.datetime(2026, 3, 2, 10, 3, 17, tzinfo=ZoneInfo("Europe/Kyiv")),
         talk_seconds=185,
         wait_seconds=12,
         disposition=Disposition.ANSWERED,
