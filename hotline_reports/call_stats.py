@@ -172,24 +172,28 @@ ALL_CONSULTANTS = "all"
 def talk_medians(call_filter: CallFilter) -> dict[Any, float | None]:
     """The median talk time per consultant id, and over everyone (ALL_CONSULTANTS).
 
-    Medians do not add up, so they are read from the calls themselves, as how
-    many calls lasted each whole number of seconds per consultant: one hashed
-    GROUP BY (no sort of every call) gives a few thousand rows, and the medians
-    are worked out from those counts exactly as the database's median would."""
+    Medians do not add up, but how many calls lasted each whole number of seconds,
+    per consultant, does: whole months from the roll-up's counts, other days from
+    the calls (one hashed GROUP BY, no sort of every call); the medians are worked
+    out from those counts exactly as the database's median would."""
     return call_filter.remember("medians", lambda: _talk_medians(call_filter))
 
 
-def _talk_medians(call_filter: CallFilter) -> dict[Any, float | None]:
-    counted = (
-        call_filter.calls()
-        .filter(TALKED)
+def talk_counts(calls: QuerySet) -> list[tuple[int | None, int, int]]:
+    """How many of `calls` were talked for each whole second, per consultant:
+    (consultant id, seconds, calls)."""
+    return list(
+        calls.filter(TALKED)
         .values_list("consultant_id", "talk_seconds")
         # COUNT(*), not of the id: the partial index of talked calls answers alone.
         .annotate(n=Count("*"))
     )
+
+
+def _talk_medians(call_filter: CallFilter) -> dict[Any, float | None]:
     per_consultant: dict[Any, Counter] = {}
     everyone: Counter = Counter()
-    for consultant_id, talk_seconds, n in counted:
+    for consultant_id, talk_seconds, n in rollup.talk_counts(call_filter):
         per_consultant.setdefault(consultant_id, Counter())[talk_seconds] += n
         everyone[talk_seconds] += n
     found: dict[Any, float | None] = {

@@ -114,9 +114,41 @@ class CallHourMonth(CallFigures):
         return f"{self.day:%Y-%m} {self.hour:02d}: {self.calls}"
 
 
+class TalkMonth(models.Model):
+    """A closed month's talked calls counted per consultant and whole second of talk
+    time (`day` is the month's first day): medians do not add up, but counts per
+    second do, and the median of a period is exact from them. Three years at a
+    million calls are some 220,000 rows instead of 580,000 talked calls."""
+
+    day = models.DateField()
+    consultant_id = models.IntegerField(null=True)
+    talk_seconds = models.PositiveIntegerField()
+    calls = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # Covering (on PostgreSQL): everyone's months, or one consultant's, read
+            # from an index alone.
+            models.Index(
+                fields=["day"],
+                include=["consultant_id", "talk_seconds", "calls"],
+                name="talkmonth_day_idx",
+            ),
+            models.Index(
+                fields=["consultant_id", "day"],
+                include=["talk_seconds", "calls"],
+                name="talkmonth_consultant_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m} {self.consultant_id} {self.talk_seconds} s: {self.calls}"
+
+
 class RolledMonth(models.Model):
-    """A month whose days are all rolled up for `threshold` and whose CallMonth and
-    CallHourMonth rows are their sum. A change to one of its days deletes this row."""
+    """A month whose days are all rolled up for `threshold`, whose CallMonth and
+    CallHourMonth rows are their sum and whose TalkMonth rows count its talked calls.
+    A change to one of its days deletes this row."""
 
     day = models.DateField(primary_key=True)  # the month's first day
     threshold = models.PositiveIntegerField()

@@ -4,20 +4,24 @@ A report over three years would otherwise group a million calls on every
 page. CallDay holds each Kyiv day's figures by consultant, line number,
 direction and outcome, CallHour by hour of the day and consultant; a
 RolledDay row says a day's rows are complete, and for which service-level
-threshold. Reports read
-rolled days from here and every other day (today, a day changed since it
-was rolled, a threshold changed since) from the journal, and add the two:
-the figures are sums, so the result is the same (`check` proves it, and
-`manage.py rollup_calls --check` runs it on a live database).
+threshold. A closed month whose days are all rolled up is added up once more
+(CallMonth, CallHourMonth) and its talked calls are counted per consultant
+and second of talk (TalkMonth, for the medians); RolledMonth says so. Reports
+read rolled days and months from here and every other day (today, a day
+changed since it was rolled, a threshold changed since) from the journal, and
+add the two: the figures are sums, so the result is the same (`check` proves
+it, and `manage.py rollup_calls --check` runs it on a live database).
 
 Kept current by:
 - the connector, through Call's post_save: a change to a call of a rolled
   day deletes that day's RolledDay (no query for today's calls);
 - the daily job (`refresh`), which rolls up every closed day not rolled.
-Medians, hours with a line filter, and rings are always counted from the
-journal: they do not add up from daily sums.
+Medians are worked out from counts per second of talk: whole months from
+TalkMonth, every other day from the journal. Hours with a line filter, and
+rings, are always counted from the journal.
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
@@ -38,6 +42,7 @@ from hotline_reports.models import (
     ReportSettings,
     RolledDay,
     RolledMonth,
+    TalkMonth,
 )
 from hotline_reports.periods import Period, local_zone, today
 
@@ -55,6 +60,12 @@ def _raw_groups(calls: QuerySet, threshold: int, *keys: str) -> list[dict[str, A
     from hotline_reports.call_stats import grouped_calls
 
     return grouped_calls(calls, threshold, *keys)
+
+
+def _raw_talk_counts(calls: QuerySet) -> list[tuple[int | None, int, int]]:
+    from hotline_reports.call_stats import talk_counts
+
+    return talk_counts(calls)
 
 
 def _hour_of(calls: QuerySet) -> QuerySet:
@@ -120,6 +131,15 @@ def _build_month(month: date, threshold: int) -> None:
             month_model.objects.bulk_create(
                 (month_model(day=month, **group) for group in groups), batch_size=2000
             )
+        # Counted from the journal: the days keep no counts per second (they would
+        # hold nearly a row per talked call). Its days are all rolled up, so no call
+        # of the month changed since they were.
+        TalkMonth.objects.filter(day=month).delete()
+        counts = _raw_talk_counts(CallFilter(Period(*_month_days(month))).calls())
+        TalkMonth.objects.bulk_create(
+            (TalkMonth(day=month, consultant_id=c, talk_seconds=s, calls=n) for c, s, n in counts),
+            batch_size=2000,
+        )
         RolledMonth.objects.filter(day=month).delete()
         RolledMonth.objects.create(day=month, threshold=threshold, built_at=timezone.now())
 
@@ -203,17 +223,24 @@ def _split(
             threshold=threshold, day__range=(period.first_day, period.last_day)
         ).values_list("day", flat=True)
     )
-    months = []
-    if by_month:
-        added_up = RolledMonth.objects.filter(threshold=threshold, day__gte=period.first_day)
-        months = [
-            m
-            for m in added_up.values_list("day", flat=True)
-            if _month_days(m)[1] <= period.last_day
-        ]
-    in_months = {day for month in months for day in daily_rollup.days(*_month_days(month))}
+    months = _added_up_months(period, threshold) if by_month else []
+    in_months = _days_of(months)
     _all, raw = daily_rollup.split(period, rolled | in_months, "started_at")
     return months, daily_rollup.runs(rolled - in_months), raw
+
+
+def _added_up_months(period: Period, threshold: int | None = None) -> list[date]:
+    """The months lying wholly in the period that are added up (for `threshold`, or
+    for any: the talk-time counts do not depend on it)."""
+    added_up = RolledMonth.objects.filter(day__gte=period.first_day, day__lte=period.last_day)
+    if threshold is not None:
+        added_up = added_up.filter(threshold=threshold)
+    months = added_up.values_list("day", flat=True)
+    return [month for month in months if _month_days(month)[1] <= period.last_day]
+
+
+def _days_of(months: Iterable[date]) -> set[date]:
+    return {day for month in months for day in daily_rollup.days(*_month_days(month))}
 
 
 def _on_days(ranges: list[tuple[date, date]]) -> Q:
@@ -258,6 +285,33 @@ def grouped(call_filter: CallFilter, threshold: int, key: str) -> list[dict[str,
     return groups
 
 
+def talk_counts(call_filter: CallFilter) -> list[tuple[int | None, int, int]]:
+    """How many of the period's talked calls lasted each whole second, per consultant:
+    (consultant id, seconds, calls). Whole added-up months come from TalkMonth, the
+    other days from the journal, so a (consultant, seconds) pair may come twice: the
+    caller adds them up. TalkMonth has no line number or direction: a filter on either
+    counts from the journal."""
+    period = call_filter.period
+    narrowed = call_filter.dialled_number or call_filter.direction
+    months = [] if narrowed else _added_up_months(period)
+    found: list[tuple[int | None, int, int]] = []
+    if months:
+        rows = TalkMonth.objects.filter(day__in=months)
+        if call_filter.consultant_id:
+            rows = rows.filter(consultant_id=call_filter.consultant_id)
+        counted = rows.values_list("consultant_id", "talk_seconds").annotate(n=Sum("calls"))
+        found += counted.order_by()
+    in_months = _days_of(months)
+    others = [d for d in daily_rollup.days(period.first_day, period.last_day) if d not in in_months]
+    # One query per run of days: with their ranges OR-ed together, PostgreSQL reads
+    # the whole index of talked calls instead of each range of the period's index.
+    for first, last in daily_rollup.runs(others):
+        part = Period(first, last)
+        calls = call_filter.calls().filter(started_at__gte=part.start, started_at__lt=part.end)
+        found += _raw_talk_counts(calls)
+    return found
+
+
 # Checking
 
 
@@ -289,7 +343,13 @@ def _month_differs(month: date, threshold: int) -> bool:
         added_up = _comparable(list(month_model.objects.filter(day=month).values(*fields)), *keys)
         if raw != added_up:
             return True
-    return False
+    return _talk_counted(_raw_talk_counts(calls)) != _talk_counted(
+        TalkMonth.objects.filter(day=month).values_list("consultant_id", "talk_seconds", "calls")
+    )
+
+
+def _talk_counted(counts: Iterable[tuple[int | None, int, int]]) -> Counter:
+    return Counter({(consultant_id, seconds): n for consultant_id, seconds, n in counts if n})
 
 
 def _differs(day: date, threshold: int) -> bool:
