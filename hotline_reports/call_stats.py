@@ -159,10 +159,11 @@ def consultant_groups(call_filter: CallFilter, threshold: int) -> list[dict[str,
     )
 
 
-def day_groups(call_filter: CallFilter, threshold: int) -> list[dict[str, Any]]:
-    """The period's calls grouped by Kyiv date, direction and outcome (shared by a page)."""
+def date_groups(call_filter: CallFilter, threshold: int, key: str) -> list[dict[str, Any]]:
+    """The period's calls grouped by Kyiv date, its month or its ISO weekday (`key`:
+    "day", "month", "weekday"), direction and outcome (shared by a page)."""
     return call_filter.remember(
-        f"days-{threshold}", lambda: rollup.grouped(call_filter, threshold, "day")
+        f"{key}-{threshold}", lambda: rollup.grouped(call_filter, threshold, key)
     )
 
 
@@ -476,10 +477,10 @@ def by_hour_table(call_filter: CallFilter, report_settings: ReportSettings) -> T
 
 
 def by_weekday_table(call_filter: CallFilter, report_settings: ReportSettings) -> Table:
-    # Per Kyiv date from the database, then the dates of each weekday added up.
+    # ISO weekdays (Monday 1) from the database; Weekday counts from Monday 0.
     groups = _rekeyed(
-        day_groups(call_filter, report_settings.service_level_seconds),
-        lambda group: group["day"].weekday(),
+        date_groups(call_filter, report_settings.service_level_seconds, "weekday"),
+        lambda group: group["weekday"] - 1,
     )
     rows_total = _timeline(groups, list(range(7)), lambda d: str(Weekday(d).label))
     return _timeline_table("by_weekday", _("By day of week"), _("Day"), rows_total)
@@ -496,17 +497,17 @@ def _months(first: date, last: date) -> list[date]:
 def timeline_table(call_filter: CallFilter, report_settings: ReportSettings) -> Table:
     """Per day, or per month when the period is long."""
     period = call_filter.period
-    days = day_groups(call_filter, report_settings.service_level_seconds)
+    threshold = report_settings.service_level_seconds
     if period.days <= DAILY_LIMIT_DAYS:
         dates = [period.first_day + timedelta(days=n) for n in range(period.days)]
         rows_total = _timeline(
-            _rekeyed(days, lambda group: group["day"]),
+            _rekeyed(date_groups(call_filter, threshold, "day"), lambda group: group["day"]),
             dates,
             lambda d: date_format(d, "SHORT_DATE_FORMAT"),
         )
         return _timeline_table("timeline", _("Per day"), _("Date"), rows_total)
     rows_total = _timeline(
-        _rekeyed(days, lambda group: group["day"].replace(day=1)),
+        _rekeyed(date_groups(call_filter, threshold, "month"), lambda group: group["month"]),
         _months(period.first_day, period.last_day),
         lambda d: date_format(d, "YEAR_MONTH_FORMAT"),
     )

@@ -28,7 +28,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import ExtractHour, TruncDate
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate, TruncMonth
 from django.utils import timezone
 
 from hotline_asterisk_connector.models import Call
@@ -53,6 +53,21 @@ FIGURES = [
 
 def _day_of(call_filter_calls: QuerySet) -> QuerySet:
     return call_filter_calls.annotate(day=TruncDate("started_at", tzinfo=local_zone()))
+
+
+# Keys made from a day ("day" itself, its month, its ISO weekday 1–7): the rows are
+# grouped by them in the database, so a long period's tables fold a few hundred
+# groups instead of some ten per day.
+DATE_KEYS = ("day", "month", "weekday")
+
+
+def _by_date(rows: QuerySet, key: str) -> QuerySet:
+    """`rows` (with a `day`) with the date key `key` to group by."""
+    if key == "month":
+        return rows.annotate(month=TruncMonth("day"))
+    if key == "weekday":
+        return rows.annotate(weekday=ExtractIsoWeekDay("day"))
+    return rows
 
 
 def _raw_groups(calls: QuerySet, threshold: int, *keys: str) -> list[dict[str, Any]]:
@@ -258,20 +273,22 @@ def _rolled(model: type, call_filter: CallFilter, condition: Q, *keys: str):
         rows = rows.filter(consultant_id=call_filter.consultant_id)
     if call_filter.dialled_number:  # CallDay's (a filtered hour never comes here)
         rows = rows.filter(dialled_number=call_filter.dialled_number)
+    rows = _by_date(rows, keys[0]) if keys[0] in DATE_KEYS else rows
     return list(rows.values(*keys, "direction", "disposition").annotate(**_sums()).order_by())
 
 
 def grouped(call_filter: CallFilter, threshold: int, key: str) -> list[dict[str, Any]]:
-    """The period's calls grouped by `key` ("consultant_id", "day" or "hour"), direction
-    and outcome, as call_stats.grouped_calls gives them: whole added-up months and
-    rolled-up days from the roll-up (months are not by day: never for "day"), the
-    other days from the journal. A key may appear more than once (once from each):
-    the figures are added up by the caller."""
+    """The period's calls grouped by `key` ("consultant_id", "hour", "day", "month" or
+    "weekday"), direction and outcome, as call_stats.grouped_calls gives them: whole
+    added-up months and rolled-up days from the roll-up (months are not by day: never
+    for "day" or "weekday"), the other days from the journal. A key may appear more
+    than once (once from each): the figures are added up by the caller."""
     hourly = key == "hour"
     if hourly and call_filter.dialled_number:
         months, ranges, raw = [], [], Q()  # CallHour has no line number: all from the journal
     else:
-        months, ranges, raw = _split(call_filter.period, threshold, by_month=key != "day")
+        by_month = key not in ("day", "weekday")
+        months, ranges, raw = _split(call_filter.period, threshold, by_month=by_month)
     groups = []
     if months:
         model = CallHourMonth if hourly else CallMonth
@@ -280,7 +297,8 @@ def grouped(call_filter: CallFilter, threshold: int, key: str) -> list[dict[str,
         groups += _rolled(CallHour if hourly else CallDay, call_filter, _on_days(ranges), key)
     if raw is not None:
         calls = call_filter.calls().filter(raw)
-        calls = _hour_of(calls) if hourly else _day_of(calls) if key == "day" else calls
+        calls = _hour_of(calls) if hourly else calls
+        calls = _by_date(_day_of(calls), key) if key in DATE_KEYS else calls
         groups += _raw_groups(calls, threshold, key)
     return groups
 
