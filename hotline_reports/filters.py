@@ -50,15 +50,18 @@ class CallFilter:
             legs = legs.filter(call__direction=self.direction)
         return legs.order_by()
 
-    def worklist(self, kind: Kind) -> QuerySet[WorklistItem]:
-        """Voicemails or callback requests (`kind`) received in the period.
+    def worklist(self, kind: Kind | None = None) -> QuerySet[WorklistItem]:
+        """Voicemails or callback requests (`kind`; both without one) received in the
+        period.
 
         They all come from incoming calls, so the direction does not narrow
         them; the consultant is the one who took the item.
         """
         items = WorklistItem.objects.filter(
-            kind=kind, created_at__gte=self.period.start, created_at__lt=self.period.end
+            created_at__gte=self.period.start, created_at__lt=self.period.end
         )
+        if kind:
+            items = items.filter(kind=kind)
         if self.dialled_number:
             items = items.filter(dialled_number=self.dialled_number)
         if self.consultant_id:

@@ -19,7 +19,9 @@ from hotline_reports.call_stats import (
 from hotline_reports.filters import CallFilter
 from hotline_reports.models import ReportSettings
 from hotline_reports.periods import Period
-from tests.reports.conftest import KYIVSTAR, MARCH
+from hotline_workspace.models import Kind as WorkKind
+from hotline_workspace.models import WorklistItem, WorkStatus
+from tests.reports.conftest import KYIVSTAR, MARCH, TOLL_FREE, kyiv
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +117,27 @@ def test_per_consultant(march):
     # Missed calls have no consultant and nothing to count: no "nobody" row.
     assert set(by_name) == {"Аліна", "Богдан"}
     assert table.total == ["Усього", 5, 2, 1, 1, 1500.0, 250.0, 210.0, 20.0, 2, 1]
+
+
+def test_a_missed_call_handled_is_no_callback_and_no_voice_message(march, bob):
+    # The worklist's third kind: Bob handled a missed call in March.
+    WorklistItem.objects.create(
+        kind=WorkKind.MISSED,
+        call=march.calls["M1"],
+        caller_number="+380991234574",
+        dialled_number=TOLL_FREE,
+        created_at=kyiv(3, 10, 21),
+        status=WorkStatus.DONE,
+        taken_by=bob,
+        done_at=kyiv(3, 11, 0),
+    )
+    table = per_consultant_table(CallFilter(MARCH), ReportSettings.load())
+    by_name = {row[0]: row[1:] for row in table.rows}
+    assert by_name["Богдан"][-2:] == [1, 0]  # called back, voice messages handled
+    assert table.total[-2:] == [2, 1]
+    w = worklist_totals(CallFilter(MARCH))
+    assert (w["voicemail_received"], w["callback_received"]) == (2, 4)
+    assert (w["voicemail_done"], w["callback_done"]) == (1, 2)
 
 
 def test_per_consultant_counts_add_up_to_the_totals(march):
