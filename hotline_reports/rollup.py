@@ -147,8 +147,8 @@ def _build_month(month: date, threshold: int) -> None:
                 (month_model(day=month, **group) for group in groups), batch_size=2000
             )
         # Counted from the journal: the days keep no counts per second (they would
-        # hold nearly a row per talked call). Its days are all rolled up, so no call
-        # of the month changed since they were.
+        # hold nearly a row per talked call). A change to a call of the month after
+        # this deletes the month's mark, as for its sums.
         TalkMonth.objects.filter(day=month).delete()
         counts = _raw_talk_counts(CallFilter(Period(*_month_days(month))).calls())
         TalkMonth.objects.bulk_create(
