@@ -283,14 +283,14 @@ class EventRouter:
         if consultant_id is None:
             return
         # Dialling a consultant outside the queue: a transfer, or a forwarded call.
-        if Call.objects.filter(linkedid=linkedid).exists():
-            journal.record_leg_rung(
-                linkedid,
-                _required(message, "DestUniqueid"),
-                event_time(message),
-                destination.rsplit("-", 1)[0],
-                consultant_id,
-            )
+        journal.record_leg_rung(
+            linkedid,
+            _required(message, "DestUniqueid"),
+            event_time(message),
+            destination.rsplit("-", 1)[0],
+            consultant_id,
+            known_only=True,
+        )
 
     def dial_end(self, message: Message) -> None:
         linkedid = _dial_linkedid(message)
@@ -298,15 +298,13 @@ class EventRouter:
         dest_uniqueid = _required(message, "DestUniqueid")
         at = event_time(message)
         answered = message.get("DialStatus") == "ANSWER"
-        direction = (
-            Call.objects.filter(linkedid=linkedid).values_list("direction", flat=True).first()
-        )
-        if direction is None:
+        call = Call.objects.filter(linkedid=linkedid).first()
+        if call is None:
             return  # Not a call of the journal (yet): an internal or a starting outbound one.
         consultant_id = self.directory.user_for(destination)
         if consultant_id is None:
-            if answered and direction == CallDirection.OUTBOUND:
-                journal.record_outbound_answered(linkedid, at)
+            if answered and call.direction == CallDirection.OUTBOUND:
+                journal.record_outbound_answered(linkedid, at, call=call)
             return
         if answered:
             journal.record_leg_answered(
@@ -316,6 +314,7 @@ class EventRouter:
                 destination.rsplit("-", 1)[0],
                 consultant_id,
                 device=device_of(destination),
+                call=call,
             )
         else:
             journal.record_leg_ended(dest_uniqueid, at)

@@ -6,6 +6,9 @@ an outcome to a stronger one, so the same event applied twice, or events that
 arrive out of order, leave the same rows behind.
 """
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePath
@@ -170,11 +173,19 @@ def record_leg_rung(
     interface: str,
     consultant_id: int | None,
     caller: Caller | None = None,
-) -> CallLeg:
+    known_only: bool = False,
+) -> CallLeg | None:
     """A device started ringing for the call (the workspace pops the card on its screen,
     so the call is read with its client: the pop needs no query of its own);
-    `caller` as the event names them (see _with_caller)."""
-    call = _with_caller(_call(linkedid, at, "client"), at, caller)
+    `caller` as the event names them (see _with_caller). With `known_only`, a call
+    not in the journal is left alone (None)."""
+    if known_only:
+        known = Call.objects.select_related("client").filter(linkedid=linkedid).first()
+        if known is None:
+            return None
+        call = _with_caller(known, at, caller)
+    else:
+        call = _with_caller(_call(linkedid, at, "client"), at, caller)
     leg, created = _leg(call, leg_uniqueid, at, interface, consultant_id)
     if created:
         publish(LegRung(call, consultant_id))
@@ -191,27 +202,33 @@ def record_leg_answered(
     hold_seconds: int | None = None,
     ring_seconds: int | None = None,
     device: Device | None = None,
+    call: Call | None = None,
 ) -> None:
     """A consultant picked up: the caller's wait ends and the conversation starts.
 
     `device` is the phone that answered, when the event names it (the queue's
-    own events name only the consultant's Local channel)."""
-    call = _call(linkedid, at)
+    own events name only the consultant's Local channel); `call`, the call of
+    `linkedid` when the caller has read it already."""
+    call = call or _call(linkedid, at)
     if _caller_gone(call, at):
         # The phone picked up as the caller hung up (the queue had not yet taken
         # the ring back): nobody talked, the call stays as the caller left it.
         return
     leg, _created = _leg(call, leg_uniqueid, at, interface, consultant_id)
+    fields = []
     if device is not None and not leg.answered_on:
         leg.answered_on = device
-        leg.save(update_fields=["answered_on"])
-    if leg.answered_at is None:
+        fields.append("answered_on")
+    newly_answered = leg.answered_at is None
+    if newly_answered:
         leg.answered_at = at
         leg.ring_seconds = ring_seconds if ring_seconds is not None else _seconds(leg.rang_at, at)
-        leg.save(update_fields=["answered_at", "ring_seconds"])
-        if call.answered_at is not None and consultant_id is not None:
-            # A transferred call: the new consultant has it now.
-            publish(LegTaken(call, consultant_id))
+        fields += ["answered_at", "ring_seconds"]
+    if fields:
+        leg.save(update_fields=fields)
+    if newly_answered and call.answered_at is not None and consultant_id is not None:
+        # A transferred call: the new consultant has it now.
+        publish(LegTaken(call, consultant_id))
     if call.direction == CallDirection.OUTBOUND:
         return
     if call.answered_at is None:
@@ -239,17 +256,15 @@ def record_leg_ended(
 
     A consultant's device channel is not the leg's own channel when it was rung
     through a Local channel; then the consultant's open leg of the call ends."""
-    leg = CallLeg.objects.filter(uniqueid=leg_uniqueid).select_related("call").first()
-    if leg is None and linkedid and consultant_id is not None:
-        leg = (
-            CallLeg.objects.filter(
-                call__linkedid=linkedid, consultant_id=consultant_id, ended_at__isnull=True
-            )
-            .select_related("call")
-            .first()
-        )
-        if leg is not None and leg.answered_on and device is not None and device != leg.answered_on:
-            return  # Another phone of the consultant rang and stopped; this one talks on.
+    match = Q(uniqueid=leg_uniqueid)
+    if linkedid and consultant_id is not None:
+        match |= Q(call__linkedid=linkedid, consultant_id=consultant_id, ended_at__isnull=True)
+    # One query: the leg of this channel, else the consultant's open leg of the call.
+    own_channel = Case(When(uniqueid=leg_uniqueid, then=0), default=1)
+    leg = CallLeg.objects.filter(match).select_related("call").order_by(own_channel, "pk").first()
+    another_channel = leg is not None and leg.uniqueid != leg_uniqueid
+    if another_channel and leg.answered_on and device is not None and device != leg.answered_on:
+        return  # Another phone of the consultant rang and stopped; this one talks on.
     if leg is None or leg.ended_at is not None:
         return
     leg.ended_at = at
@@ -259,9 +274,9 @@ def record_leg_ended(
     publish(LegEnded(leg.call, leg.consultant_id, answered=leg.answered_at is not None))
 
 
-def record_outbound_answered(linkedid: str, at: datetime) -> None:
-    """The person a consultant called picked up."""
-    call = _call(linkedid, at)
+def record_outbound_answered(linkedid: str, at: datetime, call: Call | None = None) -> None:
+    """The person a consultant called picked up (`call`: as record_leg_answered)."""
+    call = call or _call(linkedid, at)
     if call.answered_at is None:
         call.answered_at = at
         _propose(call, Disposition.OUTBOUND_ANSWERED)
@@ -601,11 +616,11 @@ def _call(linkedid: str, at: datetime, *related: str) -> Call:
 def _inserted(call: Call) -> bool:
     """Write a new call; False if a call of its linkedid is already there."""
     try:
-        with transaction.atomic():
+        with _guarded():
             call.save(force_insert=True)
     except IntegrityError:
-        if not Call.objects.filter(linkedid=call.linkedid).exists():
-            raise
+        if _unguarded.get() or not Call.objects.filter(linkedid=call.linkedid).exists():
+            raise  # (unguarded: the transaction is broken, the batch is done again)
         return False
     return True
 
@@ -627,7 +642,7 @@ def _leg(
             leg.save(update_fields=["consultant"])
         return leg, False
     try:
-        with transaction.atomic():
+        with _guarded():
             leg = CallLeg.objects.create(
                 call=call,
                 uniqueid=uniqueid,
@@ -637,7 +652,29 @@ def _leg(
             )
             return leg, True
     except IntegrityError:
+        if _unguarded.get():
+            raise  # The transaction is broken: the batch is done again, guarded.
         return CallLeg.objects.get(uniqueid=uniqueid), False
+
+
+@contextmanager
+def without_savepoints() -> Iterator[None]:
+    """Inserts that may meet another connector process's row are not guarded by a
+    savepoint of their own (two round trips each): the caller, the connector,
+    rolls the whole batch back on any error and applies it again guarded."""
+    token = _unguarded.set(True)
+    try:
+        yield
+    finally:
+        _unguarded.reset(token)
+
+
+_unguarded: ContextVar[bool] = ContextVar("hotline_journal_unguarded", default=False)
+
+
+def _guarded() -> AbstractContextManager:
+    """A savepoint around an insert whose IntegrityError is handled, unless unguarded."""
+    return nullcontext() if _unguarded.get() else transaction.atomic()
 
 
 def _caller_gone(call: Call, at: datetime) -> bool:

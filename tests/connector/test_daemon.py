@@ -170,3 +170,31 @@ def test_backoff_grows_to_its_ceiling_and_resets():
     assert delays[-1] >= 24
     backoff.reset()
     assert backoff.next_delay() <= 0.6
+
+
+def test_a_bad_event_amid_a_batch_is_skipped_and_the_rest_of_its_batch_kept(db, caplog):
+    """The batch is applied without savepoints; the bad event makes it roll back and
+    be done again event by event, so only that event is lost."""
+    from collections import deque
+
+    from hotline_asterisk_connector.ami.client import AmiConfig
+    from hotline_asterisk_connector.ami.protocol import iter_messages
+
+    connector = Connector(AmiConfig("127.0.0.1", 1, "hotline", "unused"))
+    batch = deque(
+        iter_messages(
+            inbound("5.1")
+            + b"Event: AgentCalled\r\nLinkedid: 5.1\r\n\r\n"  # no DestUniqueid
+            + inbound("5.2")
+        )
+    )
+    outbox, outage = connector._apply_sync(batch)
+    connector._db.shutdown()
+    assert outage is None and not batch
+    assert set(Call.objects.values_list("linkedid", flat=True)) == {"5.1", "5.2"}
+    assert connector.events_applied == 2
+    skipped = [r for r in caplog.records if "could not be applied" in r.getMessage()]
+    assert len(skipped) == 1 and "AgentCalled" in skipped[0].getMessage()
+    # What the rolled-back first try produced is not sent: one message per call.
+    opened = [m["call"]["id"] for _group, m in outbox if m["type"] == "wallboard.call"]
+    assert sorted(opened) == sorted(Call.objects.values_list("pk", flat=True))
