@@ -9,7 +9,9 @@ dedicated database thread, in batches, each batch in one transaction:
   (Asterisk's stream keeps being read meanwhile);
 - after each batch, the screen pops it produced are sent from the loop; the
   events a pop needs are applied first, so pops do not wait behind the
-  batch's other writes (`pops_first`).
+  batch's other writes (`pops_first`);
+- on PostgreSQL, a ring of a call already journaled is popped at once as it
+  arrives, on a second database thread, ahead of the journal (fast_pops.py).
 After every (re)connection the live state is re-read and calls that ended
 while the connector was away are recovered (see recovery.py).
 """
@@ -27,10 +29,11 @@ from django.db import (
     InterfaceError,
     OperationalError,
     close_old_connections,
+    connection,
     transaction,
 )
 
-from hotline_asterisk_connector import journal, notify, recovery, sip_guard
+from hotline_asterisk_connector import fast_pops, journal, notify, recovery, sip_guard
 from hotline_asterisk_connector.ami.client import AmiClient, AmiConfig, AmiError, ConnectionLost
 from hotline_asterisk_connector.ami.protocol import Message
 from hotline_asterisk_connector.database import close_connection, keep_connection
@@ -64,7 +67,11 @@ class Backoff:
 
 class Connector:
     def __init__(
-        self, config: AmiConfig, router: EventRouter | None = None, sweep_seconds: float = 60.0
+        self,
+        config: AmiConfig,
+        router: EventRouter | None = None,
+        sweep_seconds: float = 60.0,
+        pops_ahead: bool | None = None,
     ) -> None:
         self.config = config
         self.sweep_seconds = sweep_seconds
@@ -73,6 +80,16 @@ class Connector:
         self._db = ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="hotline-journal", initializer=keep_connection
         )
+        # The pops' fast path: its own thread and connection (fast_pops.py). Not on
+        # SQLite, where a second writer would wait for the journal's transaction.
+        self.pops_ahead = connection.vendor == "postgresql" if pops_ahead is None else pops_ahead
+        self._pops_db = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="hotline-pops", initializer=keep_connection
+        )
+        self._rung = fast_pops.RungConsultants()
+        self._ahead: dict[int, _Ahead] = {}  # by id() of the AgentCalled
+        self._journal_moved = asyncio.Event()
+        self.popped_ahead = 0
         self.connected = asyncio.Event()
         self.sessions = 0  # AMI sessions that reached the caught-up state
         self.events_applied = 0
@@ -100,7 +117,7 @@ class Connector:
             await self.aclose()
 
     async def _session(self, stop: asyncio.Event, backoff: Backoff) -> None:
-        client = AmiClient(self.config)
+        client = AmiClient(self.config, on_event=self._arrived)
         await client.connect()
         try:
             log.info("Connected to Asterisk AMI at %s:%s", self.config.host, self.config.port)
@@ -116,6 +133,11 @@ class Connector:
                 sweeper.cancel()
         finally:
             await client.close()
+            # Rings of events that will not be applied now: the journal has them
+            # again from the next session's resynchronisation.
+            for ahead in self._ahead.values():
+                ahead.task.cancel()
+            self._ahead.clear()
 
     async def resynchronise(self, client: AmiClient) -> None:
         """Re-read what changed while no events reached us. An action Asterisk does
@@ -199,15 +221,60 @@ class Connector:
     async def apply(self, batch: list[Message]) -> None:
         """Apply events, screen pops first (see `pops_first`); on a database outage
         wait and retry from the first unapplied."""
-        urgent, rest = pops_first([message for message in batch if self.router.wants(message)])
+        wanted = [message for message in batch if self.router.wants(message)]
+        await self._journal_reaches(wanted)
+        urgent, rest = pops_first(wanted)
         for part in (urgent, rest):
             await self._apply_in_order(part)
+
+    def _arrived(self, message: Message) -> None:
+        """Every event as it arrives: a first ring of a consultant goes ahead (fast_pops.py)."""
+        if self._rung.first_ring(message) and message.event == "AgentCalled" and self.pops_ahead:
+            ahead = _Ahead(message)
+            ahead.task = asyncio.ensure_future(self._pop_ahead(ahead))
+            self._ahead[id(message)] = ahead
+
+    async def _pop_ahead(self, ahead: "_Ahead") -> None:
+        while True:
+            moved = self._journal_moved
+            try:
+                outcome, outbox = await self.on_pops(fast_pops.ring, self.router, ahead.message)
+            except Exception:  # the journal pops it, in its order
+                log.warning("A screen pop could not go ahead of the journal", exc_info=True)
+                await self.on_pops(close_connection)
+                return
+            if outcome is fast_pops.Outcome.POPPED:
+                self.popped_ahead += 1
+                await notify.deliver(outbox)
+                return
+            if outcome is fast_pops.Outcome.JOURNAL or ahead.journal_reached:
+                return
+            await moved.wait()  # The call is not journaled yet: after the next commit.
+
+    async def _journal_reaches(self, events: list[Message]) -> None:
+        """The journal is about to apply `events`: a ring of theirs that went ahead is
+        finished first (its pop handed to the channel layer), and one still waiting
+        for its call to be journaled is left to the journal."""
+        going = []
+        for message in events:
+            ahead = self._ahead.pop(id(message), None)
+            if ahead is not None:
+                ahead.journal_reached = True
+                going.append(ahead.task)
+        if going:
+            self._moved()
+            await asyncio.gather(*going, return_exceptions=True)
+
+    def _moved(self) -> None:
+        self._journal_moved.set()
+        self._journal_moved = asyncio.Event()
 
     async def _apply_in_order(self, events: list[Message]) -> None:
         pending = deque(events)
         backoff = Backoff(initial=0.2, maximum=10.0)
         while pending:
             outbox, outage = await self.on_db(self._apply_sync, pending)
+            self._moved()
             await notify.deliver(outbox)
             if self.router.records_due:
                 self.router.records_due = False
@@ -266,13 +333,29 @@ class Connector:
         return outbox
 
     async def aclose(self) -> None:
-        """Close the database thread's connection and the thread itself."""
+        """Close the database threads' connections and the threads themselves."""
         await self.on_db(close_connection)
+        await self.on_pops(close_connection)
         self._db.shutdown(wait=True)
+        self._pops_db.shutdown(wait=True)
 
     async def on_db(self, function: Callable[..., T], *args) -> T:
         """Run ORM work on the connector's own database thread, off the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self._db, _checked, function, args)
+
+    async def on_pops(self, function: Callable[..., T], *args) -> T:
+        """Run ORM work on the pops' fast path's thread (fast_pops.py)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pops_db, _checked, function, args)
+
+
+class _Ahead:
+    """A ring going ahead of the journal (fast_pops.py)."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        self.task: asyncio.Future
+        self.journal_reached = False
 
 
 def _checked(function: Callable[..., T], args: tuple) -> T:

@@ -62,7 +62,7 @@ def _dial_linkedid(message: Message) -> str:
     return message.get("Linkedid") or _required(message, "DestLinkedid")
 
 
-def _caller_channel(message: Message) -> "journal.Caller | None":
+def caller_channel(message: Message) -> "journal.Caller | None":
     """The caller named by the event's channel headers when the channel is the caller's
     own, for a call whose HotlineInbound is missing."""
     linkedid = message.get("Linkedid", "")
@@ -216,7 +216,7 @@ class EventRouter:
 
     def queue_caller_join(self, message: Message) -> None:
         journal.mark_queued(
-            _required(message, "Linkedid"), event_time(message), caller=_caller_channel(message)
+            _required(message, "Linkedid"), event_time(message), caller=caller_channel(message)
         )
 
     def queue_caller_leave(self, message: Message) -> None:
@@ -235,7 +235,7 @@ class EventRouter:
             event_time(message),
             interface,
             self.directory.user_for(interface, message.get("DestChannel", "")),
-            caller=_caller_channel(message),
+            caller=caller_channel(message),
         )
 
     def agent_connect(self, message: Message) -> None:

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -70,9 +70,17 @@ class _PendingAction:
 class AmiClient:
     _action_ids = itertools.count(1)
 
-    def __init__(self, config: AmiConfig, *, events: bool = True) -> None:
+    def __init__(
+        self,
+        config: AmiConfig,
+        *,
+        events: bool = True,
+        on_event: Callable[[Message], None] | None = None,
+    ) -> None:
         self.config = config
         self.wants_events = events
+        # Told of each event as it arrives, before it waits in the queue for events().
+        self.on_event = on_event
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._pending: dict[str, _PendingAction] = {}
@@ -208,6 +216,8 @@ class AmiClient:
             if pending.feed(message) and not pending.future.done():
                 pending.future.set_result(pending.messages)
         elif message.is_event:
+            if self.on_event is not None:
+                self.on_event(message)
             self._events.put_nowait(message)
 
     async def _heartbeat(self) -> None:
