@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -90,6 +91,9 @@ class Connector:
         self._ahead: dict[int, _Ahead] = {}  # by id() of the AgentCalled
         self._journal_moved = asyncio.Event()
         self.popped_ahead = 0
+        # Where the time goes (logged as the connector stops; the load benchmark keeps it).
+        self.batches = 0
+        self.journal_seconds = 0.0
         self.connected = asyncio.Event()
         self.sessions = 0  # AMI sessions that reached the caught-up state
         self.events_applied = 0
@@ -114,6 +118,14 @@ class Connector:
                     log.info("Reconnecting to Asterisk in %.1f s", delay)
                     await _wait(stop, delay)
         finally:
+            log.info(
+                "Connector summary: %d events applied in %d batches, the journal's thread "
+                "busy %.1f s; %d screen pops went ahead of the journal",
+                self.events_applied,
+                self.batches,
+                self.journal_seconds,
+                self.popped_ahead,
+            )
             await self.aclose()
 
     async def _session(self, stop: asyncio.Event, backoff: Backoff) -> None:
@@ -297,6 +309,7 @@ class Connector:
         PostgreSQL), so the batch is first applied without any; only when one of its
         events fails (malformed, an unknown call) is the batch rolled back and done
         again with a savepoint per event, so that event alone is skipped."""
+        started = time.monotonic()
         try:
             try:
                 return self._apply_batch(pending, savepoints=False), None
@@ -306,6 +319,9 @@ class Connector:
                 return self._apply_batch(pending, savepoints=True), None
         except _OUTAGE as error:
             return [], error
+        finally:
+            self.batches += 1
+            self.journal_seconds += time.monotonic() - started
 
     def _apply_batch(self, pending: deque[Message], savepoints: bool) -> list[notify.Outgoing]:
         outbox: list[notify.Outgoing] = []

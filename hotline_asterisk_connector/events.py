@@ -227,7 +227,8 @@ class EventRouter:
             _required(message, "Linkedid"), event_time(message), _int(message, "HoldTime")
         )
 
-    def agent_called(self, message: Message) -> None:
+    def agent_called(self, message: Message, call: Call | None = None) -> None:
+        """`call`: the call of the event, read with its client (fast_pops.py)."""
         interface = message.get("Interface", "")
         journal.record_leg_rung(
             _required(message, "Linkedid"),
@@ -236,6 +237,7 @@ class EventRouter:
             interface,
             self.directory.user_for(interface, message.get("DestChannel", "")),
             caller=caller_channel(message),
+            call=call,
         )
 
     def agent_connect(self, message: Message) -> None:

@@ -30,10 +30,10 @@ messages about the call keep their order.
 import enum
 import logging
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from hotline_asterisk_connector import notify
+from hotline_asterisk_connector import journal, notify
 from hotline_asterisk_connector.ami.protocol import Message
 from hotline_asterisk_connector.directory import extension_of
 from hotline_asterisk_connector.events import EventRouter, caller_channel
@@ -58,19 +58,23 @@ def ring(router: EventRouter, message: Message) -> tuple[Outcome, list[notify.Ou
     )
     if not linkedid or not leg_uniqueid or consultant_id is None:
         return Outcome.JOURNAL, []
-    with transaction.atomic(), notify.collecting() as produced:
-        call = Call.objects.filter(linkedid=linkedid).only("caller_number", "caller_withheld")
-        call = call.first()
-        if call is None:
-            return Outcome.NOT_YET, []
-        if not (call.caller_number or call.caller_withheld) and caller_channel(message):
-            return Outcome.JOURNAL, []
-        rung_before = CallLeg.objects.filter(
-            Q(uniqueid=leg_uniqueid) | Q(call=call, consultant_id=consultant_id)
-        )
-        if rung_before.exists():
-            return Outcome.JOURNAL, []
-        router.agent_called(message)
+    try:
+        # Unguarded insert: a leg the journal wrote meanwhile is an IntegrityError,
+        # and this transaction is rolled back whole.
+        with transaction.atomic(), notify.collecting() as produced, journal.without_savepoints():
+            call = Call.objects.select_related("client").filter(linkedid=linkedid).first()
+            if call is None:
+                return Outcome.NOT_YET, []
+            if not (call.caller_number or call.caller_withheld) and caller_channel(message):
+                return Outcome.JOURNAL, []
+            rung_before = CallLeg.objects.filter(
+                Q(uniqueid=leg_uniqueid) | Q(call=call, consultant_id=consultant_id)
+            )
+            if rung_before.exists():
+                return Outcome.JOURNAL, []
+            router.agent_called(message, call=call)
+    except IntegrityError:
+        return Outcome.JOURNAL, []
     return Outcome.POPPED, produced
 
 

@@ -174,18 +174,17 @@ def record_leg_rung(
     consultant_id: int | None,
     caller: Caller | None = None,
     known_only: bool = False,
+    call: Call | None = None,
 ) -> CallLeg | None:
     """A device started ringing for the call (the workspace pops the card on its screen,
     so the call is read with its client: the pop needs no query of its own);
     `caller` as the event names them (see _with_caller). With `known_only`, a call
-    not in the journal is left alone (None)."""
-    if known_only:
-        known = Call.objects.select_related("client").filter(linkedid=linkedid).first()
-        if known is None:
+    not in the journal is left alone (None); `call`: the call, read with its client."""
+    if call is None and known_only:
+        call = Call.objects.select_related("client").filter(linkedid=linkedid).first()
+        if call is None:
             return None
-        call = _with_caller(known, at, caller)
-    else:
-        call = _with_caller(_call(linkedid, at, "client"), at, caller)
+    call = _with_caller(call or _call(linkedid, at, "client"), at, caller)
     leg, created = _leg(call, leg_uniqueid, at, interface, consultant_id)
     if created:
         publish(LegRung(call, consultant_id))
