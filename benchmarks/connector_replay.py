@@ -11,8 +11,8 @@ filtered, applied on the database thread in its own
 transaction, websocket messages sent to the (in-process) channel layer. The
 process is pinned to one CPU core. SQLite in a temporary directory unless
 DATABASE_URL says otherwise (then an empty database of its own: the
-replay adds its calls). Each handler's time is taken per event (the event's
-savepoint and its writes, not the batch's commit). The replay runs --runs
+replay adds its calls). Each handler's time is taken per event (its writes,
+not the batch's commit; until 2026-12-01T22:00 its savepoint too). The replay runs --runs
 times, each with fresh identifiers; the result goes to
 benchmarks/results/connector_replay/ and from there to
 docs/benchmarks-connector.md (benchmarks/render_docs.py).

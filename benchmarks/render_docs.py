@@ -195,8 +195,9 @@ def connector_doc() -> str:
         "2026-12-01T14:40 on; before, a call of a past day took that day out of the reports' "
         "roll-up at every save, a query a live call does not cost), through the connector's "
         "own pipeline: frames cut and parsed, "
-        "filtered, applied on the database thread (one transaction per batch, a savepoint "
-        "per event, one persistent database connection), pops sent to the channel layer. "
+        "filtered, applied on the database thread (one transaction per batch, one "
+        "persistent database connection; until 2026-12-01T22:00 a savepoint per event "
+        "as well), pops sent to the channel layer. "
         "The process is pinned to one CPU core. Each handler's cost is the time of one "
         "event's handler (its queries and writes, not the batch's commit); per run the "
         "median event and the 95th-percentile event, then the median and range of those "
@@ -350,6 +351,51 @@ def sweep_section() -> list[str]:
     return [*out, run_line(latest), "", *figures_table(latest, previous)]
 
 
+def where_the_time_goes(runs: list[Result]) -> list[str]:
+    """The text on where a pop's and the journal's time goes, with the figures of the
+    newest run whose connector said how busy its journal thread was."""
+    out = [
+        "## Where the time goes",
+        "",
+        "The connector computes little: its event loop mostly waits (cProfile's "
+        "`epoll.poll` below), and what it waits for is PostgreSQL. The journal applies "
+        "events in order on one database thread, one transaction per batch, and each "
+        "query is a round trip that, on a loaded 2-core machine, waits for both the "
+        "connector and its PostgreSQL backend to be scheduled: the journal thread's "
+        "time per event, not the CPU, sets the journal's lag. Hence no savepoint per "
+        "event and as few queries per event as the journal needs (one answered call: "
+        "`tests/connector/test_queries_per_call.py`). A pop does not wait for that "
+        "thread: a consultant's first ring of a call already journaled is applied and "
+        "popped at once on a second connection (`hotline_asterisk_connector/fast_pops.py`, "
+        "decision 0035), so its latency is the AMI event's way to the connector, one "
+        "short transaction, and the channel layer's way to the desk. What is left in "
+        "the tail are rings that arrive before their call's opening is committed: they "
+        "wait for the journal to commit it, that is for the journal's lag at that "
+        "moment (the first rings of a burst of new calls). cProfile sees only the event "
+        "loop; the connector's own summary as it stops gives its journal thread's time:",
+        "",
+    ]
+    said = [
+        (result, note.split("whole run: ", 1)[1])
+        for result in runs
+        for note in result.notes
+        if note.startswith("whole run: ")
+    ]
+    if not said:
+        return [*out, "(no run with the connector's summary yet)"]
+    result, text = said[-1]
+    events = int(text.split(" events applied", 1)[0])
+    busy = float(text.split("busy ", 1)[1].split(" s", 1)[0])
+    per_event = f"{1000 * busy / events:.1f} ms an event" if events else "no events"
+    out.append(
+        f"- run {result.started_at.replace('+00:00', '')} (`{result.commit}`, load "
+        f"{_load(result)} at start, levels "
+        f"{', '.join(map(str, result.parameters.get('levels', [])))}): {text} "
+        f"({per_event} on the journal's thread)."
+    )
+    return out
+
+
 def load_doc() -> str:
     runs = history("load_pipeline")
     out = [
@@ -446,6 +492,7 @@ def load_doc() -> str:
         / "load_pipeline"
         / (latest.started_at.replace(":", "").replace("+0000", "Z") + ".profile.txt")
     )
+    out += ["", *where_the_time_goes(runs)]
     if profile.exists():
         out += [
             "",
