@@ -25,9 +25,9 @@ def url_names() -> list[str]:
     return sorted({name for name in walk(get_resolver().url_patterns, None)} - SKIPPED)
 
 
-def addresses(world) -> dict[str, str]:
-    """Every URL name → an address with real objects; a new URL without an
-    entry here fails the sweep, so no page escapes it."""
+def address(world, name: str) -> str:
+    """The URL name's address with real objects; a new URL with arguments and
+    no entry here fails its sweep, so no page escapes it."""
     w = world
     kwargs = {
         "accounts:staff_action": {"user_id": w.alice.pk, "action": "unlock"},
@@ -68,7 +68,12 @@ def addresses(world) -> dict[str, str]:
         "hotline_crm:consultation_detail": {"pk": w.consultation.pk},
         "hotline_crm:consultation_edit": {"pk": w.consultation.pk},
     }
-    return {name: reverse(name, kwargs=kwargs.get(name)) for name in url_names()}
+    return reverse(name, kwargs=kwargs.get(name))
+
+
+def addresses(world) -> dict[str, str]:
+    """Every URL name → its address with real objects."""
+    return {name: address(world, name) for name in url_names()}
 
 
 @dataclass

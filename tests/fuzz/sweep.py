@@ -12,7 +12,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client as Browser
 
 from tests.fuzz import hostile
-from tests.fuzz.pages import addresses, forms_on
+from tests.fuzz.pages import address, forms_on
 
 # Read by views straight from request.GET, beside the filter forms' fields.
 DIRECT_PARAMETERS = {
@@ -126,15 +126,13 @@ def _is_html(response) -> bool:
     return not response.streaming and response.get("Content-Type", "").startswith("text/html")
 
 
-def sweep(world, user) -> set[ServerError]:
-    """As `user`; a page whose hostile requests sign them out is reported
-    too (it would hide the errors of every page after it)."""
+def sweep(world, user, page: str) -> set[ServerError]:
+    """One page (a URL name) as `user`; a page whose hostile requests sign
+    them out is reported too."""
     browser = Browser(raise_request_exception=False)
     browser.force_login(user)
     run = Sweep(browser)
-    for name, url in addresses(world).items():
-        run.page(name, url)
-        if SESSION_KEY not in browser.session:
-            run.errors.add(ServerError(name, "session", "-", "ended by bad input"))
-            browser.force_login(user)
+    run.page(page, address(world, page))
+    if SESSION_KEY not in browser.session:
+        run.errors.add(ServerError(page, "session", "-", "ended by bad input"))
     return run.errors
