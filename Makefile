@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-newest lint format system-deps venv messages static asterisk asterisk-start \
+.PHONY: run test test-calls test-deploy test-fast test-newest lint format system-deps venv messages static asterisk asterisk-start \
 	asterisk-stop migrate demo serve call
 
 run: system-deps venv messages static asterisk migrate demo asterisk-start serve
@@ -17,27 +17,53 @@ run: system-deps venv messages static asterisk migrate demo asterisk-start serve
 # (see README); production settings refuse this variable.
 run: export HOTLINE_DEMO_SKIP_SECOND_FACTOR := 1
 
-# The suite without Asterisk and the browser runs in one worker per core
-# (pytest-xdist); the tests of real calls and the browser run one at a time,
-# since they share the session's Asterisk and time real media.
-TEST_WORKERS ?= auto
+# `make test` runs three parts at the same time, each into var/test/<part>.log,
+# printed whole as it ends (scripts/test-parts.sh, decision 0034); one after
+# the other they took 45 minutes on a 2-core machine, side by side about 30:
+#
+#   calls   the tests of real calls and the browser, one at a time: they share
+#           the session's Asterisk and time real media;
+#   deploy  the install on a debootstrapped Debian 12, its simulated internet,
+#           the upgrade under a call: a "VPS" in namespaces of its own (its own
+#           Asterisk, PostgreSQL, Redis, browser), so nothing of the calls' part;
+#   fast    the suite without Asterisk and the browser, on the distribution's
+#           Python and then on the newest, at the lowest CPU priority: the other
+#           two parts wait on timers, media and downloads most of the time, and
+#           the scheduler gives them the CPU whenever they want it.
+#
+# The two fast runs go one after the other, never together: each names its
+# test databases (test_*_gwN) and Redis numbers (REDIS_URL's + 1 + N) after
+# its xdist workers only (tests/conftest.py), so together they would share them.
+# The calls' part has test_* and REDIS_URL's own number; the deploy part uses
+# neither.
+#
+# TEST_WORKERS: xdist workers of the fast runs; more than the cores, since a
+# worker waits on PostgreSQL, Redis and the servers its tests start.
+TEST_WORKERS ?= 4
 UNIT_TESTS := -m "not asterisk and not browser" -n $(TEST_WORKERS) --durations=15
+DEPLOY_TESTS := tests/deploy -m "asterisk or browser" --durations=15
+CALLS_TESTS := -m "asterisk or browser" --ignore=tests/deploy --durations=15
 
-# The newest Python's run goes beside the real calls' tests, at the lowest CPU
-# priority: those tests wait on timers and media most of the time, and the
-# scheduler gives them the CPU whenever they want it. Its own test databases
-# (test_*_gwN) and Redis numbers (one per worker) are not the calls' tests'.
 test: system-deps venv messages static asterisk lint
-	$(VENV)/bin/pytest $(UNIT_TESTS)
-	@mkdir -p var; nice -n 19 $(MAKE) --no-print-directory test-newest > var/test-newest.log 2>&1 & \
-	newest=$$!; \
-	$(VENV)/bin/pytest -m "asterisk or browser" --durations=15; calls=$$?; \
-	wait $$newest; newest_status=$$?; \
-	echo "--- the newest Python's run (var/test-newest.log):"; cat var/test-newest.log; \
-	[ $$calls -eq 0 ] && [ $$newest_status -eq 0 ]
+	@scripts/test-parts.sh \
+		"calls=$(MAKE) --no-print-directory test-calls" \
+		"deploy=$(MAKE) --no-print-directory test-deploy" \
+		"fast=nice -n 19 $(MAKE) --no-print-directory test-fast"
+
+test-calls: venv
+	$(VENV)/bin/pytest $(CALLS_TESTS)
+
+test-deploy: venv
+	$(VENV)/bin/pytest $(DEPLOY_TESTS)
+
+# Both fast runs, whatever the first one's result.
+test-fast: venv
+	@$(VENV)/bin/pytest $(UNIT_TESTS); first=$$?; \
+	$(MAKE) --no-print-directory test-newest; newest=$$?; \
+	[ $$first -eq 0 ] && [ $$newest -eq 0 ]
 
 # The suite without Asterisk and the browser on the newest Python, when it
-# differs from the distribution's (the whole suite already ran on that one).
+# differs from the distribution's (the fast part already ran on that one).
 test-newest: venv
 	@newest=$$(scripts/find-python.sh --newest); \
 	if [ "$$($$newest -c 'import sys; print(sys.version_info[:2])')" = \
@@ -45,6 +71,7 @@ test-newest: venv
 		echo "test-newest: $(PY) is already the newest Python"; \
 	else \
 		$(MAKE) $(VENV_NEWEST)/.installed && \
+		echo "--- the newest Python's run:" && \
 		$(VENV_NEWEST)/bin/pytest $(UNIT_TESTS); \
 	fi
 

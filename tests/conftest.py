@@ -70,6 +70,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
+def quick_password_hashing(request, settings) -> None:
+    """Personas and sign-ins without a million PBKDF2 rounds each
+    (tests/support/hashers.py). Not for the tests of real calls and the
+    browser: the web app they start signs people in with production's hasher,
+    which would hash a quick hash again and so end that person's other sessions."""
+    if request.node.get_closest_marker("asterisk") or request.node.get_closest_marker("browser"):
+        return
+    settings.PASSWORD_HASHERS = [
+        "tests.support.hashers.QuickPBKDF2PasswordHasher",
+        *(name for name in settings.PASSWORD_HASHERS if not name.endswith(".PBKDF2PasswordHasher")),
+    ]
+
+
+@pytest.fixture(autouse=True)
 def django_db_serialized_rollback() -> bool:
     """Start every transactional test from the migrated data (roles, topics),
     not from the empty tables the previous one's flush left."""
