@@ -226,11 +226,13 @@ async def test_anonymous_is_refused(role_groups):
 @pytest.mark.django_db
 def test_snapshot_states_and_waits(alice, bob, carol):
     now = timezone.now()
+    # Every call started now, only their waits began earlier: a call started
+    # minutes ago is yesterday's in the first minutes of a Kyiv day, and
+    # «today» would count fewer than six.
     for name, minutes in (("w1", 3), ("w2", 1)):
         Call.objects.create(
-            linkedid=name, started_at=now - timedelta(minutes=minutes),
-            queued_at=now - timedelta(minutes=minutes),
-        )  # fmt: skip
+            linkedid=name, started_at=now, queued_at=now - timedelta(minutes=minutes)
+        )
     # Left the queue for the «nobody is free» menu, still on the line: still waiting,
     # since they first joined the queue.
     Call.objects.create(
