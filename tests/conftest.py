@@ -33,9 +33,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _redis_database_of_this_worker() -> None:
-    """Under pytest-xdist (`make test` runs the suite without Asterisk in two
-    workers), each worker takes the Redis database after REDIS_URL's own, so
-    one worker's groups (the wallboard, a desk) never get the other's messages.
+    """Under pytest-xdist (`make test` runs the suite without Asterisk in
+    TEST_WORKERS workers, 4), worker N takes Redis database REDIS_URL's + 1 + N, so
+    one worker's groups (the wallboard, a desk) never get another's messages.
     The processes a test starts inherit it through the environment."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     url = os.environ.get("REDIS_URL", "")
