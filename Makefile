@@ -18,9 +18,9 @@ run: system-deps venv messages static asterisk migrate demo asterisk-start serve
 run: export HOTLINE_DEMO_SKIP_SECOND_FACTOR := 1
 
 # `make test` runs three parts at the same time, each into var/test/<part>.log,
-# printed whole as it ends (scripts/test-parts.sh, decision 0034); one after
-# the other they took 45 minutes on the 2-core CI machine, side by side about
-# 25 (the real calls part, the longest):
+# printed whole as it ends (scripts/test-parts.sh, decision 0034). One after
+# the other they took 45 minutes on the 2-core CI machine; side by side the
+# longest part (the real calls, about 22 minutes) sets the time:
 #
 #   calls   the tests of real calls and the browser, one at a time: they share
 #           the session's Asterisk and time real media;
