@@ -326,7 +326,11 @@ class Connector:
     def _apply_batch(self, pending: deque[Message], savepoints: bool) -> list[notify.Outgoing]:
         outbox: list[notify.Outgoing] = []
         applied = 0
-        with transaction.atomic():
+        # Unguarded, each call's row is read once for the batch (journal.keeping_calls);
+        # with a savepoint per event, a rolled-back event's changes to a kept row
+        # would stay in memory, so each event reads the rows again.
+        kept = contextlib.nullcontext() if savepoints else journal.keeping_calls()
+        with transaction.atomic(), kept:
             for message in pending:
                 if not savepoints:
                     with notify.collecting() as produced, journal.without_savepoints():

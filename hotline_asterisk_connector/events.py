@@ -300,7 +300,7 @@ class EventRouter:
         dest_uniqueid = _required(message, "DestUniqueid")
         at = event_time(message)
         answered = message.get("DialStatus") == "ANSWER"
-        call = Call.objects.filter(linkedid=linkedid).first()
+        call = journal.known_call(linkedid)
         if call is None:
             return  # Not a call of the journal (yet): an internal or a starting outbound one.
         consultant_id = self.directory.user_for(destination)

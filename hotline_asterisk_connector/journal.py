@@ -78,6 +78,10 @@ class Caller:
         return cls(number=number, name="" if name == "<unknown>" else name)
 
 
+# What a save of a newly proposed outcome writes.
+_DISPOSITION = ["disposition", "updated_at"]
+
+
 def rank(disposition: str) -> int:
     """How much an outcome says about a call (see _RANK)."""
     return _RANK[Disposition(disposition)]
@@ -97,11 +101,11 @@ def open_inbound_call(
 ) -> Call:
     """A caller reached one of the hotline's numbers. A call not journaled yet is
     written whole at once (one INSERT, no UPDATE after it)."""
-    call = Call.objects.filter(linkedid=linkedid).first()
+    call = known_call(linkedid)
     new = call is None
     if call is None:
         call = Call(linkedid=linkedid, uniqueid=linkedid, started_at=at)
-    changed = _fill(
+    changed = _filled(
         call,
         uniqueid=uniqueid,
         dialled_number=dialled_number,
@@ -111,19 +115,19 @@ def open_inbound_call(
     if not call.caller_number and caller.number:
         call.caller_number = normalise(caller.number).value
         call.client = identify_client(caller.number)
-        changed = True
+        changed += ["caller_number", "client"]
     if caller.withheld and not call.caller_withheld and not call.caller_number:
         call.caller_withheld = True
-        changed = True
+        changed.append("caller_withheld")
     if at < call.started_at:
         call.started_at = at
-        changed = True
+        changed.append("started_at")
     if new and not _inserted(call):
         # Another connector process wrote it first: add to what it wrote.
         return open_inbound_call(linkedid, uniqueid, at, caller, dialled_number)
     if new or changed:
         if not new:
-            call.save()
+            call.save(update_fields=[*changed, "updated_at"])
         publish(CallChanged(call))
     return call
 
@@ -139,12 +143,17 @@ def open_outbound_call(
         # the caller's inbound call.
         return None
     call.direction = CallDirection.OUTBOUND
-    _fill(call, dialled_number=dialled_number, callee_number=normalise(number).value)
+    fields = ["direction", "updated_at"]
+    fields += _filled(call, dialled_number=dialled_number, callee_number=normalise(number).value)
     if call.consultant_id is None:
         call.consultant_id = consultant_id
+        fields.append("consultant")
     if call.client_id is None and call.callee_number:
+        # Only a card the journal finds here is written: one the web process
+        # linked meanwhile is not written over.
         call.client = identify_client(call.callee_number)
-    call.save()
+        fields.append("client")
+    call.save(update_fields=fields)
     publish(CallChanged(call))
     return call
 
@@ -181,7 +190,7 @@ def record_leg_rung(
     `caller` as the event names them (see _with_caller). With `known_only`, a call
     not in the journal is left alone (None); `call`: the call, read with its client."""
     if call is None and known_only:
-        call = Call.objects.select_related("client").filter(linkedid=linkedid).first()
+        call = known_call(linkedid, "client")
         if call is None:
             return None
     call = _with_caller(call or _call(linkedid, at, "client"), at, caller)
@@ -238,7 +247,9 @@ def record_leg_answered(
         elif call.wait_seconds is None:
             call.wait_seconds = _seconds(call.queued_at or call.started_at, at)
         _propose(call, Disposition.ANSWERED)
-        call.save()
+        call.save(
+            update_fields=["answered_at", "consultant", "wait_seconds", "disposition", "updated_at"]
+        )
         publish(CallChanged(call, CallChange.ANSWERED, consultant_id))
 
 
@@ -279,7 +290,7 @@ def record_outbound_answered(linkedid: str, at: datetime, call: Call | None = No
     if call.answered_at is None:
         call.answered_at = at
         _propose(call, Disposition.OUTBOUND_ANSWERED)
-        call.save()
+        call.save(update_fields=["answered_at", "disposition", "updated_at"])
         publish(CallChanged(call))
 
 
@@ -289,7 +300,7 @@ def record_abandoned(linkedid: str, at: datetime, hold_seconds: int | None) -> N
     if call.wait_seconds is None:
         call.wait_seconds = hold_seconds
     _propose(call, Disposition.ABANDONED)
-    call.save()
+    call.save(update_fields=["wait_seconds", "disposition", "updated_at"])
     publish(CallChanged(call))
 
 
@@ -297,7 +308,7 @@ def record_outcome(linkedid: str, at: datetime, disposition: Disposition) -> Non
     """The dialplan sent the caller down a branch: outside hours, over the limit, nobody free."""
     call = _call(linkedid, at)
     if _propose(call, disposition):
-        call.save()
+        call.save(update_fields=_DISPOSITION)
         publish(CallChanged(call))
 
 
@@ -307,7 +318,7 @@ def record_voicemail(
     """The caller left a voice message (the worklist keeps it: MessageLeft)."""
     call = _call(linkedid, at)
     if _propose(call, Disposition.VOICEMAIL):
-        call.save()
+        call.save(update_fields=_DISPOSITION)
     audio = stored_path(audio_file, settings.VOICEMAIL_DIR)
     publish(MessageLeft(call, at, audio, duration_seconds))
     publish(CallChanged(call))
@@ -321,7 +332,7 @@ def record_callback_request(
     The worklist keeps the request (CallbackRequested)."""
     call = _call(linkedid, at)
     if _propose(call, Disposition.CALLBACK_REQUESTED):
-        call.save()
+        call.save(update_fields=_DISPOSITION)
     publish(CallbackRequested(call, at, normalise(number_to_call).value, may_say_who_we_are))
     publish(CallChanged(call))
 
@@ -344,7 +355,7 @@ def record_recording_declined(linkedid: str, at: datetime) -> None:
 
 def end_call(linkedid: str, at: datetime) -> Call | None:
     """The call's first channel hung up: settle the times and the outcome."""
-    call = Call.objects.filter(linkedid=linkedid).first()
+    call = known_call(linkedid)
     if call is None or call.ended_at is not None:
         return call
     call.ended_at = max(at, call.started_at)
@@ -487,7 +498,7 @@ def record_agent_complete(
     """Asterisk's own wait and talk (AgentComplete HoldTime/TalkTime) of the
     consultant who answered, which hold even when the events' times do not (a
     stream replayed without Timestamp)."""
-    call = Call.objects.filter(linkedid=linkedid).first()
+    call = known_call(linkedid)
     if call is None or call.answered_at is None or call.direction != CallDirection.INBOUND:
         return
     if consultant_id is None or consultant_id != call.consultant_id:
@@ -602,7 +613,7 @@ def stored_path(path: str, root: Path) -> str:
 def _call(linkedid: str, at: datetime, *related: str) -> Call:
     """The call of `linkedid` (with its `related` rows), created as a bare inbound call
     if this is its first event."""
-    call = Call.objects.select_related(*related).filter(linkedid=linkedid).first()
+    call = known_call(linkedid, *related)
     if call is not None:
         return call
     call = Call(linkedid=linkedid, uniqueid=linkedid, started_at=at)
@@ -610,6 +621,20 @@ def _call(linkedid: str, at: datetime, *related: str) -> Call:
         return call
     # Another connector process wrote it first.
     return Call.objects.select_related(*related).get(linkedid=linkedid)
+
+
+def known_call(linkedid: str, *related: str) -> Call | None:
+    """The journal's call of `linkedid`, or None: within `keeping_calls`, the row
+    this batch read or wrote already (with its card), else read now."""
+    kept = _kept_calls.get()
+    if kept is None:
+        return Call.objects.select_related(*related).filter(linkedid=linkedid).first()
+    if linkedid not in kept:
+        call = Call.objects.select_related("client").filter(linkedid=linkedid).first()
+        if call is None:
+            return None  # Not kept: another process may write it before the next event.
+        kept[linkedid] = call
+    return kept[linkedid]
 
 
 def _inserted(call: Call) -> bool:
@@ -621,6 +646,9 @@ def _inserted(call: Call) -> bool:
         if _unguarded.get() or not Call.objects.filter(linkedid=call.linkedid).exists():
             raise  # (unguarded: the transaction is broken, the batch is done again)
         return False
+    kept = _kept_calls.get()
+    if kept is not None:
+        kept[call.linkedid] = call
     return True
 
 
@@ -671,6 +699,26 @@ def without_savepoints() -> Iterator[None]:
 _unguarded: ContextVar[bool] = ContextVar("hotline_journal_unguarded", default=False)
 
 
+@contextmanager
+def keeping_calls() -> Iterator[None]:
+    """Each call is read once in the block, not once per event (a dozen reads of
+    one answered call): the connector applies a batch inside it, in one
+    transaction, with no savepoint that could roll a kept row's write back
+    alone. Safe because every write of a kept row names its fields
+    (update_fields): the journal owns those, and a card or a form the web
+    process links to the call meanwhile is never written over. The block ends
+    with the batch, committed or rolled back (then the rows kept are
+    forgotten with their unsaved changes)."""
+    token = _kept_calls.set({})
+    try:
+        yield
+    finally:
+        _kept_calls.reset(token)
+
+
+_kept_calls: ContextVar[dict[str, Call] | None] = ContextVar("hotline_kept_calls", default=None)
+
+
 def _guarded() -> AbstractContextManager:
     """A savepoint around an insert whose IntegrityError is handled, unless unguarded."""
     return nullcontext() if _unguarded.get() else transaction.atomic()
@@ -687,13 +735,14 @@ def _propose(call: Call, disposition: Disposition) -> bool:
     return False
 
 
-def _fill(call: Call, **values: str) -> bool:
-    changed = False
+def _filled(call: Call, **values: str) -> list[str]:
+    """Fill the empty fields among `values`; the names of those filled."""
+    filled = []
     for field, value in values.items():
         if value and not getattr(call, field):
             setattr(call, field, value)
-            changed = True
-    return changed
+            filled.append(field)
+    return filled
 
 
 def _seconds(start: datetime, end: datetime) -> int:
