@@ -61,6 +61,9 @@ def alice_headers(role_groups, alice):
 
 
 async def open_wallboard(headers=None) -> tuple[WebsocketCommunicator, bool, int | None]:
+    """Refused or not, the test disconnects the communicator, as Daphne does: a
+    consumer left running is cancelled amid a Redis receive when the loop closes,
+    which can hang (channels_redis)."""
     headers = headers or [(b"origin", b"http://127.0.0.1")]
     communicator = WebsocketCommunicator(application, "/ws/wallboard/", headers=headers)
     connected, code = await communicator.connect(timeout=DEADLINE)
@@ -210,17 +213,19 @@ async def test_snapshot_speaks_the_supervisors_language(carol_headers, alice):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("channel_layer")
 async def test_consultant_is_refused(alice_headers):
-    _communicator, connected, code = await open_wallboard(alice_headers)
+    communicator, connected, code = await open_wallboard(alice_headers)
     assert not connected
     assert code == CLOSE_NOT_ALLOWED
+    await communicator.disconnect()
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("channel_layer")
 async def test_anonymous_is_refused(role_groups):
-    _communicator, connected, code = await open_wallboard()
+    communicator, connected, code = await open_wallboard()
     assert not connected
     assert code == CLOSE_NOT_ALLOWED
+    await communicator.disconnect()
 
 
 @pytest.mark.django_db
