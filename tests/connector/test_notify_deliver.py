@@ -4,10 +4,10 @@ summaries at most every SUMMARY_SECONDS, and only when they changed."""
 
 import asyncio
 
-import pytest
 from channels.layers import get_channel_layer
 
 from hotline_asterisk_connector import notify
+from tests.support.inbox import inbox
 
 
 async def test_each_groups_messages_arrive_in_order(channel_layer):
@@ -40,19 +40,19 @@ async def test_a_summary_goes_at_most_every_summary_seconds_and_only_when_it_cha
             notify.emit("desks", {"type": "queue.waiting", "count": count}, summary=True)
         await notify.deliver(outbox)
 
-    for count in (1, 2, 3):  # within SUMMARY_SECONDS of each other
-        await summarise(count)
-    assert (await layer.receive(desk))["count"] == 1  # the first at once
-    # 2 was replaced by 3 before its time came; 3 comes once it has.
-    assert (await asyncio.wait_for(layer.receive(desk), 5))["count"] == 3
-    await asyncio.sleep(0.4)
-    await summarise(3)  # what the desks were told last: not sent again
-    await summarise(4)
-    assert (await asyncio.wait_for(layer.receive(desk), 5))["count"] == 4
-    await summarise(5)
-    await summarise(4)  # back to what was sent before 5's time came: nothing to send
-    with pytest.raises(TimeoutError):
-        await asyncio.wait_for(layer.receive(desk), 1)
+    async with inbox(layer, desk) as box:
+        for count in (1, 2, 3):  # within SUMMARY_SECONDS of each other
+            await summarise(count)
+        assert (await box.next(5))["count"] == 1  # the first at once
+        # 2 was replaced by 3 before its time came; 3 comes once it has.
+        assert (await box.next(5))["count"] == 3
+        await asyncio.sleep(0.4)
+        await summarise(3)  # what the desks were told last: not sent again
+        await summarise(4)
+        assert (await box.next(5))["count"] == 4
+        await summarise(5)
+        await summarise(4)  # back to what was sent before 5's time came: nothing to send
+        assert await box.within(1) == []
 
 
 async def test_other_messages_are_not_held_back(channel_layer):
@@ -78,7 +78,8 @@ async def test_a_group_sent_to_only_when_listened_reaches_a_page_that_just_joine
     await notify.deliver([(BOARD, {"type": "wallboard.call", "n": 1})])  # nobody there
     await layer.group_add(BOARD, board)  # then the wallboard reads its snapshot
     assert await notify._has_members(layer, BOARD)
-    await notify.deliver([(BOARD, {"type": "wallboard.call", "n": 2})])
-    assert (await asyncio.wait_for(layer.receive(board), 5))["n"] == 2
+    async with inbox(layer, board) as box:
+        await notify.deliver([(BOARD, {"type": "wallboard.call", "n": 2})])
+        assert (await box.next(5))["n"] == 2
     await layer.group_discard(BOARD, board)
     assert not await notify._has_members(layer, BOARD)

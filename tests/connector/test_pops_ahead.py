@@ -17,6 +17,7 @@ from hotline_asterisk_connector.events import EventRouter
 from hotline_asterisk_connector.models import Call, CallLeg
 from tests.connector.scripted_ami import ScriptedAmi
 from tests.connector.test_daemon import DEADLINE, Running, inbound, wait_until
+from tests.support.inbox import inbox
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,20 +58,17 @@ def rang_out(linkedid: str, leg: str) -> bytes:
 
 @pytest.fixture
 async def desk(channel_layer, role_groups, alice_line):
-    """Alice's desk: a channel in her consultant group, and what it received."""
+    """Alice's desk: a channel in her consultant group, and the calls' messages it
+    received until `timeout` s passed without one."""
     layer = get_channel_layer()
     channel = await layer.new_channel()
     await layer.group_add(f"consultant.{alice_line.pk}", channel)
+    async with inbox(layer, channel) as box:
 
-    async def received(timeout: float) -> list[dict]:
-        messages = []
-        try:
-            while True:
-                messages.append(await asyncio.wait_for(layer.receive(channel), timeout))
-        except TimeoutError:
-            return [m for m in messages if m["type"].startswith("call.")]
+        async def received(timeout: float) -> list[dict]:
+            return [m for m in await box.within(timeout) if m["type"].startswith("call.")]
 
-    return received
+        yield received
 
 
 @pytest.fixture
