@@ -1,10 +1,14 @@
-"""Fixtures of the connector's tests: Asterisk's call records and a consultant's line."""
+"""Fixtures of the connector's tests: a scripted AMI server, Asterisk's call records
+and a consultant's line."""
 
 import sqlite3
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
 
 from hotline_asterisk_connector.models import ConsultantLine
+from tests.connector.scripted_ami import ScriptedAmi
 
 # Asterisk's CDR table, as cdr_sqlite3_custom writes it (asterisk/templates).
 COLUMNS = (
@@ -13,6 +17,16 @@ COLUMNS = (
     "linkedid, userfield, did, recording"
 )
 INSERT = f"INSERT INTO cdr VALUES ({','.join('?' * len(COLUMNS.split(',')))})"  # noqa: S608
+
+
+@pytest.fixture
+async def ami():
+    """A scripted AMI server for a connector to log in to."""
+    server = await ScriptedAmi().start()
+    yield server
+    await server.stop()
+    # The test's own ORM calls ran on asgiref's thread: close its connection too.
+    await sync_to_async(connections.close_all)()
 
 
 @pytest.fixture

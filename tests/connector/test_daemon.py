@@ -4,13 +4,11 @@ retried without losing events, and a graceful stop that applies what was receive
 import asyncio
 
 import pytest
-from asgiref.sync import sync_to_async
-from django.db import OperationalError, connections
+from django.db import OperationalError
 
 from hotline_asterisk_connector.connector import Backoff, Connector
 from hotline_asterisk_connector.events import EventRouter
 from hotline_asterisk_connector.models import Call, Reconciliation
-from tests.connector.scripted_ami import ScriptedAmi
 
 DEADLINE = 10
 
@@ -42,15 +40,6 @@ class Running:
     async def finish(self) -> None:
         self.stop.set()
         await asyncio.wait_for(self.task, DEADLINE)
-
-
-@pytest.fixture
-async def ami():
-    server = await ScriptedAmi().start()
-    yield server
-    await server.stop()
-    # The test's own ORM calls ran on asgiref's thread: close its connection too.
-    await sync_to_async(connections.close_all)()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import connection, connections
+from django.db import connection
 
 from hotline_asterisk_connector.connector import Connector
 from hotline_asterisk_connector.database import APPLICATION_NAME
@@ -15,14 +15,6 @@ from tests.connector.test_daemon import DEADLINE, Running, calls, inbound, wait_
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="pg_terminate_backend is PostgreSQL's"
 )
-
-
-@pytest.fixture
-async def ami():
-    server = await ScriptedAmi().start()
-    yield server
-    await server.stop()
-    await sync_to_async(connections.close_all)()
 
 
 def _session_of_the_thread() -> object:

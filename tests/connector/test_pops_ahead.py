@@ -8,14 +8,11 @@ import asyncio
 import threading
 
 import pytest
-from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
-from django.db import connections
 
 from hotline_asterisk_connector.connector import Connector
 from hotline_asterisk_connector.events import EventRouter
 from hotline_asterisk_connector.models import Call, CallLeg
-from tests.connector.scripted_ami import ScriptedAmi
 from tests.connector.test_daemon import DEADLINE, Running, inbound, wait_until
 from tests.support.inbox import inbox
 
@@ -69,14 +66,6 @@ async def desk(channel_layer, role_groups, alice_line):
             return [m for m in await box.within(timeout) if m["type"].startswith("call.")]
 
         yield received
-
-
-@pytest.fixture
-async def ami():
-    server = await ScriptedAmi().start()
-    yield server
-    await server.stop()
-    await sync_to_async(connections.close_all)()
 
 
 async def held_journal(ami, router: HeldJournal) -> Running:
