@@ -4,10 +4,10 @@ changes (wallboard_events.py) as they come."""
 import asyncio
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
 
+from hotline.consumers import LiveConsumer
 from hotline_crm.roles import is_supervisor
 from hotline_reports.live import today_message, wallboard_snapshot
 from hotline_reports.wallboard_events import WALLBOARD_GROUP
@@ -18,7 +18,11 @@ CLOSE_NOT_ALLOWED = 4403
 TODAY_EVERY_SECONDS = 1.0
 
 
-class WallboardConsumer(AsyncJsonWebsocketConsumer):
+class WallboardConsumer(LiveConsumer):
+    # Today's figures are read beside the messages (_send_today).
+    without_database = frozenset(
+        {"wallboard.consultant", "wallboard.call", "wallboard.today_changed"}
+    )
     joined = False
     refresh: asyncio.Task | None = None
     stale = False
