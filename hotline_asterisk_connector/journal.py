@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
@@ -295,13 +295,37 @@ def record_outbound_answered(linkedid: str, at: datetime, call: Call | None = No
 
 
 def record_abandoned(linkedid: str, at: datetime, hold_seconds: int | None) -> None:
-    """The caller hung up while waiting in the queue."""
+    """The caller hung up while waiting in the queue.
+
+    The queue connects a caller to the consultant whose phone answered (AgentConnect)
+    or, when the caller is gone first, gives them up (this event). The journal
+    takes the answer from the phone's own DialEnd, a moment before the queue
+    decides; when the phone picked up as the caller hung up, that answer was
+    no conversation, and Asterisk's records show none: it is taken back."""
     call = _call(linkedid, at)
+    fields = ["wait_seconds", "disposition", "updated_at"]
+    if _answered_while_waiting(call, at, hold_seconds):
+        call.answered_at = None
+        call.consultant_id = None
+        call.wait_seconds = hold_seconds
+        call.disposition = Disposition.IN_PROGRESS
+        fields += ["answered_at", "consultant"]
     if call.wait_seconds is None:
         call.wait_seconds = hold_seconds
     _propose(call, Disposition.ABANDONED)
-    call.save(update_fields=["wait_seconds", "disposition", "updated_at"])
+    call.save(update_fields=fields)
     publish(CallChanged(call))
+
+
+def _answered_while_waiting(call: Call, at: datetime, hold_seconds: int | None) -> bool:
+    """Whether the call's answer came during the wait that ends at `at`, not before
+    it (a caller a consultant passed back to the queue talked before waiting again)."""
+    if call.answered_at is None or call.direction != CallDirection.INBOUND:
+        return False
+    waiting_since = call.queued_at or call.started_at
+    if hold_seconds is not None:
+        waiting_since = max(waiting_since, at - timedelta(seconds=hold_seconds + 1))
+    return call.answered_at >= waiting_since
 
 
 def record_outcome(linkedid: str, at: datetime, disposition: Disposition) -> None:
