@@ -7,9 +7,9 @@ ahead of its AgentCalled (at 100 calls, seconds). A pop needs much less: the
 call's row with its card, and the ring's leg (the desk opens the card as the
 pop arrives, and a consultant may open a card only of a call they were rung
 for, hotline_workspace/access.py). So when an AgentCalled arrives, the
-connector hands it at once to a second database thread, which applies that
-one event as the journal would (`EventRouter.agent_called`, in a transaction
-of its own); the journal applies it again later, in its order, and finds the
+connector hands it at once to one of the fast path's own database threads,
+which applies that one event as the journal would (`EventRouter.agent_called`,
+in a transaction of its own); the journal applies it again later, in its order, and finds the
 leg there: every journal write is idempotent, so nothing is done twice and
 the pop goes once.
 
@@ -50,7 +50,7 @@ class Outcome(enum.Enum):
 
 def ring(router: EventRouter, message: Message) -> tuple[Outcome, list[notify.Outgoing]]:
     """Apply one AgentCalled ahead of the journal, when that is safe (see above).
-    Runs on the fast path's own database thread."""
+    Runs on one of the fast path's own database threads."""
     linkedid = message.get("Linkedid", "")
     leg_uniqueid = message.get("DestUniqueid", "")
     consultant_id = router.directory.user_for(

@@ -127,3 +127,43 @@ async def test_a_second_ring_of_the_same_consultant_waits_for_the_journal(ami, d
     assert [(m["type"], m["call"]["linkedid"]) for m in second] == [("call.ringing", "6.1")]
     await running.finish()
     assert await CallLeg.objects.filter(call__linkedid="6.1").acount() == 2
+
+
+def lock_call_row(linkedid: str, locked: threading.Event, release: threading.Event) -> None:
+    """Another transaction holds the call's row: the leg a ring writes waits for it."""
+    from django.db import connection, transaction
+
+    try:
+        with transaction.atomic():
+            Call.objects.select_for_update().get(linkedid=linkedid)
+            locked.set()
+            release.wait(DEADLINE)
+    finally:
+        connection.close()
+
+
+async def test_a_ring_held_in_the_database_does_not_hold_up_another_calls_ring(ami, desk):
+    """A wave of hang-ups frees consultants together and their next rings come in a
+    burst: one ring's wait in the database does not make the others wait."""
+    running = Running(Connector(ami.config(), pops_ahead=True))
+    await asyncio.wait_for(running.connector.connected.wait(), DEADLINE)
+    await ami.send(inbound("6.1"))
+    await ami.send(inbound("6.2"))
+
+    async def journaled() -> bool:
+        return await Call.objects.filter(linkedid__in=["6.1", "6.2"]).acount() == 2
+
+    await wait_until(journaled, "calls 6.1 and 6.2 journaled")
+    locked, release = threading.Event(), threading.Event()
+    holding = asyncio.ensure_future(asyncio.to_thread(lock_call_row, "6.1", locked, release))
+    try:
+        await asyncio.to_thread(locked.wait, DEADLINE)
+        await ami.send(ring("6.1", "6.1-a"))
+        await ami.send(ring("6.2", "6.2-a"))
+        pops = await desk(timeout=2)
+        assert not release.is_set()
+    finally:
+        release.set()
+        await holding
+    assert [m["call"]["linkedid"] for m in pops if m["type"] == "call.ringing"] == ["6.2"]
+    await running.finish()
