@@ -89,7 +89,7 @@ class Connector:
         self._db = ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="hotline-journal", initializer=keep_connection
         )
-        # The pops' fast path: its own thread and connection (fast_pops.py). Not on
+        # The pops' fast path: its own threads and connections (fast_pops.py). Not on
         # SQLite, where a second writer would wait for the journal's transaction.
         self.pops_ahead = connection.vendor == "postgresql" if pops_ahead is None else pops_ahead
         self._pops_db = ThreadPoolExecutor(
