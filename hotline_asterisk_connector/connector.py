@@ -292,9 +292,10 @@ class Connector:
         pending = deque(events)
         backoff = Backoff(initial=0.2, maximum=10.0)
         while pending:
-            outbox, outage = await self.on_db(self._apply_sync, pending)
+            unheard = notify.unheard_at_last_look()
+            outbox, outage = await self.on_db(self._apply_sync, pending, unheard)
             self._moved()
-            await notify.deliver(outbox)
+            await notify.deliver(outbox, build_on=self.on_db)
             if self.router.records_due:
                 self.router.records_due = False
                 self._records_due.set()
@@ -306,7 +307,7 @@ class Connector:
             await asyncio.sleep(delay)
 
     def _apply_sync(
-        self, pending: deque[Message]
+        self, pending: deque[Message], unheard: frozenset[str] = frozenset()
     ) -> tuple[list[notify.Outgoing], Exception | None]:
         """Apply `pending` in one transaction and empty it once committed. Return what
         to send and, on a database failure, the error: then nothing was committed and
@@ -315,15 +316,19 @@ class Connector:
         A savepoint per event costs two round trips each (most of a batch's time on
         PostgreSQL), so the batch is first applied without any; only when one of its
         events fails (malformed, an unknown call) is the batch rolled back and done
-        again with a savepoint per event, so that event alone is skipped."""
+        again with a savepoint per event, so that event alone is skipped.
+
+        `unheard`: the groups whose messages wait to be built (notify.unheard)."""
         started = time.monotonic()
         try:
             try:
-                return self._apply_batch(pending, savepoints=False), None
+                with notify.unheard(unheard):
+                    return self._apply_batch(pending, savepoints=False), None
             except _OUTAGE:
                 raise
             except Exception:  # redone event by event below, each failure logged
-                return self._apply_batch(pending, savepoints=True), None
+                with notify.unheard(unheard):
+                    return self._apply_batch(pending, savepoints=True), None
         except _OUTAGE as error:
             return [], error
         finally:
@@ -337,7 +342,8 @@ class Connector:
         # with a savepoint per event, a rolled-back event's changes to a kept row
         # would stay in memory, so each event reads the rows again.
         kept = contextlib.nullcontext() if savepoints else journal.keeping_calls()
-        with transaction.atomic(), kept:
+        # The desks' waiting count is counted once, as the batch ends (notify.summaries_once).
+        with transaction.atomic(), kept, notify.summaries_once() as summaries:
             for message in pending:
                 if not savepoints:
                     with notify.collecting() as produced, journal.without_savepoints():
@@ -355,6 +361,7 @@ class Connector:
                 else:
                     outbox.extend(produced)
                     applied += 1
+        outbox.extend(summaries)
         pending.clear()
         self.events_applied += applied
         return outbox

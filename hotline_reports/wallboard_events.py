@@ -3,8 +3,9 @@
 Every domain event the connector publishes becomes at most one message to
 the `wallboard` group (docs/websocket-messages.md):
 - a consultant's state, devices or line changed: `wallboard.consultant`, that
-  one consultant's row (one indexed read), with its labels in every
-  language of the pages, as each open wallboard speaks its supervisor's;
+  one consultant's row (one indexed read, made only when a wallboard is
+  open), with its labels in every language of the pages, as each open
+  wallboard speaks its supervisor's;
 - a call changed: `wallboard.call`, whether it waits in the queue now (no
   query: the call is in memory), and `wallboard.today_changed`, which each
   open wallboard answers with today's figures at most once a second;
@@ -12,6 +13,8 @@ the `wallboard` group (docs/websocket-messages.md):
 The full snapshot is built only when a wallboard connects; while none is open,
 the connector sends nothing at all.
 """
+
+from functools import partial
 
 from django.conf import settings
 
@@ -34,9 +37,8 @@ notify.only_when_listened(WALLBOARD_GROUP)
 
 def on_event(event: Event) -> None:
     if isinstance(event, PresenceChanged | DevicesChanged | LineChanged):
-        rows = consultant_rows(event.user_id, [code for code, _name in settings.LANGUAGES])
-        if rows:
-            notify.emit(WALLBOARD_GROUP, {"type": "wallboard.consultant", "rows": rows})
+        # A query: not made while no wallboard is open (notify.emit_when_listened).
+        notify.emit_when_listened(WALLBOARD_GROUP, partial(consultant_message, event.user_id))
     elif isinstance(event, CallChanged):
         call = event.call
         notify.emit(
@@ -44,3 +46,9 @@ def on_event(event: Event) -> None:
             {"type": "wallboard.call", "call": waiting_entry(call), "waiting": is_waiting(call)},
         )
         notify.emit(WALLBOARD_GROUP, TODAY_CHANGED)
+
+
+def consultant_message(user_id: int) -> dict | None:
+    """The consultant's row as it is now, or None for a user who is gone."""
+    rows = consultant_rows(user_id, [code for code, _name in settings.LANGUAGES])
+    return {"type": "wallboard.consultant", "rows": rows} if rows else None

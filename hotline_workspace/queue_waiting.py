@@ -19,8 +19,9 @@ def summary() -> dict:
 
 def on_event(event: Event) -> None:
     if isinstance(event, CallChanged) and may_change_waiting(event.call, event.change):
-        # Only the newest count matters (notify sends summaries at most once a second).
-        notify.emit(DESKS_GROUP, summary(), summary=True)
+        # Only the newest count matters (notify sends summaries at most once a
+        # second; in a connector's batch it is counted once, as the batch ends).
+        notify.emit_summary(DESKS_GROUP, summary)
 
 
 def may_change_waiting(call: Call, change: CallChange) -> bool:

@@ -4,7 +4,7 @@ the queries worked out below. A change that adds a query to the common events
 shows here (issue 16: under 2 ms per event on PostgreSQL)."""
 
 import time
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 
 import pytest
 from django.db import connection
@@ -14,37 +14,43 @@ from hotline_asterisk_connector import journal, notify
 from hotline_asterisk_connector.events import EventRouter
 from hotline_asterisk_connector.models import Call, ConsultantLine, Disposition
 from hotline_crm.models import Client, ClientPhone
+from hotline_reports.wallboard_events import WALLBOARD_GROUP
 from tests.connector.recording import load
 
 # Per event the journal uses, in the stream's order: the queries when the event is
 # its batch's only one (under a light load), then when the whole call is one batch
 # (under load the journal lags and a batch holds many events of each call): the
 # batch reads each call's row once (journal.keeping_calls), so every "read the
-# call" after the first is gone, 11 of the 47 (VarSet, QueueCallerJoin,
+# call" after the first is gone, 11 of the 44 (VarSet, QueueCallerJoin,
 # AgentCalled, both DialBegins and DialEnds, QueueCallerLeave, AgentConnect,
-# AgentComplete and the caller's Hangup): 36. What each query is for:
+# AgentComplete and the caller's Hangup), and the desks' waiting count is
+# counted once, as the batch ends (notify.summaries_once), not after
+# QueueCallerJoin and the answering DialEnd: 31 and that one. No wallboard is
+# open, so no consultant's row is read (notify.unheard). What each query is for:
 EXPECTED = [
     ("HotlineInbound", 3, 3),  # read the call (none yet), find the card by phone, insert the call
     ("VarSet", 2, 1),  # read the call, write the recording's file
-    ("QueueCallerJoin", 3, 2),  # read the call, write queued_at, the desks' waiting count
+    ("QueueCallerJoin", 3, 1),  # read the call, write queued_at, (alone) the desks' waiting count
     ("AgentCalled", 3, 2),  # read the call with its card, find a leg (none), insert the leg
     ("DialBegin", 2, 1),  # Local half dials the phone: read the call, find the leg (the same one)
     ("DialBegin", 2, 1),  # the same for the phone's channel
-    ("QueueMemberStatus", 3, 3),  # read the state, write it, the wallboard's row (one join)
-    ("DialEnd", 6, 5),  # the phone answered: read the call, find the leg, write the leg,
-    # write the call, whom the call rang (call.answered), the desks' waiting count
+    ("QueueMemberStatus", 2, 2),  # read the state, write it
+    ("DialEnd", 6, 4),  # the phone answered: read the call, find the leg, write the leg,
+    # write the call, whom the call rang (call.answered), (alone) the desks' waiting count
     ("DialEnd", 2, 1),  # the Local half's answer: read the call, find the leg (answered)
     ("QueueCallerLeave", 1, 0),  # read the call (the wait is already known)
     ("AgentConnect", 2, 1),  # read the call, find the leg (answered already)
-    ("QueueMemberStatus", 3, 3),
+    ("QueueMemberStatus", 2, 2),
     ("AgentComplete", 4, 3),  # find the leg, end it; read the call, write Asterisk's talk time
     ("Hangup", 1, 1),  # the phone's channel: find its leg (ended)
     ("Hangup", 5, 4),  # the caller's: read the call, write it, end open legs, whom the call
     # rang (call.ended), the worklist withdraws a missed call of it (none)
     ("Hangup", 1, 1),  # the Local halves: find their leg (ended)
     ("Hangup", 1, 1),
-    ("QueueMemberStatus", 3, 3),
+    ("QueueMemberStatus", 2, 2),
 ]
+# The whole call as one batch: the desks' waiting count, once, as the batch ends.
+AT_THE_BATCHS_END = 1
 
 
 @pytest.fixture
@@ -66,15 +72,24 @@ def todays(messages):
     return messages
 
 
-def counted_queries(batch: bool) -> list[tuple[str, int]]:
+def as_a_batch() -> ExitStack:
+    """What the connector wraps a batch in (Connector._apply_batch), no wallboard open."""
+    stack = ExitStack()
+    stack.enter_context(notify.unheard(frozenset({WALLBOARD_GROUP})))
+    stack.enter_context(journal.keeping_calls())
+    stack.enter_context(notify.summaries_once())
+    return stack
+
+
+def counted_queries(batch: bool) -> tuple[list[tuple[str, int]], int]:
     """Apply answered.ami as the connector applies its batches (no savepoints, each
     call's row kept for the batch), each event a batch of its own or, with `batch`,
-    the whole stream one batch; the queries of each event."""
+    the whole stream one batch; the queries of each event (with its batch's end
+    when alone), and those of the whole stream's batch's end."""
     router = EventRouter()
     router.directory.reload()
     counted = []
-    kept = journal.keeping_calls()
-    with kept if batch else nullcontext():
+    with CaptureQueriesContext(connection) as everything, as_a_batch() if batch else nullcontext():
         for message in todays(load("answered")):
             if not router.wants(message):
                 continue
@@ -82,11 +97,11 @@ def counted_queries(batch: bool) -> list[tuple[str, int]]:
                 CaptureQueriesContext(connection) as queries,
                 notify.collecting(),
                 journal.without_savepoints(),
-                nullcontext() if batch else journal.keeping_calls(),
+                nullcontext() if batch else as_a_batch(),
             ):
                 router.apply(message)
             counted.append((message.get("UserEvent") or message.event, len(queries)))
-    return counted
+    return counted, len(everything) - sum(n for _event, n in counted)
 
 
 @pytest.fixture
@@ -97,15 +112,15 @@ def card():
 
 
 def test_one_answered_calls_events_take_the_queries_worked_out(lines, card):
-    counted = counted_queries(batch=False)
+    counted, at_the_end = counted_queries(batch=False)
     assert counted == [(event, alone) for event, alone, _batched in EXPECTED]
-    assert sum(n for _event, n in counted) == 47
+    assert (sum(n for _event, n in counted), at_the_end) == (44, 0)
 
 
 def test_in_one_batch_the_calls_row_is_read_once(lines, card):
-    counted = counted_queries(batch=True)
+    counted, at_the_end = counted_queries(batch=True)
     assert counted == [(event, batched) for event, _alone, batched in EXPECTED]
-    assert sum(n for _event, n in counted) == 36
+    assert (sum(n for _event, n in counted), at_the_end) == (31, AT_THE_BATCHS_END)
     # The same row as event by event: answered at 520.46, hung up at 533.46 (the
     # recording's Timestamps), AgentComplete's HoldTime 2 and TalkTime 13.
     call = Call.objects.get()
