@@ -100,8 +100,9 @@ def open_inbound_call(
     linkedid: str, uniqueid: str, at: datetime, caller: Caller, dialled_number: str
 ) -> Call:
     """A caller reached one of the hotline's numbers. A call not journaled yet is
-    written whole at once (one INSERT, no UPDATE after it)."""
-    call = known_call(linkedid)
+    written whole at once (one INSERT, no UPDATE after it); in a connector's
+    batch without its read first (see `_unread`)."""
+    call = None if _unread(linkedid) else known_call(linkedid)
     new = call is None
     if call is None:
         call = Call(linkedid=linkedid, uniqueid=linkedid, started_at=at)
@@ -136,9 +137,13 @@ def open_outbound_call(
     linkedid: str, at: datetime, consultant_id: int | None, number: str, dialled_number: str
 ) -> Call | None:
     """The dialplan is dialling out through a trunk for a consultant (click-to-call or
-    their own phone's dial pad)."""
-    call = _call(linkedid, at)
-    if call.direction == CallDirection.INBOUND and call.dialled_number:
+    their own phone's dial pad). A call not journaled yet (the dial pad's) is
+    written whole at once; click-to-call wrote its row before dialling."""
+    call = known_call(linkedid)
+    new = call is None
+    if call is None:
+        call = Call(linkedid=linkedid, uniqueid=linkedid, started_at=at)
+    elif call.direction == CallDirection.INBOUND and call.dialled_number:
         # An inbound call that a consultant passes on to an outside number: it stays
         # the caller's inbound call.
         return None
@@ -153,7 +158,11 @@ def open_outbound_call(
         # linked meanwhile is not written over.
         call.client = identify_client(call.callee_number)
         fields.append("client")
-    call.save(update_fields=fields)
+    if new and not _inserted(call):
+        # Another connector process wrote it first: add to what it wrote.
+        return open_outbound_call(linkedid, at, consultant_id, number, dialled_number)
+    if not new:
+        call.save(update_fields=fields)
     publish(CallChanged(call))
     return call
 
@@ -659,6 +668,15 @@ def known_call(linkedid: str, *related: str) -> Call | None:
             return None  # Not kept: another process may write it before the next event.
         kept[linkedid] = call
     return kept[linkedid]
+
+
+def _unread(linkedid: str) -> bool:
+    """Whether a call's first event may write its row without reading it first: in
+    a connector's batch (unguarded, rows kept) for a call the batch has not seen.
+    A row that is there after all (another connector process's, an event applied
+    again) fails the INSERT, and the batch is applied again guarded, reading first."""
+    kept = _kept_calls.get()
+    return _unguarded.get() and kept is not None and linkedid not in kept
 
 
 def _inserted(call: Call) -> bool:

@@ -15,7 +15,7 @@ from hotline_asterisk_connector import notify
 from hotline_asterisk_connector.ami.client import AmiConfig
 from hotline_asterisk_connector.ami.protocol import iter_messages
 from hotline_asterisk_connector.connector import Connector
-from hotline_asterisk_connector.models import ConsultantState, PresenceState
+from hotline_asterisk_connector.models import Call, ConsultantState, PresenceState
 from hotline_reports.wallboard_events import WALLBOARD_GROUP
 from hotline_workspace.queue_waiting import DESKS_GROUP
 from tests.support.inbox import inbox
@@ -26,13 +26,21 @@ PAUSED = (
 )
 
 
-def queued(linkedid: str) -> bytes:
+def inbound(linkedid: str) -> bytes:
     return (
         f"Event: UserEvent\r\nUserEvent: HotlineInbound\r\nUniqueid: {linkedid}\r\n"
         f"Linkedid: {linkedid}\r\nCallerIDNum: 0671234567\r\nDid: +380800500123\r\n\r\n"
-        f"Event: QueueCallerJoin\r\nQueue: hotline\r\nUniqueid: {linkedid}\r\n"
-        f"Linkedid: {linkedid}\r\nPosition: 1\r\nCount: 1\r\n\r\n"
     ).encode()
+
+
+def queued(linkedid: str) -> bytes:
+    return (
+        inbound(linkedid)
+        + (
+            f"Event: QueueCallerJoin\r\nQueue: hotline\r\nUniqueid: {linkedid}\r\n"
+            f"Linkedid: {linkedid}\r\nPosition: 1\r\nCount: 1\r\n\r\n"
+        ).encode()
+    )
 
 
 def connector() -> Connector:
@@ -101,3 +109,25 @@ async def test_nobody_listening_no_row_is_read(channel_layer, role_groups, alice
     state = await ConsultantState.objects.aget(user=alice_line)
     assert state.state == PresenceState.PAUSED  # the state itself is written
     await sync_to_async(connections.close_all)()  # the connection aget used
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_calls_first_event_is_written_without_a_read_and_once_if_seen_again(caplog):
+    applying = connector()
+    with CaptureQueriesContext(connection) as queries:
+        applying._apply_sync(deque(iter_messages(inbound("8.1"))))
+    table = '"hotline_asterisk_connector_call"'
+    of_the_call = [
+        q["sql"].split(" ", 1)[0]
+        for q in queries
+        if f"FROM {table}" in q["sql"] or f"INTO {table}" in q["sql"]
+    ]
+    assert of_the_call == ["INSERT"]  # no SELECT of the call first
+    # The same event again (another connector process wrote it, a replay): the INSERT
+    # fails, the batch is applied again reading first, and the call is left as it was.
+    _outbox, outage = applying._apply_sync(deque(iter_messages(queued("8.1"))))
+    applying._db.shutdown()
+    assert outage is None
+    assert Call.objects.filter(linkedid="8.1").count() == 1
+    assert Call.objects.get(linkedid="8.1").queued_at is not None
+    assert not [r for r in caplog.records if "could not be applied" in r.getMessage()]
