@@ -259,6 +259,7 @@ class EventRouter:
             _required(message, "DestUniqueid"),
             event_time(message),
             None if ring_ms is None else round(ring_ms / 1000),
+            linkedid=message.get("Linkedid", ""),
         )
 
     def agent_complete(self, message: Message) -> None:
@@ -266,7 +267,9 @@ class EventRouter:
         # Hangup events end the leg then.
         at = event_time(message)
         if message.get("DestUniqueid"):
-            journal.record_leg_ended(message["DestUniqueid"], at)
+            journal.record_leg_ended(
+                message["DestUniqueid"], at, linkedid=message.get("Linkedid", "")
+            )
         if message.get("Linkedid"):
             journal.record_agent_complete(
                 message["Linkedid"],
@@ -319,7 +322,7 @@ class EventRouter:
                 call=call,
             )
         else:
-            journal.record_leg_ended(dest_uniqueid, at)
+            journal.record_leg_ended(dest_uniqueid, at, linkedid=linkedid)
 
     def hangup(self, message: Message) -> None:
         uniqueid = _required(message, "Uniqueid")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Q, QuerySet, When
+from django.db.models import Case, Q, QuerySet, Subquery, When
 
 from hotline_asterisk_connector.models import (
     Call,
@@ -274,13 +274,23 @@ def record_leg_ended(
     """A rung device stopped: it hung up, or it was not answered in time.
 
     A consultant's device channel is not the leg's own channel when it was rung
-    through a Local channel; then the consultant's open leg of the call ends."""
-    match = Q(uniqueid=leg_uniqueid)
+    through a Local channel; then the consultant's open leg of the call ends.
+    `linkedid`: the call, when the event names it (its row may be kept already)."""
+    # Most hung-up channels are no leg at all: the query is the event's whole cost.
+    call = _kept(linkedid)
+    legs = CallLeg.objects.filter(uniqueid=leg_uniqueid)
     if linkedid and consultant_id is not None:
-        match |= Q(call__linkedid=linkedid, consultant_id=consultant_id, ended_at__isnull=True)
-    # One query: the leg of this channel, else the consultant's open leg of the call.
-    own_channel = Case(When(uniqueid=leg_uniqueid, then=0), default=1)
-    leg = CallLeg.objects.filter(match).select_related("call").order_by(own_channel, "pk").first()
+        # One query: the leg of this channel, else the consultant's open leg of the
+        # call, found by the call's key (a join on its linkedid would be ORed
+        # across two tables: every leg of the consultant's read and filtered).
+        of_call = call.pk if call is not None else _pk_of(linkedid)
+        open_leg = Q(call_id=of_call, consultant_id=consultant_id, ended_at__isnull=True)
+        own_channel = Case(When(uniqueid=leg_uniqueid, then=0), default=1)
+        legs = CallLeg.objects.filter(Q(uniqueid=leg_uniqueid) | open_leg)
+        legs = legs.order_by(own_channel, "pk")
+    if call is None:
+        legs = legs.select_related("call")
+    leg = legs.first()
     another_channel = leg is not None and leg.uniqueid != leg_uniqueid
     if another_channel and leg.answered_on and device is not None and device != leg.answered_on:
         return  # Another phone of the consultant rang and stopped; this one talks on.
@@ -290,7 +300,9 @@ def record_leg_ended(
     if leg.answered_at is None and leg.ring_seconds is None:
         leg.ring_seconds = ring_seconds if ring_seconds is not None else _seconds(leg.rang_at, at)
     leg.save(update_fields=["ended_at", "ring_seconds"])
-    publish(LegEnded(leg.call, leg.consultant_id, answered=leg.answered_at is not None))
+    if call is None or call.pk != leg.call_id:
+        call = leg.call
+    publish(LegEnded(call, leg.consultant_id, answered=leg.answered_at is not None))
 
 
 def record_outbound_answered(linkedid: str, at: datetime, call: Call | None = None) -> None:
@@ -668,6 +680,17 @@ def known_call(linkedid: str, *related: str) -> Call | None:
             return None  # Not kept: another process may write it before the next event.
         kept[linkedid] = call
     return kept[linkedid]
+
+
+def _kept(linkedid: str) -> Call | None:
+    """The call's row this batch read or wrote already, if any (keeping_calls)."""
+    kept = _kept_calls.get()
+    return kept.get(linkedid) if kept is not None and linkedid else None
+
+
+def _pk_of(linkedid: str) -> Subquery:
+    """The key of the call of `linkedid`, in the same query."""
+    return Subquery(Call.objects.filter(linkedid=linkedid).values("pk")[:1])
 
 
 def _unread(linkedid: str) -> bool:

@@ -15,7 +15,7 @@ from hotline_asterisk_connector import notify
 from hotline_asterisk_connector.ami.client import AmiConfig
 from hotline_asterisk_connector.ami.protocol import iter_messages
 from hotline_asterisk_connector.connector import Connector
-from hotline_asterisk_connector.models import Call, ConsultantState, PresenceState
+from hotline_asterisk_connector.models import Call, CallLeg, ConsultantState, PresenceState
 from hotline_reports.wallboard_events import WALLBOARD_GROUP
 from hotline_workspace.queue_waiting import DESKS_GROUP
 from tests.support.inbox import inbox
@@ -131,3 +131,32 @@ def test_a_calls_first_event_is_written_without_a_read_and_once_if_seen_again(ca
     assert Call.objects.filter(linkedid="8.1").count() == 1
     assert Call.objects.get(linkedid="8.1").queued_at is not None
     assert not [r for r in caplog.records if "could not be applied" in r.getMessage()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_consultants_phone_hanging_up_ends_her_leg_found_without_a_join(role_groups, alice_line):
+    """Her phone's channel is not the leg's own (the queue rang a Local channel): the
+    leg is found by the call's key. Found by a join on the call's linkedid, ORed
+    with the channel's uniqueid, PostgreSQL read every leg of the journal
+    (a sequential scan, at every Hangup of a consultant's phone)."""
+    applying = connector()
+    rung = (
+        b"Event: AgentCalled\r\nQueue: hotline\r\nUniqueid: 9.1\r\nLinkedid: 9.1\r\n"
+        b"Interface: Local/101@hotline-consultant\r\nDestUniqueid: 9.2\r\n"
+        b"DestChannel: Local/101@hotline-consultant-00000001;1\r\n\r\n"
+    )
+    hung_up = (
+        b"Event: Hangup\r\nChannel: PJSIP/web101-00000002\r\nUniqueid: 9.3\r\nLinkedid: 9.1\r\n\r\n"
+    )
+    applying._apply_sync(deque(iter_messages(queued("9.1") + rung)))
+    for batch in (rung + hung_up, hung_up):  # the call's row kept in the batch, or not
+        with CaptureQueriesContext(connection) as queries:
+            applying._apply_sync(deque(iter_messages(batch)))
+        found = [
+            q["sql"] for q in queries if 'FROM "hotline_asterisk_connector_callleg"' in q["sql"]
+        ]
+        joined = '"hotline_asterisk_connector_call"."linkedid"'  # (a subquery's is U0's)
+        assert found and not any(joined in sql.split(" WHERE ", 1)[1] for sql in found)
+    applying._db.shutdown()
+    leg = CallLeg.objects.get(uniqueid="9.2")
+    assert (leg.consultant, leg.ended_at is not None) == (alice_line, True)
