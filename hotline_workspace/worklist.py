@@ -19,7 +19,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.utils import timezone
 
 from hotline_asterisk_connector.journal import identify_client
@@ -165,16 +165,17 @@ def _task_becoming(call: Call, kind: Kind, at: datetime) -> WorklistItem:
     """The task a voice message or a callback request of `call` goes to (unsaved changes):
     the call's own; else the open missed call of the same number, which takes this
     call and kind and keeps its time (the caller has been waiting since then); else new."""
-    item = WorklistItem.objects.filter(call=call).first()
-    if item is None and call.caller_number:
-        item = (
-            _open_task_of(call.caller_number)
-            .filter(kind=Kind.MISSED)
-            .order_by("created_at")
-            .first()
-        )
-        if item is not None:
-            item.call = call
+    items = WorklistItem.objects.filter(call=call)
+    if call.caller_number:
+        # One query (the connector writes this inside its batch): the call's own
+        # task, else the number's oldest open missed call.
+        waiting = Q(caller_number=call.caller_number, status__in=OPEN, kind=Kind.MISSED)
+        own_first = Case(When(call=call, then=0), default=1)
+        items = WorklistItem.objects.filter(Q(call=call) | waiting)
+        items = items.order_by(own_first, "created_at", "pk")
+    item = items.first()
+    if item is not None and item.call_id != call.pk:
+        item.call = call
     if item is None:
         return WorklistItem(kind=kind, call=call, created_at=at, **_caller(call))
     if item.kind == Kind.MISSED:
