@@ -36,7 +36,14 @@ from django.db import (
     transaction,
 )
 
-from hotline_asterisk_connector import fast_pops, journal, notify, recovery, sip_guard
+from hotline_asterisk_connector import (
+    fast_pops,
+    journal,
+    notify,
+    presence,
+    recovery,
+    sip_guard,
+)
 from hotline_asterisk_connector.ami.client import AmiClient, AmiConfig, AmiError, ConnectionLost
 from hotline_asterisk_connector.ami.protocol import Message
 from hotline_asterisk_connector.database import close_connection, keep_connection
@@ -338,10 +345,14 @@ class Connector:
     def _apply_batch(self, pending: deque[Message], savepoints: bool) -> list[notify.Outgoing]:
         outbox: list[notify.Outgoing] = []
         applied = 0
-        # Unguarded, each call's row is read once for the batch (journal.keeping_calls);
-        # with a savepoint per event, a rolled-back event's changes to a kept row
-        # would stay in memory, so each event reads the rows again.
-        kept = contextlib.nullcontext() if savepoints else journal.keeping_calls()
+        # Unguarded, each call's row and each consultant's state are read once for
+        # the batch (journal.keeping_calls, presence.keeping_states); with a
+        # savepoint per event, a rolled-back event's changes to a kept row would
+        # stay in memory, so each event reads the rows again.
+        kept = contextlib.ExitStack()
+        if not savepoints:
+            kept.enter_context(journal.keeping_calls())
+            kept.enter_context(presence.keeping_states())
         # The desks' waiting count is counted once, as the batch ends (notify.summaries_once).
         with transaction.atomic(), kept, notify.summaries_once() as summaries:
             for message in pending:

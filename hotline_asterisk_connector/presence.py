@@ -5,6 +5,9 @@ AST_DEVICE_* values) plus a paused flag; the consultant's state is derived
 from both. The table is read by the wallboard and the workspace.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from hotline_asterisk_connector.models import ConsultantState, Device, PresenceState
@@ -32,10 +35,8 @@ def set_state(
     user_id: int, state: PresenceState, at: datetime, *, interface: str = "", pause_reason: str = ""
 ) -> bool:
     """Store a consultant's state; True (and the change published) when it changed."""
-    current = ConsultantState.objects.filter(user_id=user_id).first()
-    if current is None:
-        current = ConsultantState(user_id=user_id, since=at)
-    elif (
+    current, new = _state_of(user_id, at)
+    if not new and (
         current.state == state
         and current.pause_reason == pause_reason
         and (current.interface == interface or not interface)
@@ -46,7 +47,7 @@ def set_state(
     current.state = state
     current.pause_reason = pause_reason if state == PresenceState.PAUSED else ""
     current.interface = interface or current.interface
-    current.save()
+    _save(current, new, ["state", "since", "pause_reason", "interface"])
     publish(PresenceChanged(user_id, state, current.pause_reason))
     return True
 
@@ -69,15 +70,55 @@ def set_device_reachable(
     field = {Device.BROWSER: "browser_reachable", Device.APP: "app_reachable"}.get(device)
     if field is None:
         return False
-    current = ConsultantState.objects.filter(user_id=user_id).first()
-    if current is None:
-        current = ConsultantState(user_id=user_id, since=at)
-    elif getattr(current, field) == is_reachable:
+    current, new = _state_of(user_id, at)
+    if not new and getattr(current, field) == is_reachable:
         return False
     setattr(current, field, is_reachable)
-    current.save()
+    _save(current, new, [field])
     publish(DevicesChanged(user_id, current.browser_reachable, current.app_reachable))
     return True
+
+
+@contextmanager
+def keeping_states() -> Iterator[None]:
+    """Each consultant's state is read once in the block, not once per event (a call
+    moves its consultant through three or four states): the connector applies a
+    batch inside it, as it keeps the calls' rows (journal.keeping_calls). Safe
+    because the connector alone writes these rows, on its journal thread, and
+    every write names its fields; the rows kept are forgotten with the batch."""
+    token = _kept_states.set({})
+    try:
+        yield
+    finally:
+        _kept_states.reset(token)
+
+
+_kept_states: ContextVar[dict[int, ConsultantState] | None] = ContextVar(
+    "hotline_kept_states", default=None
+)
+
+
+def _state_of(user_id: int, at: datetime) -> tuple[ConsultantState, bool]:
+    """The consultant's row (kept, or read now), and whether it is still to be written."""
+    kept = _kept_states.get()
+    if kept is not None and user_id in kept:
+        return kept[user_id], False
+    current = ConsultantState.objects.filter(user_id=user_id).first()
+    if current is None:
+        return ConsultantState(user_id=user_id, since=at), True
+    if kept is not None:
+        kept[user_id] = current
+    return current, False
+
+
+def _save(current: ConsultantState, new: bool, fields: list[str]) -> None:
+    if new:
+        current.save(force_insert=True)
+        kept = _kept_states.get()
+        if kept is not None:
+            kept[current.user_id] = current
+    else:
+        current.save(update_fields=[*fields, "updated_at"])
 
 
 def log_out_everyone_except(user_ids: set[int], at: datetime) -> None:

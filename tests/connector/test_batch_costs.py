@@ -160,3 +160,25 @@ def test_a_consultants_phone_hanging_up_ends_her_leg_found_without_a_join(role_g
     applying._db.shutdown()
     leg = CallLeg.objects.get(uniqueid="9.2")
     assert (leg.consultant, leg.ended_at is not None) == (alice_line, True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_consultants_state_is_read_once_a_batch_and_each_write_keeps_the_others_fields(
+    role_groups, alice_line
+):
+    applying = connector()
+    registered = b"Event: DeviceStateChange\r\nDevice: PJSIP/web101\r\nState: NOT_INUSE\r\n\r\n"
+    with CaptureQueriesContext(connection) as queries:
+        outbox, _outage = applying._apply_sync(deque(iter_messages(PAUSED + registered + PAUSED)))
+    applying._db.shutdown()
+    state_table = 'FROM "hotline_asterisk_connector_consultantstate"'
+    assert len([q for q in queries if state_table in q["sql"]]) == 1
+    state = ConsultantState.objects.get(user=alice_line)
+    assert (state.state, state.pause_reason, state.browser_reachable) == (
+        PresenceState.PAUSED,
+        "break",
+        True,
+    )
+    # The second pause changed nothing: the desk hears of the pause once.
+    pauses = [m for _group, m in outbox if m.get("type") == "presence.changed"]
+    assert len(pauses) == 1

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hotline_asterisk_connector import journal, notify
+from hotline_asterisk_connector import journal, notify, presence
 from hotline_asterisk_connector.events import EventRouter
 from hotline_asterisk_connector.models import Call, ConsultantLine, Disposition
 from hotline_crm.models import Client, ClientPhone
@@ -25,8 +25,9 @@ from tests.connector.recording import load
 # AgentCalled, both DialBegins and DialEnds, QueueCallerLeave, AgentConnect,
 # AgentComplete and the caller's Hangup), and the desks' waiting count is
 # counted once, as the batch ends (notify.summaries_once), not after
-# QueueCallerJoin and the answering DialEnd: 30 and that one. No wallboard is
-# open, so no consultant's row is read (notify.unheard). What each query is for:
+# QueueCallerJoin and the answering DialEnd, and the consultant's state is read
+# once, not at each QueueMemberStatus: 28 and that one. No wallboard is open, so
+# no consultant's row is read (notify.unheard). What each query is for:
 EXPECTED = [
     # Find the card by phone, insert the call: a call the batch has not seen is not
     # read first (journal._unread; a row there after all fails the INSERT).
@@ -36,20 +37,20 @@ EXPECTED = [
     ("AgentCalled", 3, 2),  # read the call with its card, find a leg (none), insert the leg
     ("DialBegin", 2, 1),  # Local half dials the phone: read the call, find the leg (the same one)
     ("DialBegin", 2, 1),  # the same for the phone's channel
-    ("QueueMemberStatus", 2, 2),  # read the state, write it
+    ("QueueMemberStatus", 2, 2),  # read the state, write it (then kept: presence.keeping_states)
     ("DialEnd", 6, 4),  # the phone answered: read the call, find the leg, write the leg,
     # write the call, whom the call rang (call.answered), (alone) the desks' waiting count
     ("DialEnd", 2, 1),  # the Local half's answer: read the call, find the leg (answered)
     ("QueueCallerLeave", 1, 0),  # read the call (the wait is already known)
     ("AgentConnect", 2, 1),  # read the call, find the leg (answered already)
-    ("QueueMemberStatus", 2, 2),
+    ("QueueMemberStatus", 2, 1),
     ("AgentComplete", 4, 3),  # find the leg, end it; read the call, write Asterisk's talk time
     ("Hangup", 1, 1),  # the phone's channel: find its leg (ended)
     ("Hangup", 5, 4),  # the caller's: read the call, write it, end open legs, whom the call
     # rang (call.ended), the worklist withdraws a missed call of it (none)
     ("Hangup", 1, 1),  # the Local halves: find their leg (ended)
     ("Hangup", 1, 1),
-    ("QueueMemberStatus", 2, 2),
+    ("QueueMemberStatus", 2, 1),
 ]
 # The whole call as one batch: the desks' waiting count, once, as the batch ends.
 AT_THE_BATCHS_END = 1
@@ -79,6 +80,7 @@ def as_a_batch() -> ExitStack:
     stack = ExitStack()
     stack.enter_context(notify.unheard(frozenset({WALLBOARD_GROUP})))
     stack.enter_context(journal.keeping_calls())
+    stack.enter_context(presence.keeping_states())
     stack.enter_context(notify.summaries_once())
     return stack
 
@@ -122,7 +124,7 @@ def test_one_answered_calls_events_take_the_queries_worked_out(lines, card):
 def test_in_one_batch_the_calls_row_is_read_once(lines, card):
     counted, at_the_end = counted_queries(batch=True)
     assert counted == [(event, batched) for event, _alone, batched in EXPECTED]
-    assert (sum(n for _event, n in counted), at_the_end) == (30, AT_THE_BATCHS_END)
+    assert (sum(n for _event, n in counted), at_the_end) == (28, AT_THE_BATCHS_END)
     # The same row as event by event: answered at 520.46, hung up at 533.46 (the
     # recording's Timestamps), AgentComplete's HoldTime 2 and TalkTime 13.
     call = Call.objects.get()
