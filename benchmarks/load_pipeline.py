@@ -22,8 +22,6 @@ to one of the consultants; the queue rings a consultant only while free):
 - messages per desk socket, and of them the pops; with --wallboards N, that many
   supervisors' wallboards are open and the messages each receives are counted
   (run with and without to see what an open wallboard costs the pops);
-- channel layer messages dropped: channels_redis's "over capacity" lines in
-  the web process's and the connector's logs;
 - CPU of each process (its whole process tree, from /proc), in % of one core;
 - the load average at the start and end of each level.
 
@@ -370,10 +368,6 @@ class Pipeline:
                 raise RuntimeError(f"the connector did not start: {self.connector_log}")
             time.sleep(0.2)
 
-    def logs(self) -> list[Path]:
-        """The web process's and the connector's logs (both send to the channel layer)."""
-        return [self.scratch / "web.log", self.connector_log]
-
     def cpu_roots(self) -> dict[str, list[int]]:
         from django.db import connection
 
@@ -422,7 +416,6 @@ class Level:
     lag_seconds: float | None = None
     pops: list[float] = field(default_factory=list)
     pops_missing: int = 0
-    over_capacity: int = 0
     messages_per_desk: list[float] = field(default_factory=list)
     pops_per_desk: list[float] = field(default_factory=list)
     messages_per_wallboard: list[float] = field(default_factory=list)
@@ -442,7 +435,6 @@ def run_level(pipeline: Pipeline, calls: int, talk: float, ramp: float, offset: 
     from tests.support.sipp import Sipp
 
     level = Level(calls, load_start=uptime())
-    logs = {path: path.stat().st_size for path in pipeline.logs()}
     close_old_connections()
     since = datetime.now(tz=UTC)
     mark = pipeline.asterisk.ami.mark()
@@ -533,17 +525,8 @@ def run_level(pipeline: Pipeline, calls: int, talk: float, ramp: float, offset: 
         for d in pipeline.desks + pipeline.wallboards
         if d.closed
     ]
-    level.over_capacity = sum(over_capacity_lines(path, offset) for path, offset in logs.items())
     level.load_end = uptime()
     return level
-
-
-def over_capacity_lines(log: Path, offset: int) -> int:
-    """channels_redis's "N of M channels over capacity in group G" lines (a message
-    dropped) written to `log` after `offset`."""
-    with log.open("rb") as file:
-        file.seek(offset)
-        return file.read().count(b"channels over capacity in group")
 
 
 def sipp_counts(stats: Path) -> tuple[int, int]:
@@ -616,7 +599,6 @@ def save(
             if level.lag_seconds is not None
             else -1,
             ("pops not received", "pops"): level.pops_missing,
-            ("channel layer: groups over capacity (log lines)", "lines"): level.over_capacity,
         }
         for (name, unit), value in scalars.items():
             result.figures.append(Figure(name, unit, [value], group=group))
@@ -644,10 +626,6 @@ def save(
         )
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(level.message_types.items()))
         result.notes.append(f"{group}: messages on all desk sockets: {kinds}")
-        result.notes.append(
-            f"{group}: channel layer groups over capacity (messages dropped): "
-            f"{level.over_capacity} log lines"
-        )
         result.notes += [f"{group}: {text}" for text in level.differences]
     result.notes += connector_notes
     path = result.save()
