@@ -45,7 +45,8 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.db import transaction
 
 log = logging.getLogger(__name__)
@@ -289,15 +290,15 @@ class _LoopState:
 async def _has_members(layer, group: str) -> bool:
     """Whether anyone is in `group`, for the layers the project runs on (any other
     layer: assume so)."""
-    groups = getattr(layer, "groups", None)  # the in-process layer's own table
-    if isinstance(groups, dict):
-        return bool(groups.get(group))
-    if hasattr(layer, "_group_key") and hasattr(layer, "consistent_hash"):
-        # channels_redis: a group is a sorted set of its channels by when they
-        # joined; members older than group_expiry are gone (as group_send counts).
-        connection = layer.connection(layer.consistent_hash(group))
-        joined_since = int(time.time()) - layer.group_expiry
-        return await connection.zcount(layer._group_key(group), joined_since, "+inf") > 0
+    if isinstance(layer, InMemoryChannelLayer):
+        return bool(layer.groups.get(group))
+    if isinstance(layer, RedisPubSubChannelLayer):
+        # channels_redis's pub/sub layer: a group is a Redis channel that every
+        # process with members in it subscribes to (the layer's own naming).
+        name = layer._get_group_channel_name(group)
+        shard = layer._get_shard(name)
+        shard._ensure_redis()
+        return any(count for _name, count in await shard._redis.pubsub_numsub(name))
     return True
 
 
