@@ -366,12 +366,17 @@ def where_the_time_goes(runs: list[Result]) -> list[str]:
         "event and as few queries per event as the journal needs (one answered call: "
         "`tests/connector/test_queries_per_call.py`). A pop does not wait for that "
         "thread: a consultant's first ring of a call already journaled is applied and "
-        "popped at once on a second connection (`hotline_asterisk_connector/fast_pops.py`, "
-        "decision 0035), so its latency is the AMI event's way to the connector, one "
-        "short transaction, and the channel layer's way to the desk. What is left in "
-        "the tail are rings that arrive before their call's opening is committed: they "
-        "wait for the journal to commit it, that is for the journal's lag at that "
-        "moment (the first rings of a burst of new calls). cProfile sees only the event "
+        "popped at once on connections of its own, three threads for a burst of rings "
+        "(`hotline_asterisk_connector/fast_pops.py`, decision 0035). On its way to the "
+        "desk, the web process hands it to the consumer without a trip to its one "
+        "database thread, and the pub/sub channel layer pushes it to the web process in "
+        "one round trip (decision 0038; the list-based layer received a process's "
+        "messages one after another, four round trips each, and a pop waited behind a "
+        "wave of hang-ups' messages). A pop's time is then the AMI event's way to the "
+        "connector, one short transaction (on a quiet machine 20 ms median, most of it "
+        "waiting for the GIL and PostgreSQL beside the journal's thread) and a publish. "
+        "An open wallboard adds its messages and, on the journal's thread, a read of a "
+        "consultant's row at each change of state. cProfile sees only the event "
         "loop; the connector's own summary as it stops gives its journal thread's time:",
         "",
     ]
