@@ -299,10 +299,9 @@ class Connector:
         pending = deque(events)
         backoff = Backoff(initial=0.2, maximum=10.0)
         while pending:
-            unheard = notify.unheard_at_last_look()
-            outbox, outage = await self.on_db(self._apply_sync, pending, unheard)
+            outbox, outage = await self.on_db(self._apply_sync, pending)
             self._moved()
-            await notify.deliver(outbox, build_on=self.on_db)
+            await notify.deliver(outbox)
             if self.router.records_due:
                 self.router.records_due = False
                 self._records_due.set()
@@ -314,7 +313,7 @@ class Connector:
             await asyncio.sleep(delay)
 
     def _apply_sync(
-        self, pending: deque[Message], unheard: frozenset[str] = frozenset()
+        self, pending: deque[Message]
     ) -> tuple[list[notify.Outgoing], Exception | None]:
         """Apply `pending` in one transaction and empty it once committed. Return what
         to send and, on a database failure, the error: then nothing was committed and
@@ -323,19 +322,15 @@ class Connector:
         A savepoint per event costs two round trips each (most of a batch's time on
         PostgreSQL), so the batch is first applied without any; only when one of its
         events fails (malformed, an unknown call) is the batch rolled back and done
-        again with a savepoint per event, so that event alone is skipped.
-
-        `unheard`: the groups whose messages wait to be built (notify.unheard)."""
+        again with a savepoint per event, so that event alone is skipped."""
         started = time.monotonic()
         try:
             try:
-                with notify.unheard(unheard):
-                    return self._apply_batch(pending, savepoints=False), None
+                return self._apply_batch(pending, savepoints=False), None
             except _OUTAGE:
                 raise
             except Exception:  # redone event by event below, each failure logged
-                with notify.unheard(unheard):
-                    return self._apply_batch(pending, savepoints=True), None
+                return self._apply_batch(pending, savepoints=True), None
         except _OUTAGE as error:
             return [], error
         finally:

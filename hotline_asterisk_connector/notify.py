@@ -24,16 +24,9 @@ to an empty group costs two a message), and remembers a group with members
 for LISTENED_SECONDS. An empty group is never remembered: a page that joins
 its group before reading its snapshot misses nothing.
 
-Within the connector's batches two costs are paid once, or not at all:
-- a summary that needs a query (`emit_summary`) is built once, as its batch
-  ends, not once per event that may change it (`summaries_once`);
-- a message to such a group that needs a query (`emit_when_listened`, the
-  wallboard's consultant rows) is not built while the group was empty at the
-  last look (`unheard`): it waits in the outbox as a builder, and is built
-  (after the commit, so from the committed rows) only if the look that follows
-  the commit finds someone listening. The last verdict may be stale either
-  way at no risk: wrongly "listened" builds for nobody, wrongly "unheard" is
-  corrected by the check after the commit, as for every other message.
+Within the connector's batches a summary that needs a query (`emit_summary`)
+is built once, as its batch ends, not once per event that may change it
+(`summaries_once`).
 """
 
 import asyncio
@@ -41,7 +34,7 @@ import contextvars
 import logging
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from asgiref.sync import async_to_sync
@@ -61,22 +54,11 @@ class _Summary(dict):
     """A message that is a summary (see the module's docstring)."""
 
 
-class _Later(dict):
-    """A message not built yet: its group was unheard at the last look."""
-
-    def __init__(self, build: Callable[[], dict | None]) -> None:
-        super().__init__()
-        self.build = build
-
-
 _outbox: contextvars.ContextVar[list[Outgoing] | None] = contextvars.ContextVar(
     "hotline_outbox", default=None
 )
 _summaries_due: contextvars.ContextVar[dict[tuple[str, Callable[[], dict]], None] | None] = (
     contextvars.ContextVar("hotline_summaries_due", default=None)
-)
-_unheard: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar(
-    "hotline_unheard", default=frozenset()
 )
 
 
@@ -123,37 +105,6 @@ def summaries_once() -> Iterator[list[Outgoing]]:
     built.extend((group, _Summary(build())) for group, build in due)
 
 
-def emit_when_listened(group: str, build: Callable[[], dict | None]) -> None:
-    """The message `build()` makes (None: nothing to send) to an `only_when_listened`
-    group; not built while the group is `unheard` (see the module's docstring)."""
-    outbox = _outbox.get()
-    if outbox is not None and group in _unheard.get():
-        outbox.append((group, _Later(build)))
-        return
-    message = build()
-    if message is not None:
-        emit(group, message)
-
-
-@contextmanager
-def unheard(groups: frozenset[str]) -> Iterator[None]:
-    """In the block, messages to `groups` wait to be built (`emit_when_listened`);
-    the outbox must then be delivered with `build_on`."""
-    token = _unheard.set(groups)
-    try:
-        yield
-    finally:
-        _unheard.reset(token)
-
-
-def unheard_at_last_look() -> frozenset[str]:
-    """The `only_when_listened` groups this event loop last found empty (or never
-    looked at): a guess, see the module's docstring."""
-    state = _state_of_this_loop()
-    now = time.monotonic()
-    return frozenset(g for g in _only_when_listened if state.heard_until.get(g, 0.0) <= now)
-
-
 def only_when_listened(group: str) -> None:
     """Send to `group` only while someone is in it (see the module's docstring)."""
     _only_when_listened.add(group)
@@ -176,15 +127,11 @@ def collecting() -> Iterator[list[Outgoing]]:
         _outbox.reset(token)
 
 
-async def deliver(
-    outbox: list[Outgoing], build_on: Callable[..., Awaitable[list[dict | None]]] | None = None
-) -> None:
+async def deliver(outbox: list[Outgoing]) -> None:
     """Send the outbox: each group's messages in their order, the groups at once.
     A group_send on Redis is several round trips; one after another, a batch's
     messages to the desks, the wallboard and each consultant kept the connector
-    from reading Asterisk's next events (most of its loop's time at 100 calls).
-    Messages left to build (`unheard`) are built through `build_on` (the
-    connector's database thread) when their group is listened now."""
+    from reading Asterisk's next events (most of its loop's time at 100 calls)."""
     layer = get_channel_layer()
     if layer is None or not outbox:
         return
@@ -195,18 +142,7 @@ async def deliver(
         if not isinstance(message, _Summary) or state.summaries.offer(group, message)
     ]
     unheard = {group for group, _message in due if not await state.listened(layer, group)}
-    due = [(group, message) for group, message in due if group not in unheard]
-    later = [message for _group, message in due if isinstance(message, _Later)]
-    if later:
-        if build_on is None:
-            raise RuntimeError("messages left to build need a database thread to build them")
-        built = dict(zip(map(id, later), await build_on(_build, later), strict=True))
-        due = [(g, built[id(m)] if isinstance(m, _Later) else m) for g, m in due]
-    await _send(layer, [(group, message) for group, message in due if message is not None])
-
-
-def _build(later: list[_Later]) -> list[dict | None]:
-    return [message.build() for message in later]
+    await _send(layer, [(group, message) for group, message in due if group not in unheard])
 
 
 async def _send(layer, outbox: list[Outgoing]) -> None:

@@ -9,8 +9,8 @@ from django.utils import translation
 
 from hotline.consumers import LiveConsumer
 from hotline_crm.roles import is_supervisor
-from hotline_reports.live import today_message, wallboard_snapshot
-from hotline_reports.wallboard_events import WALLBOARD_GROUP
+from hotline_reports.live import consultant_rows, today_message, wallboard_snapshot
+from hotline_reports.wallboard_events import CONSULTANT_CHANGED, WALLBOARD_GROUP
 
 # Private close code, as the desk's consumer uses: not allowed here.
 CLOSE_NOT_ALLOWED = 4403
@@ -19,19 +19,21 @@ TODAY_EVERY_SECONDS = 1.0
 
 
 class WallboardConsumer(LiveConsumer):
-    # Today's figures are read beside the messages (_send_today).
-    without_database = frozenset(
-        {"wallboard.consultant", "wallboard.call", "wallboard.today_changed"}
-    )
+    # Today's figures and consultants' rows are read beside the messages
+    # (_send_today, _send_consultants).
+    without_database = frozenset({CONSULTANT_CHANGED, "wallboard.call", "wallboard.today_changed"})
     joined = False
     refresh: asyncio.Task | None = None
     stale = False
+    rows_refresh: asyncio.Task | None = None
+    stale_consultants: set[int]
 
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not await database_sync_to_async(is_supervisor)(user):
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
+        self.stale_consultants = set()
         await self.channel_layer.group_add(WALLBOARD_GROUP, self.channel_name)
         self.joined = True
         await self.accept()
@@ -39,18 +41,32 @@ class WallboardConsumer(LiveConsumer):
         await self.send_json(await database_sync_to_async(self._in_language)(wallboard_snapshot))
 
     async def disconnect(self, code: int) -> None:
-        if self.refresh is not None:
-            self.refresh.cancel()
+        for task in (self.refresh, self.rows_refresh):
+            if task is not None:
+                task.cancel()
         if self.joined:
             await self.channel_layer.group_discard(WALLBOARD_GROUP, self.channel_name)
 
     async def receive_json(self, content, **kwargs) -> None:
         """The page only listens; anything it sends is ignored."""
 
-    async def wallboard_consultant(self, message: dict) -> None:
-        rows = message["rows"]
-        row = rows.get(self.language()) or rows[settings.LANGUAGE_CODE]
-        await self.send_json({"type": "wallboard.consultant", "consultant": row})
+    async def wallboard_consultant_changed(self, message: dict) -> None:
+        # The row is read here, in the supervisor's language; the consultants that
+        # change while rows are being read are read in the next round, once each.
+        self.stale_consultants.add(message["user_id"])
+        if self.rows_refresh is None or self.rows_refresh.done():
+            self.rows_refresh = asyncio.create_task(self._send_consultants())
+
+    async def _send_consultants(self) -> None:
+        while self.stale_consultants:
+            users, self.stale_consultants = self.stale_consultants, set()
+            for user_id in sorted(users):
+                row = await database_sync_to_async(self._row)(user_id)
+                if row is not None:
+                    await self.send_json({"type": "wallboard.consultant", "consultant": row})
+
+    def _row(self, user_id: int) -> dict | None:
+        return consultant_rows(user_id, [self.language()]).get(self.language())
 
     async def wallboard_call(self, message: dict) -> None:
         await self.send_json(message)

@@ -14,10 +14,6 @@ The full snapshot is built only when a wallboard connects; while none is open,
 the connector sends nothing at all.
 """
 
-from functools import partial
-
-from django.conf import settings
-
 from hotline_asterisk_connector import notify
 from hotline_asterisk_connector.publish import (
     CallChanged,
@@ -26,10 +22,11 @@ from hotline_asterisk_connector.publish import (
     LineChanged,
     PresenceChanged,
 )
-from hotline_reports.live import consultant_rows, is_waiting, waiting_entry
+from hotline_reports.live import is_waiting, waiting_entry
 
 WALLBOARD_GROUP = "wallboard"
 TODAY_CHANGED = {"type": "wallboard.today_changed"}
+CONSULTANT_CHANGED = "wallboard.consultant_changed"
 # Most of the time no supervisor has the wallboard open: the connector then
 # sends its updates nowhere instead of to an empty group (notify.py).
 notify.only_when_listened(WALLBOARD_GROUP)
@@ -37,8 +34,7 @@ notify.only_when_listened(WALLBOARD_GROUP)
 
 def on_event(event: Event) -> None:
     if isinstance(event, PresenceChanged | DevicesChanged | LineChanged):
-        # A query: not made while no wallboard is open (notify.emit_when_listened).
-        notify.emit_when_listened(WALLBOARD_GROUP, partial(consultant_message, event.user_id))
+        notify.emit(WALLBOARD_GROUP, {"type": CONSULTANT_CHANGED, "user_id": event.user_id})
     elif isinstance(event, CallChanged):
         call = event.call
         notify.emit(
@@ -46,9 +42,3 @@ def on_event(event: Event) -> None:
             {"type": "wallboard.call", "call": waiting_entry(call), "waiting": is_waiting(call)},
         )
         notify.emit(WALLBOARD_GROUP, TODAY_CHANGED)
-
-
-def consultant_message(user_id: int) -> dict | None:
-    """The consultant's row as it is now, or None for a user who is gone."""
-    rows = consultant_rows(user_id, [code for code, _name in settings.LANGUAGES])
-    return {"type": "wallboard.consultant", "rows": rows} if rows else None

@@ -1,7 +1,6 @@
 """What a connector batch does once, or not at all (issue 16: under 2 ms an event):
 the desks' waiting count is counted once as the batch ends, and the wallboard's
-consultant row is not read while no wallboard was open at the last look, yet a
-wallboard opened during the batch still gets it, read after the commit."""
+consultant rows are never read by the connector."""
 
 from collections import deque
 
@@ -63,49 +62,32 @@ def test_the_desks_waiting_count_is_counted_once_a_batch():
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_a_wallboard_opened_during_a_batch_gets_the_row_read_after_the_commit(
+async def test_a_consultants_change_costs_the_connector_no_read_for_an_open_wallboard(
     channel_layer, role_groups, alice_line
 ):
+    """The wallboard is open: the connector tells it whose row changed and reads
+    nothing for it (the wallboard's consumer reads the row, tests/reports)."""
     applying = connector()
-    unheard = notify.unheard_at_last_look()
-    assert WALLBOARD_GROUP in unheard  # this loop has not looked yet
-    outbox, _outage = await applying.on_db(
-        applying._apply_sync, deque(iter_messages(PAUSED)), unheard
-    )
-    rows = [m for group, m in outbox if group == WALLBOARD_GROUP]
-    assert rows and not any(m.get("type") == "wallboard.consultant" for m in rows)  # not read
     layer = get_channel_layer()
     board = await layer.new_channel()
-    await layer.group_add(WALLBOARD_GROUP, board)  # the wallboard opens before the check
+    await layer.group_add(WALLBOARD_GROUP, board)
     try:
         async with inbox(layer, board) as box:
-            await notify.deliver(outbox, build_on=applying.on_db)
+
+            def apply_paused() -> tuple[list, list[dict]]:
+                with CaptureQueriesContext(connection) as queries:
+                    outbox, _outage = applying._apply_sync(deque(iter_messages(PAUSED)))
+                return outbox, list(queries)
+
+            outbox, queries = await applying.on_db(apply_paused)
+            await notify.deliver(outbox)
             message = await box.next(5)
     finally:
         await layer.group_discard(WALLBOARD_GROUP, board)
         await applying.aclose()
-    assert message["type"] == "wallboard.consultant"
-    assert message["rows"]["uk"]["state"] == PresenceState.PAUSED
-    assert message["rows"]["uk"]["pause_reason"]
-    # Heard now: the next batch reads the row at once.
-    assert WALLBOARD_GROUP not in notify.unheard_at_last_look()
-
-
-@pytest.mark.django_db(transaction=True)
-async def test_nobody_listening_no_row_is_read(channel_layer, role_groups, alice_line):
-    applying = connector()
-    outbox, _outage = await applying.on_db(
-        applying._apply_sync, deque(iter_messages(PAUSED)), notify.unheard_at_last_look()
-    )
-    built = []
-
-    async def build_on(function, later):
-        built.extend(later)
-        return function(later)
-
-    await notify.deliver(outbox, build_on=build_on)
-    await applying.aclose()
-    assert built == []
+    assert message == {"type": "wallboard.consultant_changed", "user_id": alice_line.pk}
+    users = [q for q in queries if 'FROM "auth_user"' in q["sql"]]
+    assert users == []  # no consultant's row read
     state = await ConsultantState.objects.aget(user=alice_line)
     assert state.state == PresenceState.PAUSED  # the state itself is written
     await sync_to_async(connections.close_all)()  # the connection aget used

@@ -14,7 +14,6 @@ from hotline_asterisk_connector import journal, notify, presence
 from hotline_asterisk_connector.events import EventRouter
 from hotline_asterisk_connector.models import Call, ConsultantLine, Disposition
 from hotline_crm.models import Client, ClientPhone
-from hotline_reports.wallboard_events import WALLBOARD_GROUP
 from tests.connector.recording import load
 
 # Per event the journal uses, in the stream's order: the queries when the event is
@@ -26,8 +25,8 @@ from tests.connector.recording import load
 # AgentComplete and the caller's Hangup), and the desks' waiting count is
 # counted once, as the batch ends (notify.summaries_once), not after
 # QueueCallerJoin and the answering DialEnd, and the consultant's state is read
-# once, not at each QueueMemberStatus: 28 and that one. No wallboard is open, so
-# no consultant's row is read (notify.unheard). What each query is for:
+# once, not at each QueueMemberStatus: 28 and that one. The wallboard's rows are
+# its consumer's to read, never the connector's. What each query is for:
 EXPECTED = [
     # Find the card by phone, insert the call: a call the batch has not seen is not
     # read first (journal._unread; a row there after all fails the INSERT).
@@ -76,9 +75,8 @@ def todays(messages):
 
 
 def as_a_batch() -> ExitStack:
-    """What the connector wraps a batch in (Connector._apply_batch), no wallboard open."""
+    """What the connector wraps a batch in (Connector._apply_batch)."""
     stack = ExitStack()
-    stack.enter_context(notify.unheard(frozenset({WALLBOARD_GROUP})))
     stack.enter_context(journal.keeping_calls())
     stack.enter_context(presence.keeping_states())
     stack.enter_context(notify.summaries_once())

@@ -2,11 +2,14 @@
 one small update per change, which add up to the board a fresh snapshot shows;
 consultants and strangers are refused."""
 
+import asyncio
+import threading
 import time
 from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -26,6 +29,7 @@ from hotline_asterisk_connector.models import (
 from hotline_crm.roles import Role
 from hotline_reports.consumers import CLOSE_NOT_ALLOWED, TODAY_EVERY_SECONDS
 from hotline_reports.live import wallboard_snapshot
+from hotline_reports.wallboard_events import CONSULTANT_CHANGED, WALLBOARD_GROUP
 
 DEADLINE = 10
 
@@ -180,6 +184,35 @@ async def test_a_burst_of_changes_reads_todays_figures_once(carol_headers, alice
     seconds = time.monotonic() - started
     assert board.messages.count("wallboard.call") == 20
     assert board.messages.count("wallboard.today") <= seconds / TODAY_EVERY_SECONDS + 1
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("channel_layer")
+async def test_a_burst_of_one_consultants_changes_reads_her_row_twice(carol_headers, alice):
+    """The wallboard's consumer reads a changed consultant's row itself; the changes
+    that come while it reads are read once more, together, not once each."""
+    communicator, connected, _code = await open_wallboard(carol_headers)
+    assert connected
+    await communicator.receive_json_from(timeout=DEADLINE)  # the snapshot
+    await database_sync_to_async(presence.set_state)(
+        alice.pk, PresenceState.PAUSED, timezone.now(), pause_reason=PauseReason.TRAINING
+    )
+    assert (await communicator.receive_json_from(timeout=DEADLINE))["type"] == (
+        "wallboard.consultant"
+    )
+    # The web process's database thread is busy while five changes of hers arrive.
+    release = threading.Event()
+    holding = asyncio.ensure_future(database_sync_to_async(release.wait)(DEADLINE))
+    layer = get_channel_layer()
+    for _ in range(5):
+        await layer.group_send(WALLBOARD_GROUP, {"type": CONSULTANT_CHANGED, "user_id": alice.pk})
+    await asyncio.sleep(0.5)  # delivered: a layer takes milliseconds
+    release.set()
+    await holding
+    rows = [await communicator.receive_json_from(timeout=DEADLINE) for _ in range(2)]
+    assert [row["type"] for row in rows] == ["wallboard.consultant"] * 2
+    assert await communicator.receive_nothing(timeout=0.5)
     await communicator.disconnect()
 
 
