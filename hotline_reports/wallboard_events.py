@@ -2,10 +2,11 @@
 
 Every domain event the connector publishes becomes at most one message to
 the `wallboard` group (docs/websocket-messages.md):
-- a consultant's state, devices or line changed: `wallboard.consultant`, that
-  one consultant's row (one indexed read, made only when a wallboard is
-  open), with its labels in every language of the pages, as each open
-  wallboard speaks its supervisor's;
+- a consultant's state, devices or line changed: `wallboard.consultant_changed`,
+  naming the consultant; each open wallboard's consumer reads that one row (one
+  indexed read, in its supervisor's language) and sends it on. The connector
+  reads nothing for the wallboard: its reads on the journal thread slowed the
+  pops' fast path beside it (decision 0038);
 - a call changed: `wallboard.call`, whether it waits in the queue now (no
   query: the call is in memory), and `wallboard.today_changed`, which each
   open wallboard answers with today's figures at most once a second;
