@@ -20,7 +20,7 @@ to every desk. The newest summary held back is sent when its time comes.
 A group that is often empty (the wallboard: most of the time no supervisor has
 it open) can be marked `only_when_listened`: the connector then asks the layer
 once per outbox whether anyone is in it (one Redis round trip, where sending
-to an empty group costs two a message), and remembers a group with members
+to an empty group costs one a message), and remembers a group with members
 for LISTENED_SECONDS. An empty group is never remembered: a page that joins
 its group before reading its snapshot misses nothing.
 
@@ -129,9 +129,10 @@ def collecting() -> Iterator[list[Outgoing]]:
 
 async def deliver(outbox: list[Outgoing]) -> None:
     """Send the outbox: each group's messages in their order, the groups at once.
-    A group_send on Redis is several round trips; one after another, a batch's
-    messages to the desks, the wallboard and each consultant kept the connector
-    from reading Asterisk's next events (most of its loop's time at 100 calls)."""
+    Each group_send is a round trip to Redis (several on the list-based layer of
+    before decision 0038); one after another, a batch's messages to the desks,
+    the wallboard and each consultant kept the connector from reading
+    Asterisk's next events (most of its loop's time at 100 calls)."""
     layer = get_channel_layer()
     if layer is None or not outbox:
         return
