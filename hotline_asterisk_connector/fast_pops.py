@@ -9,9 +9,9 @@ pop arrives, and a consultant may open a card only of a call they were rung
 for, hotline_workspace/access.py). So when an AgentCalled arrives, the
 connector hands it at once to one of the fast path's own database threads,
 which applies that one event as the journal would (`EventRouter.agent_called`,
-in a transaction of its own); the journal applies it again later, in its order, and finds the
-leg there: every journal write is idempotent, so nothing is done twice and
-the pop goes once.
+in a transaction of its own); the journal applies it again later, in its
+order, and finds the leg there: every journal write is idempotent, so nothing
+is done twice and the pop goes once.
 
 Only a ring that cannot change what the journal's earlier, not yet applied
 events do takes this path (the rest wait for the journal as before):

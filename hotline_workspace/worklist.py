@@ -169,10 +169,9 @@ def _task_becoming(call: Call, kind: Kind, at: datetime) -> WorklistItem:
     if call.caller_number:
         # One query (the connector writes this inside its batch): the call's own
         # task, else the number's oldest open missed call.
-        waiting = Q(caller_number=call.caller_number, status__in=OPEN, kind=Kind.MISSED)
+        waiting = _open_task_of(call.caller_number).filter(kind=Kind.MISSED)
         own_first = Case(When(call=call, then=0), default=1)
-        items = WorklistItem.objects.filter(Q(call=call) | waiting)
-        items = items.order_by(own_first, "created_at", "pk")
+        items = (items | waiting).order_by(own_first, "created_at", "pk")
     item = items.first()
     if item is not None and item.call_id != call.pk:
         item.call = call
