@@ -36,6 +36,7 @@ from hotline_asterisk_connector.publish import (
     MessageLeft,
     publish,
 )
+from hotline_asterisk_connector.statements import Statement
 from hotline_crm.models import Client, ClientPhone
 from hotline_crm.phones import is_withheld, normalise
 
@@ -92,8 +93,14 @@ def identify_client(number: str) -> Client | None:
     phone = normalise(number)
     if not phone.value:
         return None
-    match = ClientPhone.objects.filter(number=phone.value).select_related("client").first()
+    match = _PHONE.first(phone.value)
     return match.client if match else None
+
+
+_PHONE = Statement(
+    lambda number: ClientPhone.objects.filter(number=number).select_related("client")[:1],
+    "\0number",
+)
 
 
 def open_inbound_call(
@@ -199,10 +206,10 @@ def record_leg_rung(
     `caller` as the event names them (see _with_caller). With `known_only`, a call
     not in the journal is left alone (None); `call`: the call, read with its client."""
     if call is None and known_only:
-        call = known_call(linkedid, "client")
+        call = known_call(linkedid)
         if call is None:
             return None
-    call = _with_caller(call or _call(linkedid, at, "client"), at, caller)
+    call = _with_caller(call or _call(linkedid, at), at, caller)
     leg, created = _leg(call, leg_uniqueid, at, interface, consultant_id)
     if created:
         publish(LegRung(call, consultant_id))
@@ -278,19 +285,10 @@ def record_leg_ended(
     `linkedid`: the call, when the event names it (its row may be kept already)."""
     # Most hung-up channels are no leg at all: the query is the event's whole cost.
     call = _kept(linkedid)
-    legs = CallLeg.objects.filter(uniqueid=leg_uniqueid)
     if linkedid and consultant_id is not None:
-        # One query: the leg of this channel, else the consultant's open leg of the
-        # call, found by the call's key (a join on its linkedid would be ORed
-        # across two tables: every leg of the consultant's read and filtered).
-        of_call = call.pk if call is not None else _pk_of(linkedid)
-        open_leg = Q(call_id=of_call, consultant_id=consultant_id, ended_at__isnull=True)
-        own_channel = Case(When(uniqueid=leg_uniqueid, then=0), default=1)
-        legs = CallLeg.objects.filter(Q(uniqueid=leg_uniqueid) | open_leg)
-        legs = legs.order_by(own_channel, "pk")
-    if call is None:
-        legs = legs.select_related("call")
-    leg = legs.first()
+        leg = _CHANNEL_OR_OPEN_LEG.first(leg_uniqueid, linkedid, consultant_id)
+    else:
+        leg = _CHANNEL_LEG.first(leg_uniqueid)
     another_channel = leg is not None and leg.uniqueid != leg_uniqueid
     if another_channel and leg.answered_on and device is not None and device != leg.answered_on:
         return  # Another phone of the consultant rang and stopped; this one talks on.
@@ -655,31 +653,38 @@ def stored_path(path: str, root: Path) -> str:
         return path
 
 
-def _call(linkedid: str, at: datetime, *related: str) -> Call:
-    """The call of `linkedid` (with its `related` rows), created as a bare inbound call
-    if this is its first event."""
-    call = known_call(linkedid, *related)
+def _call(linkedid: str, at: datetime) -> Call:
+    """The call of `linkedid` with its card, created as a bare inbound call if this
+    is its first event."""
+    call = known_call(linkedid)
     if call is not None:
         return call
     call = Call(linkedid=linkedid, uniqueid=linkedid, started_at=at)
     if _inserted(call):
         return call
     # Another connector process wrote it first.
-    return Call.objects.select_related(*related).get(linkedid=linkedid)
+    return Call.objects.select_related("client").get(linkedid=linkedid)
 
 
-def known_call(linkedid: str, *related: str) -> Call | None:
-    """The journal's call of `linkedid`, or None: within `keeping_calls`, the row
-    this batch read or wrote already (with its card), else read now."""
+def known_call(linkedid: str) -> Call | None:
+    """The journal's call of `linkedid` with its card, or None: within
+    `keeping_calls`, the row this batch read or wrote already, else read now."""
     kept = _kept_calls.get()
     if kept is None:
-        return Call.objects.select_related(*related).filter(linkedid=linkedid).first()
+        return _CALL.first(linkedid)
     if linkedid not in kept:
-        call = Call.objects.select_related("client").filter(linkedid=linkedid).first()
+        call = _CALL.first(linkedid)
         if call is None:
             return None  # Not kept: another process may write it before the next event.
         kept[linkedid] = call
     return kept[linkedid]
+
+
+# The journal's reads of nearly every event (statements.py).
+_CALL = Statement(
+    lambda linkedid: Call.objects.select_related("client").filter(linkedid=linkedid)[:1],
+    "\0linkedid",
+)
 
 
 def _kept(linkedid: str) -> Call | None:
@@ -688,9 +693,25 @@ def _kept(linkedid: str) -> Call | None:
     return kept.get(linkedid) if kept is not None and linkedid else None
 
 
-def _pk_of(linkedid: str) -> Subquery:
-    """The key of the call of `linkedid`, in the same query."""
-    return Subquery(Call.objects.filter(linkedid=linkedid).values("pk")[:1])
+def _channel_or_open_leg(uniqueid: str, linkedid: str, consultant_id: int) -> QuerySet[CallLeg]:
+    """The leg of a channel, else the consultant's open leg of the call, in one query.
+
+    A consultant rung through a Local channel shows up twice (the Local half,
+    then the device it dials): one ring, one leg. The call is found by its key
+    (a join on its linkedid would be ORed across two tables: every leg of the
+    consultant's read and filtered)."""
+    of_call = Subquery(Call.objects.filter(linkedid=linkedid).values("pk")[:1])
+    open_leg = Q(call_id=of_call, consultant_id=consultant_id, ended_at__isnull=True)
+    own_channel = Case(When(uniqueid=uniqueid, then=0), default=1)
+    legs = CallLeg.objects.filter(Q(uniqueid=uniqueid) | open_leg).select_related("call")
+    return legs.order_by(own_channel, "pk")[:1]
+
+
+_CHANNEL_LEG = Statement(
+    lambda uniqueid: CallLeg.objects.filter(uniqueid=uniqueid).select_related("call")[:1],
+    "\0uniqueid",
+)
+_CHANNEL_OR_OPEN_LEG = Statement(_channel_or_open_leg, "\0uniqueid", "\0linkedid", -1_000_001)
 
 
 def _unread(linkedid: str) -> bool:
@@ -720,14 +741,11 @@ def _inserted(call: Call) -> bool:
 def _leg(
     call: Call, uniqueid: str, at: datetime, interface: str, consultant_id: int | None
 ) -> tuple[CallLeg, bool]:
-    # A consultant rung through a Local channel shows up twice (the Local half,
-    # then the device it dials): one ring, one leg. One query finds the leg by
-    # its channel or else the consultant's open leg of the call.
-    match = Q(uniqueid=uniqueid)
-    if consultant_id is not None:
-        match |= Q(call=call, consultant_id=consultant_id, ended_at__isnull=True)
-    own_channel = Case(When(uniqueid=uniqueid, then=0), default=1)
-    leg = CallLeg.objects.filter(match).order_by(own_channel, "pk").first()
+    # One ring, one leg: see _channel_or_open_leg.
+    if consultant_id is None:
+        leg = _CHANNEL_LEG.first(uniqueid)
+    else:
+        leg = _CHANNEL_OR_OPEN_LEG.first(uniqueid, call.linkedid, consultant_id)
     if leg is not None:
         if leg.consultant_id is None and consultant_id is not None:
             leg.consultant_id = consultant_id

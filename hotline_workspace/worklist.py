@@ -31,6 +31,7 @@ from hotline_asterisk_connector.publish import (
     Event,
     MessageLeft,
 )
+from hotline_asterisk_connector.statements import Statement
 from hotline_crm import safe_contact
 from hotline_crm.models import AccessReason, Client
 from hotline_crm.services import grant_card_access
@@ -165,14 +166,10 @@ def _task_becoming(call: Call, kind: Kind, at: datetime) -> WorklistItem:
     """The task a voice message or a callback request of `call` goes to (unsaved changes):
     the call's own; else the open missed call of the same number, which takes this
     call and kind and keeps its time (the caller has been waiting since then); else new."""
-    items = WorklistItem.objects.filter(call=call)
     if call.caller_number:
-        # One query (the connector writes this inside its batch): the call's own
-        # task, else the number's oldest open missed call.
-        waiting = _open_task_of(call.caller_number).filter(kind=Kind.MISSED)
-        own_first = Case(When(call=call, then=0), default=1)
-        items = (items | waiting).order_by(own_first, "created_at", "pk")
-    item = items.first()
+        item = _OWN_OR_WAITING_TASK.first(call.pk, call.caller_number)
+    else:
+        item = _OWN_TASK.first(call.pk)
     if item is not None and item.call_id != call.pk:
         item.call = call
     if item is None:
@@ -184,6 +181,20 @@ def _task_becoming(call: Call, kind: Kind, at: datetime) -> WorklistItem:
 
 def _open_task_of(number: str) -> QuerySet[WorklistItem]:
     return WorklistItem.objects.filter(caller_number=number, status__in=OPEN)
+
+
+def _own_or_waiting_task(call_id: int, number: str) -> QuerySet[WorklistItem]:
+    """In one query (the connector reads it inside its batch): the call's own task,
+    else the number's oldest open missed call."""
+    waiting = _open_task_of(number).filter(kind=Kind.MISSED)
+    own_first = Case(When(call_id=call_id, then=0), default=1)
+    items = WorklistItem.objects.filter(call_id=call_id) | waiting
+    return items.order_by(own_first, "created_at", "pk")[:1]
+
+
+# Read for every voice message and callback request (the connector's statements.py).
+_OWN_OR_WAITING_TASK = Statement(_own_or_waiting_task, -1_000_001, "\0number")
+_OWN_TASK = Statement(lambda call_id: WorklistItem.objects.filter(call_id=call_id)[:1], -1_000_001)
 
 
 def _caller(call: Call) -> dict[str, str]:
