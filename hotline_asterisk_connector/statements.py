@@ -36,6 +36,22 @@ class _Compiled:
     params: tuple
     # Per parameter: the index of the value it takes, or None for a constant.
     slots: tuple[int | None, ...]
+    # How a row becomes instances, as the queryset's own iteration (ModelIterable)
+    # works it out: once, not per read.
+    model_columns: slice
+    names: list[str]
+    populators: list
+
+    def instances(self, rows: list[tuple]) -> list[Model]:
+        compiler, columns = self.compiler, self.model_columns
+        model = compiler.klass_info["model"]
+        instances = []
+        for row in compiler.results_iter([rows]):
+            instance = model.from_db(compiler.using, self.names, row[columns])
+            for populator in self.populators:
+                populator.populate(row, instance)
+            instances.append(instance)
+        return instances
 
 
 class Statement(Generic[M]):
@@ -65,7 +81,7 @@ class Statement(Generic[M]):
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
-        return _instances(compiled.compiler, rows)
+        return compiled.instances(rows)
 
     def _compile(self, connection: BaseDatabaseWrapper) -> _Compiled:
         compiler = self.build(*self.stand_ins).query.get_compiler(using=connection.alias)
@@ -74,7 +90,18 @@ class Statement(Generic[M]):
         missing = set(range(len(self.stand_ins))) - set(slots)
         if missing:
             raise ValueError(f"Stand-ins {sorted(missing)} are not among the parameters: {sql}")
-        return _Compiled(compiler, sql, tuple(params), slots)
+        select, klass_info = compiler.select, compiler.klass_info
+        fields = klass_info["select_fields"]
+        columns = slice(fields[0], fields[-1] + 1)
+        return _Compiled(
+            compiler,
+            sql,
+            tuple(params),
+            slots,
+            model_columns=columns,
+            names=[column[0].target.attname for column in select[columns]],
+            populators=get_related_populators(klass_info, select, compiler.using),
+        )
 
 
 def _slot(param: object, stand_ins: tuple[Value, ...]) -> int | None:
@@ -82,19 +109,3 @@ def _slot(param: object, stand_ins: tuple[Value, ...]) -> int | None:
         if type(param) is type(stand_in) and param == stand_in:
             return index
     return None
-
-
-def _instances(compiler: SQLCompiler, rows: list[tuple]) -> list[Model]:
-    """The rows as the queryset's own iteration makes them (ModelIterable)."""
-    select, klass_info = compiler.select, compiler.klass_info
-    fields = klass_info["select_fields"]
-    start, end = fields[0], fields[-1] + 1
-    names = [column[0].target.attname for column in select[start:end]]
-    populators = get_related_populators(klass_info, select, compiler.using)
-    instances = []
-    for row in compiler.results_iter([rows]):
-        instance = klass_info["model"].from_db(compiler.using, names, row[start:end])
-        for populator in populators:
-            populator.populate(row, instance)
-        instances.append(instance)
-    return instances
