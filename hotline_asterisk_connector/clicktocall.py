@@ -6,7 +6,6 @@ its first channel's uniqueid), so every later event lands on this row.
 """
 
 import datetime
-import uuid
 
 from asgiref.sync import async_to_sync
 from django.contrib.auth.models import AbstractBaseUser
@@ -86,7 +85,7 @@ def place_call(
     against = safe_contact.warnings(client, phone.value)
     if against and not confirmed:
         raise NeedsConfirmation(against)
-    linkedid = f"out-{uuid.uuid4().hex}"
+    linkedid = journal.originated_linkedid()
     with transaction.atomic():
         call = Call.objects.create(
             linkedid=linkedid,

@@ -167,6 +167,7 @@ class EventRouter:
     def outbound(self, message: Message) -> None:
         journal.open_outbound_call(
             _required(message, "Linkedid"),
+            message.get("Uniqueid", ""),
             event_time(message),
             self.directory.user_for(message.get("Channel", "")),
             message.get(CALLBACK_NUMBER, ""),

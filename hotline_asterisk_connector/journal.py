@@ -6,6 +6,7 @@ an outcome to a stronger one, so the same event applied twice, or events that
 arrive out of order, leave the same rows behind.
 """
 
+import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
@@ -89,11 +90,11 @@ def rank(disposition: str) -> int:
 
 
 def identify_client(number: str) -> Client | None:
-    """The card whose phone matches `number` (E.164), or None for an unknown caller."""
-    phone = normalise(number)
-    if not phone.value:
+    """The card whose phone is `number`, in the form `normalise` gives (E.164 when it
+    parses), or None for an unknown caller."""
+    if not number:
         return None
-    match = _PHONE.first(phone.value)
+    match = _PHONE.first(number)
     return match.client if match else None
 
 
@@ -122,7 +123,7 @@ def open_inbound_call(
     )
     if not call.caller_number and caller.number:
         call.caller_number = normalise(caller.number).value
-        call.client = identify_client(caller.number)
+        call.client = identify_client(call.caller_number)
         changed += ["caller_number", "client"]
     if caller.withheld and not call.caller_withheld and not call.caller_number:
         call.caller_withheld = True
@@ -141,12 +142,18 @@ def open_inbound_call(
 
 
 def open_outbound_call(
-    linkedid: str, at: datetime, consultant_id: int | None, number: str, dialled_number: str
+    linkedid: str,
+    uniqueid: str,
+    at: datetime,
+    consultant_id: int | None,
+    number: str,
+    dialled_number: str,
 ) -> Call | None:
     """The dialplan is dialling out through a trunk for a consultant (click-to-call or
-    their own phone's dial pad). A call not journaled yet (the dial pad's) is
-    written whole at once; click-to-call wrote its row before dialling."""
-    call = known_call(linkedid)
+    their own phone's dial pad) on the channel `uniqueid`. A call not journaled yet
+    (the dial pad's) is written whole at once, in a connector's batch without its
+    read first; click-to-call wrote its row before dialling."""
+    call = None if _dialled_on_the_phone(linkedid, uniqueid) else known_call(linkedid)
     new = call is None
     if call is None:
         call = Call(linkedid=linkedid, uniqueid=linkedid, started_at=at)
@@ -167,7 +174,7 @@ def open_outbound_call(
         fields.append("client")
     if new and not _inserted(call):
         # Another connector process wrote it first: add to what it wrote.
-        return open_outbound_call(linkedid, at, consultant_id, number, dialled_number)
+        return open_outbound_call(linkedid, uniqueid, at, consultant_id, number, dialled_number)
     if not new:
         call.save(update_fields=fields)
     publish(CallChanged(call))
@@ -438,7 +445,12 @@ def recover_call(recovered: "RecoveredCall") -> Call | None:
     seen_in_part = bool(before and before["records_pending"])
     if recovered.direction == CallDirection.OUTBOUND:
         open_outbound_call(
-            linkedid, at, recovered.consultant_id, recovered.callee_number, recovered.dialled_number
+            linkedid,
+            linkedid,
+            at,
+            recovered.consultant_id,
+            recovered.callee_number,
+            recovered.dialled_number,
         )
         if recovered.answered_at is not None:
             record_outbound_answered(linkedid, recovered.answered_at)
@@ -712,6 +724,23 @@ _CHANNEL_LEG = Statement(
     "\0uniqueid",
 )
 _CHANNEL_OR_OPEN_LEG = Statement(_channel_or_open_leg, "\0uniqueid", "\0linkedid", -1_000_001)
+
+
+def originated_linkedid() -> str:
+    """The linkedid of a call that click-to-call writes before Asterisk dials it
+    (Originate's ChannelId names its first channel, clicktocall.py)."""
+    return f"{_ORIGINATED}{uuid.uuid4().hex}"
+
+
+_ORIGINATED = "out-"
+
+
+def _dialled_on_the_phone(linkedid: str, uniqueid: str) -> bool:
+    """Whether an outbound call is new to the journal as far as a batch can tell: its
+    first channel dials (a consultant's dial pad; not an inbound call passed on to
+    an outside number, not one click-to-call wrote first) and the batch has not
+    seen it (`_unread`)."""
+    return uniqueid == linkedid and not linkedid.startswith(_ORIGINATED) and _unread(linkedid)
 
 
 def _unread(linkedid: str) -> bool:

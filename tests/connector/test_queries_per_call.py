@@ -9,10 +9,12 @@ from contextlib import ExitStack, nullcontext
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from hotline_asterisk_connector import journal, notify, presence
+from hotline_asterisk_connector.ami.protocol import Message
 from hotline_asterisk_connector.events import EventRouter
-from hotline_asterisk_connector.models import Call, ConsultantLine, Disposition
+from hotline_asterisk_connector.models import Call, CallDirection, ConsultantLine, Disposition
 from hotline_crm.models import Client, ClientPhone
 from tests.connector.recording import load
 
@@ -158,3 +160,62 @@ def test_a_card_the_web_links_during_the_batch_is_not_written_over(lines):
         Disposition.ANSWERED,
         True,
     )
+
+
+def dial_out(linkedid: str, uniqueid: str) -> Message:
+    """The dialplan dials +380671234567 through a trunk for alice (extension 1001)."""
+    return Message(
+        {
+            "Event": "UserEvent",
+            "UserEvent": "HotlineOutbound",
+            "Channel": "PJSIP/web1001-00000001",
+            "Linkedid": linkedid,
+            "Uniqueid": uniqueid,
+            "Timestamp": f"{time.time():.6f}",
+            "Number": "0671234567",
+            "Did": "0443334455",
+        }
+    )
+
+
+def apply_in_a_batch(message: Message) -> int:
+    router = EventRouter()
+    router.directory.reload()
+    with (
+        CaptureQueriesContext(connection) as queries,
+        as_a_batch(),
+        notify.collecting(),
+        journal.without_savepoints(),
+    ):
+        router.apply(message)
+    return len(queries)
+
+
+def test_a_consultants_own_dialling_is_written_without_a_read_first(lines, card, alice):
+    # Its first channel dials, so the call is new: find the card, insert the call.
+    assert apply_in_a_batch(dial_out("hotline-1.1", "hotline-1.1")) == 2
+    call = Call.objects.get()
+    assert (call.direction, call.consultant, call.client, call.callee_number) == (
+        CallDirection.OUTBOUND,
+        alice,
+        card,
+        "+380671234567",
+    )
+
+
+def test_click_to_call_and_a_passed_on_call_are_read_first(lines, card, alice):
+    # Click-to-call wrote its row before dialling: read it, find the card, update it.
+    originated = journal.originated_linkedid()
+    Call.objects.create(linkedid=originated, uniqueid=originated, started_at=timezone.now())
+    assert apply_in_a_batch(dial_out(originated, originated)) == 3
+    assert Call.objects.get(linkedid=originated).direction == CallDirection.OUTBOUND
+    # An inbound call passed on to an outside number: the dialling channel is not the
+    # call's first; it is read, and stays the caller's inbound call.
+    Call.objects.create(
+        linkedid="hotline-2.1",
+        uniqueid="hotline-2.1",
+        dialled_number="0800500123",
+        started_at=timezone.now(),
+    )
+    assert apply_in_a_batch(dial_out("hotline-2.1", "hotline-2.7")) == 1
+    assert Call.objects.get(linkedid="hotline-2.1").direction == CallDirection.INBOUND
