@@ -37,7 +37,7 @@ from hotline_asterisk_connector.publish import (
     MessageLeft,
     publish,
 )
-from hotline_asterisk_connector.statements import Statement
+from hotline_asterisk_connector.statements import Statement, insert, update
 from hotline_crm.models import Client, ClientPhone
 from hotline_crm.phones import is_withheld, normalise
 
@@ -136,7 +136,7 @@ def open_inbound_call(
         return open_inbound_call(linkedid, uniqueid, at, caller, dialled_number)
     if new or changed:
         if not new:
-            call.save(update_fields=[*changed, "updated_at"])
+            update(call, [*changed, "updated_at"])
         publish(CallChanged(call))
     return call
 
@@ -176,7 +176,7 @@ def open_outbound_call(
         # Another connector process wrote it first: add to what it wrote.
         return open_outbound_call(linkedid, uniqueid, at, consultant_id, number, dialled_number)
     if not new:
-        call.save(update_fields=fields)
+        update(call, fields)
     publish(CallChanged(call))
     return call
 
@@ -186,7 +186,7 @@ def mark_queued(linkedid: str, at: datetime, caller: Caller | None = None) -> No
     call = _with_caller(_call(linkedid, at), at, caller)
     if call.queued_at is None:
         call.queued_at = at
-        call.save(update_fields=["queued_at", "updated_at"])
+        update(call, ["queued_at", "updated_at"])
         publish(CallChanged(call))
 
 
@@ -195,7 +195,7 @@ def mark_left_queue(linkedid: str, at: datetime) -> None:
     call = _call(linkedid, at)
     if call.wait_seconds is None and call.queued_at is not None:
         call.wait_seconds = _seconds(call.queued_at, at)
-        call.save(update_fields=["wait_seconds", "updated_at"])
+        update(call, ["wait_seconds", "updated_at"])
 
 
 def record_leg_rung(
@@ -256,7 +256,7 @@ def record_leg_answered(
         leg.ring_seconds = ring_seconds if ring_seconds is not None else _seconds(leg.rang_at, at)
         fields += ["answered_at", "ring_seconds"]
     if fields:
-        leg.save(update_fields=fields)
+        update(leg, fields)
     if newly_answered and call.answered_at is not None and consultant_id is not None:
         # A transferred call: the new consultant has it now.
         publish(LegTaken(call, consultant_id))
@@ -270,9 +270,7 @@ def record_leg_answered(
         elif call.wait_seconds is None:
             call.wait_seconds = _seconds(call.queued_at or call.started_at, at)
         _propose(call, Disposition.ANSWERED)
-        call.save(
-            update_fields=["answered_at", "consultant", "wait_seconds", "disposition", "updated_at"]
-        )
+        update(call, ["answered_at", "consultant", "wait_seconds", "disposition", "updated_at"])
         publish(CallChanged(call, CallChange.ANSWERED, consultant_id))
 
 
@@ -304,7 +302,7 @@ def record_leg_ended(
     leg.ended_at = at
     if leg.answered_at is None and leg.ring_seconds is None:
         leg.ring_seconds = ring_seconds if ring_seconds is not None else _seconds(leg.rang_at, at)
-    leg.save(update_fields=["ended_at", "ring_seconds"])
+    update(leg, ["ended_at", "ring_seconds"])
     if call is None or call.pk != leg.call_id:
         call = leg.call
     publish(LegEnded(call, leg.consultant_id, answered=leg.answered_at is not None))
@@ -316,7 +314,7 @@ def record_outbound_answered(linkedid: str, at: datetime, call: Call | None = No
     if call.answered_at is None:
         call.answered_at = at
         _propose(call, Disposition.OUTBOUND_ANSWERED)
-        call.save(update_fields=["answered_at", "disposition", "updated_at"])
+        update(call, ["answered_at", "disposition", "updated_at"])
         publish(CallChanged(call))
 
 
@@ -339,7 +337,7 @@ def record_abandoned(linkedid: str, at: datetime, hold_seconds: int | None) -> N
     if call.wait_seconds is None:
         call.wait_seconds = hold_seconds
     _propose(call, Disposition.ABANDONED)
-    call.save(update_fields=fields)
+    update(call, fields)
     publish(CallChanged(call))
 
 
@@ -358,7 +356,7 @@ def record_outcome(linkedid: str, at: datetime, disposition: Disposition) -> Non
     """The dialplan sent the caller down a branch: outside hours, over the limit, nobody free."""
     call = _call(linkedid, at)
     if _propose(call, disposition):
-        call.save(update_fields=_DISPOSITION)
+        update(call, _DISPOSITION)
         publish(CallChanged(call))
 
 
@@ -368,7 +366,7 @@ def record_voicemail(
     """The caller left a voice message (the worklist keeps it: MessageLeft)."""
     call = _call(linkedid, at)
     if _propose(call, Disposition.VOICEMAIL):
-        call.save(update_fields=_DISPOSITION)
+        update(call, _DISPOSITION)
     audio = stored_path(audio_file, settings.VOICEMAIL_DIR)
     publish(MessageLeft(call, at, audio, duration_seconds))
     publish(CallChanged(call))
@@ -382,7 +380,7 @@ def record_callback_request(
     The worklist keeps the request (CallbackRequested)."""
     call = _call(linkedid, at)
     if _propose(call, Disposition.CALLBACK_REQUESTED):
-        call.save(update_fields=_DISPOSITION)
+        update(call, _DISPOSITION)
     publish(CallbackRequested(call, at, normalise(number_to_call).value, may_say_who_we_are))
     publish(CallChanged(call))
 
@@ -393,14 +391,14 @@ def record_recording(linkedid: str, at: datetime, recording_file: str) -> None:
         return  # Started on a phone that answered into nothing: the file stays empty.
     if not call.recording_file and recording_file:
         call.recording_file = stored_path(recording_file, settings.RECORDINGS_DIR)
-        call.save(update_fields=["recording_file", "updated_at"])
+        update(call, ["recording_file", "updated_at"])
 
 
 def record_recording_declined(linkedid: str, at: datetime) -> None:
     call = _call(linkedid, at)
     if not call.recording_declined:
         call.recording_declined = True
-        call.save(update_fields=["recording_declined", "updated_at"])
+        update(call, ["recording_declined", "updated_at"])
 
 
 def end_call(linkedid: str, at: datetime) -> Call | None:
@@ -423,9 +421,7 @@ def end_call(linkedid: str, at: datetime) -> Call | None:
         )
     # Only the fields settled here: a consultation form saved meanwhile in the
     # web process links itself to this row and must not be written over.
-    call.save(
-        update_fields=["ended_at", "talk_seconds", "wait_seconds", "disposition", "updated_at"]
-    )
+    update(call, ["ended_at", "talk_seconds", "wait_seconds", "disposition", "updated_at"])
     call.legs.filter(ended_at__isnull=True).update(ended_at=call.ended_at)
     publish(CallChanged(call, CallChange.ENDED))
     return call
@@ -472,7 +468,7 @@ def recover_call(recovered: "RecoveredCall") -> Call | None:
     elif call is not None and call.talk_seconds is None and call.answered_at is not None:
         # Ended by the events before the records told who answered.
         call.talk_seconds = _seconds(call.answered_at, call.ended_at)
-        call.save(update_fields=["talk_seconds", "updated_at"])
+        update(call, ["talk_seconds", "updated_at"])
     after = Call.objects.filter(linkedid=linkedid).values().first()
     changed = {k: v for k, v in (after or {}).items() if k != "updated_at"} != {
         k: v for k, v in (before or {}).items() if k != "updated_at"
@@ -499,8 +495,9 @@ def correct_from_records(call: Call, recovered: "RecoveredCall") -> None:
     if call.answered_at is not None:
         call.talk_seconds = _seconds(call.answered_at, call.ended_at)
     call.records_pending = False
-    call.save(
-        update_fields=[
+    update(
+        call,
+        [
             "ended_at",
             "answered_at",
             "consultant",
@@ -509,7 +506,7 @@ def correct_from_records(call: Call, recovered: "RecoveredCall") -> None:
             "disposition",
             "records_pending",
             "updated_at",
-        ]
+        ],
     )
     publish(CallSettled(call))
 
@@ -526,14 +523,14 @@ def _answer_recorded_leg(call: Call, recovered: "RecoveredCall") -> None:
         leg.answered_at = answering.answered_at
         leg.ring_seconds = _seconds(leg.rang_at, answering.answered_at)
         leg.ended_at = answering.ended_at
-        leg.save(update_fields=["answered_at", "ring_seconds", "ended_at"])
+        update(leg, ["answered_at", "ring_seconds", "ended_at"])
 
 
 def settle(call: Call) -> None:
     """The outcome is final as it stands (Asterisk has no record to add)."""
     if call.records_pending:
         call.records_pending = False
-        call.save(update_fields=["records_pending", "updated_at"])
+        update(call, ["records_pending", "updated_at"])
         publish(CallSettled(call))
 
 
@@ -566,7 +563,7 @@ def record_agent_complete(
         call.talk_seconds = talk_seconds
         fields.append("talk_seconds")
     if fields:
-        call.save(update_fields=[*fields, "updated_at"])
+        update(call, [*fields, "updated_at"])
 
 
 def record_consultant_lost(linkedid: str, at: datetime, consultant_id: int | None) -> None:
@@ -577,7 +574,7 @@ def record_consultant_lost(linkedid: str, at: datetime, consultant_id: int | Non
         return  # The same event seen again.
     call.consultant_lost_at = at
     call.lost_consultant_id = consultant_id
-    call.save(update_fields=["consultant_lost_at", "lost_consultant", "updated_at"])
+    update(call, ["consultant_lost_at", "lost_consultant", "updated_at"])
     publish(CallChanged(call))
 
 
@@ -756,7 +753,7 @@ def _inserted(call: Call) -> bool:
     """Write a new call; False if a call of its linkedid is already there."""
     try:
         with _guarded():
-            call.save(force_insert=True)
+            insert(call)
     except IntegrityError:
         if _unguarded.get() or not Call.objects.filter(linkedid=call.linkedid).exists():
             raise  # (unguarded: the transaction is broken, the batch is done again)
@@ -778,17 +775,18 @@ def _leg(
     if leg is not None:
         if leg.consultant_id is None and consultant_id is not None:
             leg.consultant_id = consultant_id
-            leg.save(update_fields=["consultant"])
+            update(leg, ["consultant"])
         return leg, False
     try:
         with _guarded():
-            leg = CallLeg.objects.create(
+            leg = CallLeg(
                 call=call,
                 uniqueid=uniqueid,
                 interface=interface,
                 consultant_id=consultant_id,
                 rang_at=at,
             )
+            insert(leg)
             return leg, True
     except IntegrityError:
         if _unguarded.get():

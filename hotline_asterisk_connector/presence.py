@@ -12,6 +12,7 @@ from datetime import datetime
 
 from hotline_asterisk_connector.models import ConsultantState, Device, PresenceState
 from hotline_asterisk_connector.publish import DevicesChanged, PresenceChanged, publish
+from hotline_asterisk_connector.statements import insert, update
 
 _RINGING = {6, 7}  # RINGING, RINGINUSE
 _BUSY = {2, 3, 8}  # INUSE, BUSY, ONHOLD
@@ -113,12 +114,12 @@ def _state_of(user_id: int, at: datetime) -> tuple[ConsultantState, bool]:
 
 def _save(current: ConsultantState, new: bool, fields: list[str]) -> None:
     if new:
-        current.save(force_insert=True)
+        insert(current)
         kept = _kept_states.get()
         if kept is not None:
             kept[current.user_id] = current
     else:
-        current.save(update_fields=[*fields, "updated_at"])
+        update(current, [*fields, "updated_at"])
 
 
 def log_out_everyone_except(user_ids: set[int], at: datetime) -> None:

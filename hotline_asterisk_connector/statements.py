@@ -12,17 +12,29 @@ model instances as the queryset itself would (its select_related included).
 Values are passed as the database takes them (strings, integers: a key, not
 a model instance); a stand-in that Django would have changed on its way to
 the parameters is found nowhere, and the statement refuses to be built.
+
+The journal's writes are the same story: `save(update_fields=…)` spent about
+0.5 ms building an UPDATE of two columns by its key. `insert` and `update`
+write a row as `Model.save` does (each field's `pre_save`, so `auto_now`
+runs; its value prepared for the database by the field; the pre_save and
+post_save signals, which feed the reports' roll-up), with the INSERT or
+UPDATE built once per connection, model and list of fields. They take the
+journal's plain models only: no parents, no field with a placeholder of its
+own, no value the database computes but the key.
 """
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, Q, QuerySet
+from django.db.models import Value as Constant
 from django.db.models.query import get_related_populators
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import InsertQuery, UpdateQuery
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
@@ -109,3 +121,110 @@ def _slot(param: object, stand_ins: tuple[Value, ...]) -> int | None:
         if type(param) is type(stand_in) and param == stand_in:
             return index
     return None
+
+
+@dataclass(frozen=True)
+class _Write:
+    sql: str
+    fields: tuple[Field, ...]
+
+
+# Per connection, the writes built so far: by (model, insert or the updated fields).
+_writes: weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[tuple, _Write]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def insert(instance: Model) -> None:
+    """`instance.save(force_insert=True)`; its key, from the database, is set on it."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    write = _write(connection, type(instance), None)
+    _send(pre_save, instance, connection, update_fields=None)
+    with connection.cursor() as cursor:
+        cursor.execute(write.sql, _values(write, instance, connection, adding=True))
+        (key,) = cursor.fetchone()
+    meta = instance._meta
+    setattr(instance, meta.pk.attname, key)
+    instance._state.adding, instance._state.db = False, connection.alias
+    _send(post_save, instance, connection, update_fields=None, created=True)
+
+
+def update(instance: Model, fields: Sequence[str]) -> None:
+    """`instance.save(update_fields=fields)`: the named fields of its row, by its key."""
+    if not fields:
+        return  # as Model.save: nothing to write, no signal
+    connection = connections[DEFAULT_DB_ALIAS]
+    write = _write(connection, type(instance), tuple(fields))
+    names = frozenset(fields)
+    _send(pre_save, instance, connection, update_fields=names)
+    values = _values(write, instance, connection, adding=False)
+    key = instance._meta.pk.get_db_prep_value(instance.pk, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(write.sql, [*values, key])
+        if cursor.rowcount == 0:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+    instance._state.adding, instance._state.db = False, connection.alias
+    _send(post_save, instance, connection, update_fields=names, created=False)
+
+
+def _values(write: _Write, instance: Model, connection, adding: bool) -> list:
+    return [f.get_db_prep_save(f.pre_save(instance, adding), connection) for f in write.fields]
+
+
+def _send(signal, instance: Model, connection, **arguments) -> None:
+    signal.send(
+        sender=type(instance), instance=instance, raw=False, using=connection.alias, **arguments
+    )
+
+
+def _write(connection: BaseDatabaseWrapper, model: type[Model], fields: tuple | None) -> _Write:
+    built = _writes.setdefault(connection, {})
+    key = (model, fields)
+    if key not in built:
+        built[key] = (
+            _insert_of(connection, model)
+            if fields is None
+            else _update_of(connection, model, fields)
+        )
+    return built[key]
+
+
+def _insert_of(connection: BaseDatabaseWrapper, model: type[Model]) -> _Write:
+    """Django's own INSERT of the model, as `save` sends it (of a new instance's
+    defaults: only the placeholders are kept)."""
+    meta = model._meta
+    fields = _plain(model, [f for f in meta.local_concrete_fields if f is not meta.auto_field])
+    query = InsertQuery(model)
+    query.insert_values(fields, [model()])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk]
+    ((sql, _params),) = compiler.as_sql()
+    return _Write(sql, fields)
+
+
+def _update_of(connection: BaseDatabaseWrapper, model: type[Model], names: tuple) -> _Write:
+    """Django's own UPDATE of the named fields by the key (its parameters: the
+    fields' values in their order, then the key)."""
+    meta = model._meta
+    named = {meta.get_field(name) for name in names}
+    # In the model's order, as Model.save writes them.
+    fields = _plain(model, [f for f in meta.local_concrete_fields if f in named])
+    if len(fields) != len(named):
+        raise ValueError(f"{model.__name__}: {sorted(names)} are not all its own columns")
+    query = UpdateQuery(model)
+    # Any value that is a parameter: the placeholders are all that is kept.
+    query.add_update_fields([(f, None, Constant("")) for f in fields])
+    query.add_q(Q(pk=0))
+    sql, params = query.get_compiler(connection=connection).as_sql()
+    if len(params) != len(fields) + 1:
+        raise ValueError(f"Unexpected parameters {params} of {sql}")
+    return _Write(sql, fields)
+
+
+def _plain(model: type[Model], fields: list[Field]) -> tuple[Field, ...]:
+    """The fields, if `insert` and `update` write them as Django would (see above)."""
+    meta = model._meta
+    odd = [f.name for f in fields if hasattr(f, "get_placeholder") or f.generated or f.primary_key]
+    if meta.parents or odd or meta.auto_field is None or meta.db_returning_fields != [meta.pk]:
+        raise ValueError(f"{model.__name__} ({odd}) is not written as Django would write it")
+    return tuple(fields)

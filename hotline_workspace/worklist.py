@@ -31,7 +31,7 @@ from hotline_asterisk_connector.publish import (
     Event,
     MessageLeft,
 )
-from hotline_asterisk_connector.statements import Statement
+from hotline_asterisk_connector.statements import Statement, insert, update
 from hotline_crm import safe_contact
 from hotline_crm.models import AccessReason, Client
 from hotline_crm.services import grant_card_access
@@ -127,12 +127,9 @@ def note_missed_call(call: Call) -> WorklistItem | None:
     # again, needs one callback, not five.
     if call.caller_number and _open_task_of(call.caller_number).exists():
         return None
-    return WorklistItem.objects.create(
-        kind=Kind.MISSED,
-        call=call,
-        created_at=call.started_at,
-        **_caller(call),
-    )
+    item = WorklistItem(kind=Kind.MISSED, call=call, created_at=call.started_at, **_caller(call))
+    insert(item)
+    return item
 
 
 def note_message(
@@ -146,7 +143,7 @@ def note_message(
         item.audio_file = audio_file
     if item.duration_seconds is None:
         item.duration_seconds = duration_seconds
-    item.save()
+    _write_task(item, ["audio_file", "duration_seconds"])
     return item
 
 
@@ -158,7 +155,7 @@ def note_callback_request(
     if not item.number_to_call:
         item.number_to_call = number_to_call
         item.may_say_who_we_are = may_say_who_we_are
-    item.save()
+    _write_task(item, ["number_to_call", "may_say_who_we_are"])
     return item
 
 
@@ -177,6 +174,15 @@ def _task_becoming(call: Call, kind: Kind, at: datetime) -> WorklistItem:
     if item.kind == Kind.MISSED:
         item.kind = kind
     return item
+
+
+def _write_task(item: WorklistItem, fields: list[str]) -> None:
+    """Insert a new task; of a waiting one write only what the call changes (its call,
+    its kind, `fields`): a consultant who took it meanwhile keeps it."""
+    if item._state.adding:
+        insert(item)
+    else:
+        update(item, ["call", "kind", *fields])
 
 
 def _open_task_of(number: str) -> QuerySet[WorklistItem]:

@@ -1,12 +1,14 @@
-"""A statement (statements.py) reads what its queryset reads, with SQL built once."""
+"""A statement (statements.py) reads what its queryset reads, and a write writes
+what Model.save writes, with SQL built once."""
 
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
-from hotline_asterisk_connector.models import Call, CallLeg
+from hotline_asterisk_connector import statements
+from hotline_asterisk_connector.models import Call, CallLeg, Disposition
 from hotline_asterisk_connector.statements import Statement
 from hotline_crm.models import Client
 
@@ -57,3 +59,76 @@ def test_a_stand_in_that_django_changes_on_its_way_is_refused():
     shouted = Statement(lambda linkedid: Call.objects.filter(linkedid=linkedid.upper()), "\0x")
     with pytest.raises(ValueError, match="not among the parameters"):
         shouted.first("x")
+
+
+class Sent:
+    """Every statement sent to the database, with its parameters as Django passes them."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, tuple]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.statements.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+
+def sent(write) -> list[tuple[str, tuple]]:
+    recorder = Sent()
+    with connection.execute_wrapper(recorder):
+        write()
+    return recorder.statements
+
+
+def test_an_insert_sends_what_django_sends_and_fires_the_signals():
+    from django.db.models.signals import post_save
+
+    card = Client.objects.create(name="Олена")
+    saved = []
+
+    def heard(sender, instance, created, update_fields, **kwargs):
+        saved.append((instance.linkedid, created, update_fields))
+
+    post_save.connect(heard, sender=Call)
+    try:
+        by_django = Call(linkedid="3.1", uniqueid="3.1", started_at=AT, client=card)
+        ours = Call(linkedid="3.2", uniqueid="3.2", started_at=AT, client=card)
+        [(django_sql, django_params)] = sent(lambda: by_django.save(force_insert=True))
+        [(our_sql, our_params)] = sent(lambda: statements.insert(ours))
+    finally:
+        post_save.disconnect(heard, sender=Call)
+    assert our_sql == django_sql
+    assert len(our_params) == len(django_params)
+    assert saved == [("3.1", True, None), ("3.2", True, None)]
+    # The key came back, auto_now and auto_now_add ran, and the rows are alike.
+    assert ours.pk == by_django.pk + 1 and not ours._state.adding
+    assert ours.created_at is not None and ours.updated_at is not None
+    skip = {"id", "linkedid", "uniqueid", "created_at", "updated_at"}
+    ours_read, django_read = Call.objects.get(pk=ours.pk), Call.objects.get(pk=by_django.pk)
+    for field in Call._meta.concrete_fields:
+        if field.name not in skip:
+            assert getattr(ours_read, field.attname) == getattr(django_read, field.attname)
+
+
+def test_an_update_writes_only_the_named_fields_as_django_does():
+    call = _call("4.1")
+    stale = Call.objects.get(pk=call.pk)  # what the connector read before
+    Call.objects.filter(pk=call.pk).update(caller_name="з вебу")  # the web's write meanwhile
+    before = Call.objects.get(pk=call.pk).updated_at
+    stale.disposition, stale.caller_name = Disposition.VOICEMAIL, "застаріле"
+    fresh = Call.objects.get(pk=call.pk)
+    [(django_sql, _)] = sent(lambda: fresh.save(update_fields=["updated_at", "disposition"]))
+    [(our_sql, our_params)] = sent(lambda: statements.update(stale, ["disposition", "updated_at"]))
+    assert our_sql == django_sql
+    assert our_params[0] == Disposition.VOICEMAIL
+    row = Call.objects.get(pk=call.pk)
+    assert (row.disposition, row.caller_name) == (Disposition.VOICEMAIL, "з вебу")
+    assert row.updated_at > before  # auto_now ran
+
+
+def test_an_update_of_a_row_that_is_gone_fails_as_django_does():
+    call = _call("5.1")
+    Call.objects.filter(pk=call.pk).delete()
+    with pytest.raises(DatabaseError, match="did not affect any rows"):
+        statements.update(call, ["disposition"])
+    with pytest.raises(ValueError, match="not all its own columns"):
+        statements.update(call, ["disposition", "legs"])
