@@ -102,6 +102,27 @@ def test_a_message_from_a_number_whose_missed_call_waits_becomes_that_task():
     )
 
 
+def test_a_message_keeps_the_claim_a_consultant_makes_while_it_is_written(alice, monkeypatch):
+    missed("v.1", "+380671111111", at(9))
+    second = missed("v.2", "+380671111111", at(9, 30), disposition=Disposition.VOICEMAIL)
+    becoming = worklist._task_becoming
+
+    def read_then_taken(call, kind, at_):
+        item = becoming(call, kind, at_)  # the connector reads the waiting missed call
+        assert worklist.take(item.pk, alice)  # and alice takes it, meanwhile
+        return item
+
+    monkeypatch.setattr(worklist, "_task_becoming", read_then_taken)
+    left_message(second, at(9, 31))
+    item = WorklistItem.objects.get()
+    assert (item.kind, item.call, item.taken_by, item.audio_file) == (
+        Kind.VOICEMAIL,
+        second,
+        alice,
+        "vm.wav",
+    )
+
+
 def test_a_missed_call_after_a_message_adds_no_task():
     call = missed("v.3", "+380671111111", at(9), disposition=Disposition.VOICEMAIL)
     left_message(call, at(9, 1))
