@@ -723,13 +723,13 @@ _CHANNEL_LEG = Statement(
 _CHANNEL_OR_OPEN_LEG = Statement(_channel_or_open_leg, "\0uniqueid", "\0linkedid", -1_000_001)
 
 
+_ORIGINATED = "out-"
+
+
 def originated_linkedid() -> str:
     """The linkedid of a call that click-to-call writes before Asterisk dials it
     (Originate's ChannelId names its first channel, clicktocall.py)."""
     return f"{_ORIGINATED}{uuid.uuid4().hex}"
-
-
-_ORIGINATED = "out-"
 
 
 def _dialled_on_the_phone(linkedid: str, uniqueid: str) -> bool:

@@ -20,7 +20,9 @@ runs; its value prepared for the database by the field; the pre_save and
 post_save signals, which feed the reports' roll-up), with the INSERT or
 UPDATE built once per connection, model and list of fields. They take the
 journal's plain models only: no parents, no field with a placeholder of its
-own, no value the database computes but the key.
+own, no value the database computes but the key. Unlike `save`, they do not
+check for a related object that is not saved yet: the journal links only
+rows it read or wrote.
 """
 
 import weakref
