@@ -10,7 +10,7 @@ from django.utils import translation
 from hotline.consumers import LiveConsumer
 from hotline_crm.roles import is_supervisor
 from hotline_reports.live import consultant_rows, today_message, wallboard_snapshot
-from hotline_reports.wallboard_events import CONSULTANT_CHANGED, WALLBOARD_GROUP
+from hotline_reports.wallboard_events import CHANGES, WALLBOARD_GROUP
 
 # Private close code, as the desk's consumer uses: not allowed here.
 CLOSE_NOT_ALLOWED = 4403
@@ -21,7 +21,7 @@ TODAY_EVERY_SECONDS = 1.0
 class WallboardConsumer(LiveConsumer):
     # Today's figures and consultants' rows are read beside the messages
     # (_send_today, _send_consultants).
-    without_database = frozenset({CONSULTANT_CHANGED, "wallboard.call", "wallboard.today_changed"})
+    without_database = frozenset({CHANGES})
     joined = False
     refresh: asyncio.Task | None = None
     stale = False
@@ -50,11 +50,18 @@ class WallboardConsumer(LiveConsumer):
     async def receive_json(self, content, **kwargs) -> None:
         """The page only listens; anything it sends is ignored."""
 
-    async def wallboard_consultant_changed(self, message: dict) -> None:
-        # The row is read here, in the supervisor's language; the consultants that
+    async def wallboard_changes(self, message: dict) -> None:
+        calls = message.get("calls", [])
+        if calls:
+            await self.send_json({"type": "wallboard.calls", "calls": calls})
+            self._today_changed()
+        self._consultants_changed(message.get("consultants", []))
+
+    def _consultants_changed(self, user_ids: list[int]) -> None:
+        # The rows are read here, in the supervisor's language; the consultants that
         # change while rows are being read are read in the next round, once each.
-        self.stale_consultants.add(message["user_id"])
-        if self.rows_refresh is None or self.rows_refresh.done():
+        self.stale_consultants.update(user_ids)
+        if self.stale_consultants and (self.rows_refresh is None or self.rows_refresh.done()):
             self.rows_refresh = asyncio.create_task(self._send_consultants())
 
     async def _send_consultants(self) -> None:
@@ -68,10 +75,7 @@ class WallboardConsumer(LiveConsumer):
     def _row(self, user_id: int) -> dict | None:
         return consultant_rows(user_id, [self.language()]).get(self.language())
 
-    async def wallboard_call(self, message: dict) -> None:
-        await self.send_json(message)
-
-    async def wallboard_today_changed(self, message: dict) -> None:
+    def _today_changed(self) -> None:
         # However many calls change in a second, today's figures are read once;
         # a change while they are being read marks them stale for the next round.
         self.stale = True

@@ -1,15 +1,16 @@
 """The wallboard follows the journal by small updates: what changed, never the whole board.
 
-Every domain event the connector publishes becomes at most one message to
-the `wallboard` group (docs/websocket-messages.md):
-- a consultant's state, devices or line changed: `wallboard.consultant_changed`,
-  naming the consultant; each open wallboard's consumer reads that one row (one
+The domain events the connector publishes become parts of one
+`wallboard.changes` message to the `wallboard` group per batch of AMI events
+(notify.emit_part; docs/websocket-messages.md):
+- a consultant's state, devices or line changed: the consultant's id, in
+  `consultants`; each open wallboard's consumer reads that one row (one
   indexed read, in its supervisor's language) and sends it on. The connector
   reads nothing for the wallboard: its reads on the journal thread slowed the
   pops' fast path beside it (decision 0038);
-- a call changed: `wallboard.call`, whether it waits in the queue now (no
-  query: the call is in memory), and `wallboard.today_changed`, which each
-  open wallboard answers with today's figures at most once a second;
+- a call changed: the call and whether it waits in the queue now (no query:
+  the call is in memory), in `calls`; then today's figures may have changed
+  too, and each open wallboard reads them at most once a second;
 - a rung device started or stopped: nothing (the consultant's state follows).
 The full snapshot is built only when a wallboard connects; while none is open,
 the connector sends nothing at all.
@@ -26,8 +27,7 @@ from hotline_asterisk_connector.publish import (
 from hotline_reports.live import is_waiting, waiting_entry
 
 WALLBOARD_GROUP = "wallboard"
-TODAY_CHANGED = {"type": "wallboard.today_changed"}
-CONSULTANT_CHANGED = "wallboard.consultant_changed"
+CHANGES = "wallboard.changes"
 # Most of the time no supervisor has the wallboard open: the connector then
 # sends its updates nowhere instead of to an empty group (notify.py).
 notify.only_when_listened(WALLBOARD_GROUP)
@@ -35,11 +35,7 @@ notify.only_when_listened(WALLBOARD_GROUP)
 
 def on_event(event: Event) -> None:
     if isinstance(event, PresenceChanged | DevicesChanged | LineChanged):
-        notify.emit(WALLBOARD_GROUP, {"type": CONSULTANT_CHANGED, "user_id": event.user_id})
+        notify.emit_part(WALLBOARD_GROUP, CHANGES, consultants=event.user_id)
     elif isinstance(event, CallChanged):
-        call = event.call
-        notify.emit(
-            WALLBOARD_GROUP,
-            {"type": "wallboard.call", "call": waiting_entry(call), "waiting": is_waiting(call)},
-        )
-        notify.emit(WALLBOARD_GROUP, TODAY_CHANGED)
+        call = {"call": waiting_entry(event.call), "waiting": is_waiting(event.call)}
+        notify.emit_part(WALLBOARD_GROUP, CHANGES, calls=call)

@@ -15,7 +15,7 @@ from hotline_asterisk_connector.ami.client import AmiConfig
 from hotline_asterisk_connector.ami.protocol import iter_messages
 from hotline_asterisk_connector.connector import Connector
 from hotline_asterisk_connector.models import Call, CallLeg, ConsultantState, PresenceState
-from hotline_reports.wallboard_events import WALLBOARD_GROUP
+from hotline_reports.wallboard_events import CHANGES, WALLBOARD_GROUP
 from hotline_workspace.queue_waiting import DESKS_GROUP
 from tests.support.inbox import inbox
 
@@ -85,7 +85,7 @@ async def test_a_consultants_change_costs_the_connector_no_read_for_an_open_wall
     finally:
         await layer.group_discard(WALLBOARD_GROUP, board)
         await applying.aclose()
-    assert message == {"type": "wallboard.consultant_changed", "user_id": alice_line.pk}
+    assert message == {"type": CHANGES, "consultants": [alice_line.pk]}
     users = [q for q in queries if 'FROM "auth_user"' in q["sql"]]
     assert users == []  # no consultant's row read
     state = await ConsultantState.objects.aget(user=alice_line)
@@ -164,3 +164,28 @@ def test_a_consultants_state_is_read_once_a_batch_and_each_write_keeps_the_other
     # The second pause changed nothing: the desk hears of the pause once.
     pauses = [m for _group, m in outbox if m.get("type") == "presence.changed"]
     assert len(pauses) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_batchs_call_changes_reach_an_open_wallboard_as_one_message(channel_layer):
+    """Each group_send is a round trip on Redis, one after another: a batch of three
+    callers who rang and joined the queue is one message to the wallboard."""
+    applying = connector()
+    layer = get_channel_layer()
+    board = await layer.new_channel()
+    await layer.group_add(WALLBOARD_GROUP, board)
+    try:
+        async with inbox(layer, board) as box:
+            batch = deque(iter_messages(queued("8.1") + queued("8.2") + queued("8.3")))
+            outbox, _outage = await applying.on_db(applying._apply_sync, batch)
+            await notify.deliver(outbox)
+            [message] = await box.within(1)
+    finally:
+        await layer.group_discard(WALLBOARD_GROUP, board)
+        await applying.aclose()
+    assert message["type"] == CHANGES
+    # Each call twice: opened (not yet waiting), then in the queue.
+    ids = {c.linkedid: c.pk for c in await sync_to_async(list)(Call.objects.all())}
+    changes = [(change["call"]["id"], change["waiting"]) for change in message["calls"]]
+    assert changes == [(ids[f"8.{n}"], waiting) for n in (1, 2, 3) for waiting in (False, True)]
+    await sync_to_async(connections.close_all)()

@@ -18,13 +18,37 @@ async def test_each_groups_messages_arrive_in_order(channel_layer):
     await layer.group_add("wallboard", board)
     outbox = [
         ("consultant.1", {"type": "call.ringing", "n": 1}),
-        ("wallboard", {"type": "wallboard.call", "n": 2}),
+        ("wallboard", {"type": "wallboard.changes", "n": 2}),
         ("consultant.1", {"type": "call.answered", "n": 3}),
         ("consultant.1", {"type": "call.ended", "n": 4}),
     ]
     await notify.deliver(outbox)
     assert [(await layer.receive(desk))["n"] for _ in range(3)] == [1, 3, 4]
     assert (await layer.receive(board))["n"] == 2
+
+
+async def test_an_outboxs_parts_to_a_group_go_as_one_message_of_lists(channel_layer):
+    layer = get_channel_layer()
+    desk = await layer.new_channel()
+    board = await layer.new_channel()
+    await layer.group_add("consultant.1", desk)
+    await layer.group_add("wallboard", board)
+    with notify.collecting() as outbox:
+        notify.emit_part("wallboard", "wallboard.changes", consultants=7)
+        notify.emit("consultant.1", {"type": "call.ringing", "n": 1})
+        notify.emit_part("wallboard", "wallboard.changes", calls="a waits", consultants=8)
+        notify.emit_part("wallboard", "wallboard.changes", calls="a answered")
+        notify.emit_part("wallboard", "wallboard.changes", calls="a waits", consultants=7)
+    await notify.deliver(outbox)
+    assert (await layer.receive(desk))["n"] == 1
+    # One message; a change given again counts as the newest, so it moves to the end.
+    assert await layer.receive(board) == {
+        "type": "wallboard.changes",
+        "consultants": [8, 7],
+        "calls": ["a answered", "a waits"],
+    }
+    async with inbox(layer, board) as box:
+        assert await box.within(0.5) == []
 
 
 async def test_a_summary_goes_at_most_every_summary_seconds_and_only_when_it_changed(
@@ -75,11 +99,11 @@ async def test_a_group_sent_to_only_when_listened_reaches_a_page_that_just_joine
     layer = get_channel_layer()
     board = await layer.new_channel()
     assert not await notify._has_members(layer, BOARD)
-    await notify.deliver([(BOARD, {"type": "wallboard.call", "n": 1})])  # nobody there
+    await notify.deliver([(BOARD, {"type": "wallboard.changes", "n": 1})])  # nobody there
     await layer.group_add(BOARD, board)  # then the wallboard reads its snapshot
     assert await notify._has_members(layer, BOARD)
     async with inbox(layer, board) as box:
-        await notify.deliver([(BOARD, {"type": "wallboard.call", "n": 2})])
+        await notify.deliver([(BOARD, {"type": "wallboard.changes", "n": 2})])
         assert (await box.next(5))["n"] == 2
     await layer.group_discard(BOARD, board)
     assert not await notify._has_members(layer, BOARD)

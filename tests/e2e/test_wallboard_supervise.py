@@ -55,8 +55,12 @@ def test_a_supervisor_whispers_from_the_wallboard_and_the_consultant_is_told(
     caller = pbx.carrier_call(space, artefacts, "+380671234567")
     try:
         expect(desk.locator("#ringing")).to_be_visible(timeout=pbx.DEADLINE * 1000)
+        # The board follows the queue by the connector's changes (wallboard.js).
+        waiting = board.locator('[data-field="waiting.count"]')
+        expect(waiting).to_have_text("1")
         desk.click("#answer")
         expect(desk.locator("body")).to_have_attribute("data-phone", "talking")
+        expect(waiting).to_have_text("0")
 
         row = board.locator("tr[data-state=on_call]", has_text=alice.first_name)
         expect(row.get_by_role("button")).to_have_text(["Слухати", "Підказувати", "Втрутитися"])

@@ -122,7 +122,9 @@
     if (data.now) clockOffset = Date.parse(data.now) - Date.now();
     if (data.type === "wallboard.snapshot") return render(data);
     if (data.type === "wallboard.consultant") updateConsultant(data.consultant);
-    else if (data.type === "wallboard.call") updateCall(data.call, data.waiting);
+    else if (data.type === "wallboard.calls") {
+      data.calls.forEach((change) => updateCall(change.call, change.waiting));
+    }
     else if (data.type === "wallboard.today") {
       snapshot.today = data.today;
       snapshot.to_call_back = data.to_call_back;
