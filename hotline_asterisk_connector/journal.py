@@ -152,7 +152,8 @@ def open_outbound_call(
     """The dialplan is dialling out through a trunk for a consultant (click-to-call or
     their own phone's dial pad) on the channel `uniqueid`. A call not journaled yet
     (the dial pad's) is written whole at once, in a connector's batch without its
-    read first; click-to-call wrote its row before dialling."""
+    read first; click-to-call wrote its row, with its card, before dialling: the
+    row is written again only where the event adds to it."""
     call = None if _dialled_on_the_phone(linkedid, uniqueid) else known_call(linkedid)
     new = call is None
     if call is None:
@@ -161,22 +162,24 @@ def open_outbound_call(
         # An inbound call that a consultant passes on to an outside number: it stays
         # the caller's inbound call.
         return None
-    call.direction = CallDirection.OUTBOUND
-    fields = ["direction", "updated_at"]
-    fields += _filled(call, dialled_number=dialled_number, callee_number=normalise(number).value)
-    if call.consultant_id is None:
+    fields = _filled(call, dialled_number=dialled_number, callee_number=normalise(number).value)
+    if call.direction != CallDirection.OUTBOUND:
+        call.direction = CallDirection.OUTBOUND
+        fields.append("direction")
+    if call.consultant_id is None and consultant_id is not None:
         call.consultant_id = consultant_id
         fields.append("consultant")
-    if call.client_id is None and call.callee_number:
-        # Only a card the journal finds here is written: one the web process
-        # linked meanwhile is not written over.
+    if call.client_id is None and call.callee_number and not linkedid.startswith(_ORIGINATED):
+        # Click-to-call looked the card up as it wrote the row. Only a card the
+        # journal finds here is written: one the web process linked meanwhile is
+        # not written over.
         call.client = identify_client(call.callee_number)
         fields.append("client")
     if new and not _inserted(call):
         # Another connector process wrote it first: add to what it wrote.
         return open_outbound_call(linkedid, uniqueid, at, consultant_id, number, dialled_number)
-    if not new:
-        update(call, fields)
+    if not new and fields:
+        update(call, [*fields, "updated_at"])
     publish(CallChanged(call))
     return call
 

@@ -204,11 +204,32 @@ def test_a_consultants_own_dialling_is_written_without_a_read_first(lines, card,
 
 
 def test_click_to_call_and_a_passed_on_call_are_read_first(lines, card, alice):
-    # Click-to-call wrote its row before dialling: read it, find the card, update it.
+    # Click-to-call wrote its row, with its card, before dialling (place_call): the
+    # row is read, and the event adds nothing to it.
     originated = journal.originated_linkedid()
-    Call.objects.create(linkedid=originated, uniqueid=originated, started_at=timezone.now())
-    assert apply_in_a_batch(dial_out(originated, originated)) == 3
-    assert Call.objects.get(linkedid=originated).direction == CallDirection.OUTBOUND
+    written = Call.objects.create(
+        linkedid=originated,
+        uniqueid=originated,
+        direction=CallDirection.OUTBOUND,
+        consultant=alice,
+        callee_number="+380671234567",
+        dialled_number="+380443334455",
+        client=card,
+        started_at=timezone.now(),
+    )
+    assert apply_in_a_batch(dial_out(originated, originated)) == 1
+    assert Call.objects.get(linkedid=originated).updated_at == written.updated_at
+    # One it wrote bare is read and filled in; its card is the one click-to-call found.
+    bare = journal.originated_linkedid()
+    Call.objects.create(linkedid=bare, uniqueid=bare, started_at=timezone.now())
+    assert apply_in_a_batch(dial_out(bare, bare)) == 2
+    call = Call.objects.get(linkedid=bare)
+    assert (call.direction, call.consultant, call.callee_number, call.client) == (
+        CallDirection.OUTBOUND,
+        alice,
+        "+380671234567",
+        None,
+    )
     # An inbound call passed on to an outside number: the dialling channel is not the
     # call's first; it is read, and stays the caller's inbound call.
     Call.objects.create(
