@@ -5,7 +5,9 @@
 The recorded streams in tests/connector/fixtures/ (every event Asterisk 22
 sent during each scenario, most of them irrelevant to the journal) are
 replayed as `--calls` distinct calls, each copy under its own uniqueids and
-linkedids, its event times moved to today (as a live call's). Each event
+linkedids, its event times moved to today (as a live call's); a click-to-call
+call's row is written first, as the web process writes it before dialling
+(results from 2026-12-03T15:30 on; before, the connector wrote it). Each event
 goes through the connector's own pipeline: bytes cut into frames, parsed,
 filtered, applied on the database thread in its own
 transaction, websocket messages sent to the (in-process) channel layer. The
@@ -44,7 +46,9 @@ def personas() -> None:
 
     from hotline_asterisk_connector.models import ConsultantLine
 
-    for name, extension in [("alice", "1001"), ("bob", "1002")]:
+    # Every consultant device the recordings name belongs to a consultant, as on the
+    # real line (until 2026-12-03 extension 101 of three older recordings did not).
+    for name, extension in [("alice", "1001"), ("bob", "1002"), ("carol", "101")]:
         user, _ = User.objects.get_or_create(username=name)
         user.groups.add(Group.objects.get(name="consultant"))
         ConsultantLine.objects.get_or_create(
@@ -78,6 +82,26 @@ def streams(calls: int, run: int) -> list[bytes]:
     return copies
 
 
+def clicked_to_call(messages: list) -> None:
+    """Write the row of each click-to-call call among `messages` as the web process
+    does before Asterisk dials it (clicktocall.place_call): the connector then finds
+    the call, as it does on the real line."""
+    from hotline_asterisk_connector import journal
+    from hotline_asterisk_connector.clicktocall import write_call
+    from hotline_asterisk_connector.directory import extension_of
+    from hotline_asterisk_connector.models import ConsultantLine
+    from hotline_crm.phones import normalise
+
+    for message in messages:
+        if message.get("UserEvent") != "HotlineOutbound":
+            continue
+        callee = normalise(message["Number"]).value
+        line = ConsultantLine.objects.get(extension=extension_of(message["Channel"]))
+        write_call(
+            message["Linkedid"], line, callee, message["Did"], journal.identify_client(callee)
+        )
+
+
 def handler_name(message) -> str:
     if message.event == "UserEvent":
         return f"UserEvent {message.get('UserEvent', '')}"
@@ -109,11 +133,14 @@ async def replay(copies: list[bytes], router) -> tuple[int, int, float]:
     from hotline_asterisk_connector.connector import Connector
 
     connector = Connector(AmiConfig("127.0.0.1", 1, "bench", "bench"), router=router)
-    total = 0
-    started = time.perf_counter()
+    parsed = []
     for stream in copies:
         frames, _rest = split_frames(stream)
-        messages = [message for message in map(parse, frames) if message is not None]
+        parsed.append([message for message in map(parse, frames) if message is not None])
+    await connector.on_db(clicked_to_call, [m for messages in parsed for m in messages])
+    total = 0
+    started = time.perf_counter()
+    for messages in parsed:
         total += len(messages)
         for start in range(0, len(messages), 500):
             await connector.apply(messages[start : start + 500])

@@ -30,6 +30,7 @@ from hotline_asterisk_connector.pbx.operators import operator_of
 from hotline_asterisk_connector.publish import CallChanged, publish
 from hotline_audit.trail import Kind, record
 from hotline_crm import safe_contact
+from hotline_crm.models import Client
 from hotline_crm.phones import normalise
 
 
@@ -87,16 +88,7 @@ def place_call(
         raise NeedsConfirmation(against)
     linkedid = journal.originated_linkedid()
     with transaction.atomic():
-        call = Call.objects.create(
-            linkedid=linkedid,
-            uniqueid=linkedid,
-            direction=CallDirection.OUTBOUND,
-            consultant=consultant,
-            callee_number=phone.value,
-            dialled_number=normalise(trunk.number).value,
-            client=client,
-            started_at=timezone.now(),
-        )
+        call = write_call(linkedid, line, phone.value, trunk.number, client)
         if against:
             record(
                 Kind.SAFE_CONTACT_OVERRIDE,
@@ -106,13 +98,6 @@ def place_call(
                 client=client,
                 detail=" ".join(against),
             )
-        CallLeg.objects.create(
-            call=call,
-            uniqueid=linkedid,
-            consultant=consultant,
-            interface=dialplan.consultant_dial_target(line),
-            rang_at=call.started_at,
-        )
         publish(CallChanged(call))
     try:
         async_to_sync(send_action)(
@@ -132,6 +117,32 @@ def place_call(
         raise ClickToCallError(
             _("The PBX did not accept the call (%(reason)s).") % {"reason": error}
         ) from error
+    return call
+
+
+def write_call(
+    linkedid: str, line: ConsultantLine, callee: str, trunk_number: str, client: Client | None
+) -> Call:
+    """The journal's row of a call click-to-call is about to dial, and the leg that
+    rings the consultant's phones first: written before Asterisk's first event, so
+    the connector finds the call, its consultant and its card."""
+    call = Call.objects.create(
+        linkedid=linkedid,
+        uniqueid=linkedid,
+        direction=CallDirection.OUTBOUND,
+        consultant=line.user,
+        callee_number=callee,
+        dialled_number=normalise(trunk_number).value,
+        client=client,
+        started_at=timezone.now(),
+    )
+    CallLeg.objects.create(
+        call=call,
+        uniqueid=linkedid,
+        consultant=line.user,
+        interface=dialplan.consultant_dial_target(line),
+        rang_at=call.started_at,
+    )
     return call
 
 

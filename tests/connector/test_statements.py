@@ -4,7 +4,7 @@ what Model.save writes, with SQL built once."""
 from datetime import UTC, datetime
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from hotline_asterisk_connector import statements
@@ -138,3 +138,18 @@ def test_an_update_of_a_row_that_is_gone_fails_as_django_does():
         statements.update(call, ["disposition"])
     with pytest.raises(ValueError, match="not all its own columns"):
         statements.update(call, ["disposition", "legs"])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_a_statement_the_connection_runs_often_is_prepared_and_django_s_own_are_not():
+    _call("6.1")
+    Call.objects.filter(linkedid="6.1").count()
+    for _ in range(statements.PREPARE_AFTER + 1):
+        assert CALL.first("6.1").linkedid == "6.1"
+        Call.objects.filter(linkedid="6.1").count()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [sql for (sql,) in cursor.fetchall()]
+    # Those of the tests before it on this connection may be there too.
+    assert CALL._compiled[connections["default"]].sql.replace("%s", "$1") in prepared
+    assert not [sql for sql in prepared if "COUNT(" in sql]
