@@ -10,6 +10,7 @@ that run's whole range) is marked ▲. Nothing in them is typed by hand:
 change the prose here, re-run a benchmark to change a figure.
 """
 
+import statistics
 import sys
 from pathlib import Path
 
@@ -254,41 +255,77 @@ LAG_TARGET_SECONDS = 5
 
 
 def wallboard_section(runs: list[Result]) -> list[str]:
-    """The newest run with wallboards open against the newest without (issue 16: an
-    open wallboard may not change pop latency by more than 10 %)."""
+    """The ladders with wallboards open against those without, of the newest commit
+    that has both (issue 16: an open wallboard may not change pop latency by more
+    than 10 %): per level, the median over the ladders of each one's pop p50 and
+    p95, and the range of the p95s."""
     out = ["## What an open wallboard costs the screen pops", ""]
-    watched = [run for run in runs if run.parameters.get("wallboards")]
-    unwatched = [run for run in runs if not run.parameters.get("wallboards")]
-    if not watched or not unwatched:
-        return [*out, "Not measured yet: run the benchmark with and without `--wallboards 1`."]
-    with_board, without = watched[-1], unwatched[-1]
-    out += [
-        "With the wallboards open:",
-        "",
-        run_line(with_board),
-        "",
-        "Without:",
-        "",
-        run_line(without),
-        "",
-        "| calls | pop p50 / p95 with the wallboard, ms | without, ms | p95 change "
-        "| messages per wallboard socket |",
-        "| ---: | ---: | ---: | ---: | ---: |",
+    both = [
+        commit
+        for commit in dict.fromkeys(run.commit for run in reversed(runs))
+        if {bool(run.parameters.get("wallboards")) for run in runs if run.commit == commit}
+        == {True, False}
     ]
-    with_levels, without_levels = _level_figures(with_board), _level_figures(without)
-    for calls in sorted(set(with_levels) & set(without_levels)):
-        watched_pops = with_levels[calls].get("pop latency")
-        plain_pops = without_levels[calls].get("pop latency")
-        if watched_pops is None or plain_pops is None:
+    if not both:
+        return [*out, "Not measured yet: run the benchmark with and without `--wallboards 1`."]
+    of_commit = [run for run in runs if run.commit == both[0]]
+    watched = [run for run in of_commit if run.parameters.get("wallboards")]
+    unwatched = [run for run in of_commit if not run.parameters.get("wallboards")]
+    out += [
+        f"{len(watched)} ladders with a wallboard open and {len(unwatched)} without, "
+        f"of commit `{both[0]}`, in the order run:",
+        "",
+        *(_tagged(run) for run in sorted(of_commit, key=lambda run: run.started_at)),
+        "",
+        "| calls | pop p50 / p95 with the wallboard, ms | range of p95 | without, ms "
+        "| range of p95 | p95 change | messages per wallboard socket |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    with_levels = [_level_figures(run) for run in watched]
+    without_levels = [_level_figures(run) for run in unwatched]
+    levels = set.intersection(*(set(levels) for levels in with_levels + without_levels))
+    for calls in sorted(levels):
+        watched_pops = _pops(with_levels, calls)
+        plain_pops = _pops(without_levels, calls)
+        if not watched_pops or not plain_pops:
             continue
-        change = 100 * (watched_pops.p95 - plain_pops.p95) / plain_pops.p95
-        board = with_levels[calls].get("messages per wallboard socket")
+        p95_with = statistics.median(p95 for _p50, p95 in watched_pops)
+        p95_without = statistics.median(p95 for _p50, p95 in plain_pops)
+        change = 100 * (p95_with - p95_without) / p95_without
+        boards = [
+            statistics.median(level[calls]["messages per wallboard socket"].runs)
+            for level in with_levels
+            if "messages per wallboard socket" in level[calls]
+        ]
         out.append(
-            f"| {calls} | {watched_pops.median:,.0f} / {watched_pops.p95:,.0f} | "
-            f"{plain_pops.median:,.0f} / {plain_pops.p95:,.0f} | {change:+.0f} % | "
-            f"{board.median if board else 0:,.0f} |"
+            f"| {calls} | {_medians(watched_pops)} | {_range(watched_pops)} | "
+            f"{_medians(plain_pops)} | {_range(plain_pops)} | {change:+.0f} % | "
+            f"{statistics.median(boards) if boards else 0:,.0f} |"
         )
     return out
+
+
+def _tagged(run: Result) -> str:
+    first, rest = run_line(run).split("\n", 1)
+    tag = " — **with a wallboard**" if run.parameters.get("wallboards") else " — without"
+    return f"{first}{tag}\n{rest}"
+
+
+def _pops(ladders: list[dict[int, dict[str, Figure]]], calls: int) -> list[tuple[float, float]]:
+    """Each ladder's pop latency p50 and p95 at `calls`."""
+    found = [ladder[calls].get("pop latency") for ladder in ladders]
+    return [(pops.median, pops.p95) for pops in found if pops is not None]
+
+
+def _medians(pops: list[tuple[float, float]]) -> str:
+    p50 = statistics.median(p50 for p50, _p95 in pops)
+    p95 = statistics.median(p95 for _p50, p95 in pops)
+    return f"{p50:,.0f} / {p95:,.0f}"
+
+
+def _range(pops: list[tuple[float, float]]) -> str:
+    p95s = [p95 for _p50, p95 in pops]
+    return f"{min(p95s):,.0f}–{max(p95s):,.0f}"
 
 
 def _level_figures(result: Result) -> dict[int, dict[str, Figure]]:
