@@ -12,7 +12,7 @@ from datetime import datetime
 
 from hotline_asterisk_connector.models import ConsultantState, Device, PresenceState
 from hotline_asterisk_connector.publish import DevicesChanged, PresenceChanged, publish
-from hotline_asterisk_connector.statements import insert, update
+from hotline_asterisk_connector.statements import Statement, insert, update
 
 _RINGING = {6, 7}  # RINGING, RINGINUSE
 _BUSY = {2, 3, 8}  # INUSE, BUSY, ONHOLD
@@ -104,12 +104,17 @@ def _state_of(user_id: int, at: datetime) -> tuple[ConsultantState, bool]:
     kept = _kept_states.get()
     if kept is not None and user_id in kept:
         return kept[user_id], False
-    current = ConsultantState.objects.filter(user_id=user_id).first()
+    current = _STATE.first(user_id)
     if current is None:
         return ConsultantState(user_id=user_id, since=at), True
     if kept is not None:
         kept[user_id] = current
     return current, False
+
+
+# One row per consultant (statements.py: built once, as a queue member's every
+# event reads it).
+_STATE = Statement(lambda user_id: ConsultantState.objects.filter(user_id=user_id)[:1], -1_000_001)
 
 
 def _save(current: ConsultantState, new: bool, fields: list[str]) -> None:
