@@ -16,24 +16,30 @@ from hotline_reports.wallboard_events import CHANGES, WALLBOARD_GROUP
 CLOSE_NOT_ALLOWED = 4403
 # Today's figures are re-read at most this often, however busy the line is.
 TODAY_EVERY_SECONDS = 1.0
+# The calls and consultants that changed are sent at most this often, the
+# consultants' rows all in one read: a call changes its consultant's state a few
+# times within a second (ringing, on the call, wrap-up), and each message costs
+# the web process that carries the desks' pops.
+CHANGES_EVERY_SECONDS = 0.5
 
 
 class WallboardConsumer(LiveConsumer):
     # Today's figures and consultants' rows are read beside the messages
-    # (_send_today, _send_consultants).
+    # (_send_today, _send_changes).
     without_database = frozenset({CHANGES})
     joined = False
     refresh: asyncio.Task | None = None
     stale = False
-    rows_refresh: asyncio.Task | None = None
-    stale_consultants: set[int]
+    sending: asyncio.Task | None = None
+    changed_calls: list[dict]
+    changed_consultants: set[int]
 
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not await database_sync_to_async(is_supervisor)(user):
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
-        self.stale_consultants = set()
+        self.changed_calls, self.changed_consultants = [], set()
         await self.channel_layer.group_add(WALLBOARD_GROUP, self.channel_name)
         self.joined = True
         await self.accept()
@@ -41,7 +47,7 @@ class WallboardConsumer(LiveConsumer):
         await self.send_json(await database_sync_to_async(self._in_language)(wallboard_snapshot))
 
     async def disconnect(self, code: int) -> None:
-        for task in (self.refresh, self.rows_refresh):
+        for task in (self.refresh, self.sending):
             if task is not None:
                 task.cancel()
         if self.joined:
@@ -53,27 +59,23 @@ class WallboardConsumer(LiveConsumer):
     async def wallboard_changes(self, message: dict) -> None:
         calls = message.get("calls", [])
         if calls:
-            await self.send_json({"type": "wallboard.calls", "calls": calls})
             self._today_changed()
-        self._consultants_changed(message.get("consultants", []))
+        self.changed_calls += calls
+        self.changed_consultants.update(message.get("consultants", []))
+        if self.sending is None or self.sending.done():
+            self.sending = asyncio.create_task(self._send_changes())
 
-    def _consultants_changed(self, user_ids: list[int]) -> None:
-        # The rows are read here, in the supervisor's language; the consultants that
-        # change while rows are being read are read in the next round, once each.
-        self.stale_consultants.update(user_ids)
-        if self.stale_consultants and (self.rows_refresh is None or self.rows_refresh.done()):
-            self.rows_refresh = asyncio.create_task(self._send_consultants())
-
-    async def _send_consultants(self) -> None:
-        while self.stale_consultants:
-            users, self.stale_consultants = self.stale_consultants, set()
-            for user_id in sorted(users):
-                row = await database_sync_to_async(self._row)(user_id)
-                if row is not None:
-                    await self.send_json({"type": "wallboard.consultant", "consultant": row})
-
-    def _row(self, user_id: int) -> dict | None:
-        return consultant_rows(user_id, [self.language()]).get(self.language())
+    async def _send_changes(self) -> None:
+        # What changes while this round reads and sends goes in the next one.
+        while self.changed_calls or self.changed_consultants:
+            await asyncio.sleep(CHANGES_EVERY_SECONDS)
+            calls, self.changed_calls = self.changed_calls, []
+            users, self.changed_consultants = self.changed_consultants, set()
+            if calls:
+                await self.send_json({"type": "wallboard.calls", "calls": calls})
+            if users:
+                rows = await database_sync_to_async(consultant_rows)(sorted(users), self.language())
+                await self.send_json({"type": "wallboard.consultants", "consultants": rows})
 
     def _today_changed(self) -> None:
         # However many calls change in a second, today's figures are read once;

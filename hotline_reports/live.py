@@ -101,20 +101,22 @@ def live_state() -> list[dict[str, Any]]:
     return consultants
 
 
-def consultant_rows(user_id: int, languages: list[str]) -> dict[str, dict[str, Any]]:
-    """One consultant's wallboard row, as in live_state, in each of `languages`
-    (read once, user, state and line in one query; empty when there is no such user)."""
-    user = get_user_model().objects.select_related("presence", "line").filter(pk=user_id).first()
-    if user is None:
-        return {}
-    state = getattr(user, "presence", None)
-    line = getattr(user, "line", None)
-    if line is not None and not line.is_active:
-        line = None
-    rows = {}
-    for language in languages:
-        with translation.override(language):
-            rows[language] = _consultant(user, state, line)
+def consultant_rows(user_ids: list[int], language: str) -> list[dict[str, Any]]:
+    """Those consultants' wallboard rows, as in live_state, in `language` (read at
+    once: users, states and lines in one query; a user that is gone has none)."""
+    users = (
+        get_user_model()
+        .objects.select_related("presence", "line")
+        .filter(pk__in=user_ids)
+        .order_by("pk")
+    )
+    rows = []
+    with translation.override(language):
+        for user in users:
+            line = getattr(user, "line", None)
+            if line is not None and not line.is_active:
+                line = None
+            rows.append(_consultant(user, getattr(user, "presence", None), line))
     return rows
 
 

@@ -27,7 +27,7 @@ from hotline_asterisk_connector.models import (
     PresenceState,
 )
 from hotline_crm.roles import Role
-from hotline_reports.consumers import CLOSE_NOT_ALLOWED, TODAY_EVERY_SECONDS
+from hotline_reports.consumers import CHANGES_EVERY_SECONDS, CLOSE_NOT_ALLOWED, TODAY_EVERY_SECONDS
 from hotline_reports.live import wallboard_snapshot
 from hotline_reports.wallboard_events import CHANGES, WALLBOARD_GROUP
 
@@ -86,9 +86,10 @@ class Board:
     def apply(self, message: dict) -> None:
         self.messages.append(message["type"])
         board = self.state
-        if message["type"] == "wallboard.consultant":
-            row = message["consultant"]
-            rows = [c for c in board["consultants"] if c["id"] != row["id"]] + [row]
+        if message["type"] == "wallboard.consultants":
+            changed = {row["id"]: row for row in message["consultants"]}
+            rows = [c for c in board["consultants"] if c["id"] not in changed]
+            rows += changed.values()
             board["consultants"] = sorted(rows, key=lambda c: (c["rank"], c["name"]))
             board["counts"] = {s: sum(c["state"] == s for c in rows) for s in board["counts"]}
         elif message["type"] == "wallboard.calls":
@@ -205,7 +206,7 @@ async def test_a_burst_of_one_consultants_changes_reads_her_row_twice(carol_head
         alice.pk, PresenceState.PAUSED, timezone.now(), pause_reason=PauseReason.TRAINING
     )
     assert (await communicator.receive_json_from(timeout=DEADLINE))["type"] == (
-        "wallboard.consultant"
+        "wallboard.consultants"
     )
     # The web process's database thread is busy while five changes of hers arrive.
     release = threading.Event()
@@ -217,8 +218,29 @@ async def test_a_burst_of_one_consultants_changes_reads_her_row_twice(carol_head
     release.set()
     await holding
     rows = [await communicator.receive_json_from(timeout=DEADLINE) for _ in range(2)]
-    assert [row["type"] for row in rows] == ["wallboard.consultant"] * 2
+    assert [row["type"] for row in rows] == ["wallboard.consultants"] * 2
+    assert [[row["id"] for row in rows[1]["consultants"]]] == [[alice.pk]]
     assert await communicator.receive_nothing(timeout=0.5)
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("channel_layer")
+async def test_consultants_who_change_within_half_a_second_are_read_and_sent_together(
+    carol_headers, alice, bob
+):
+    communicator, connected, _code = await open_wallboard(carol_headers)
+    assert connected
+    await communicator.receive_json_from(timeout=DEADLINE)  # the snapshot
+    at = timezone.now()
+    await database_sync_to_async(presence.set_state)(alice.pk, PresenceState.AVAILABLE, at)
+    await database_sync_to_async(presence.set_state)(bob.pk, PresenceState.RINGING, at)
+    await database_sync_to_async(presence.set_state)(alice.pk, PresenceState.ON_CALL, at)
+    update = await communicator.receive_json_from(timeout=DEADLINE)
+    assert update["type"] == "wallboard.consultants"
+    rows = {row["name"]: row["state"] for row in update["consultants"]}
+    assert rows == {"Аліна": "on_call", "Богдан": "ringing"}
+    assert await communicator.receive_nothing(timeout=CHANGES_EVERY_SECONDS * 2)
     await communicator.disconnect()
 
 
@@ -243,9 +265,9 @@ async def test_snapshot_speaks_the_supervisors_language(carol_headers, alice):
         alice.pk, PresenceState.PAUSED, timezone.now(), pause_reason=PauseReason.BREAK
     )
     update = await communicator.receive_json_from(timeout=DEADLINE)
-    assert update["type"] == "wallboard.consultant"
-    assert update["consultant"]["state_label"] == "Paused"
-    assert update["consultant"]["pause_reason"] == "Break"
+    assert update["type"] == "wallboard.consultants"
+    [row] = update["consultants"]
+    assert (row["state_label"], row["pause_reason"]) == ("Paused", "Break")
     await communicator.disconnect()
 
 

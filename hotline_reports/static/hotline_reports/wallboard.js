@@ -121,7 +121,7 @@
     // Only the snapshot and today's figures carry the server's time.
     if (data.now) clockOffset = Date.parse(data.now) - Date.now();
     if (data.type === "wallboard.snapshot") return render(data);
-    if (data.type === "wallboard.consultant") updateConsultant(data.consultant);
+    if (data.type === "wallboard.consultants") data.consultants.forEach(updateConsultant);
     else if (data.type === "wallboard.calls") {
       data.calls.forEach((change) => updateCall(change.call, change.waiting));
     }
