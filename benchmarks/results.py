@@ -42,7 +42,16 @@ def commit() -> str:
         ).stdout.strip()
 
     head = git("rev-parse", "--short=10", "HEAD") or "unknown"
-    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!benchmarks/results")
+    # The results and the docs written from them are not what is measured.
+    dirty = git(
+        "status",
+        "--porcelain",
+        "--untracked-files=no",
+        "--",
+        ".",
+        ":!benchmarks/results",
+        ":!docs/benchmarks-*.md",
+    )
     return f"{head}+changes" if dirty else head
 
 
