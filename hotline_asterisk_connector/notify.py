@@ -168,24 +168,46 @@ def _joined(outbox: list[Outgoing]) -> list[Outgoing]:
     """The parts of one type to one group joined, where the first of them stood, list
     by list in their order; an item given again moves to the end (the wallboard
     applies a call's changes in order: the newest is the one that counts)."""
-    joined: dict[tuple[str, str], dict] = {}
+    # Per message, per list: its items by their `_key`, in the order they came.
+    joined: dict[tuple[str, str], dict[str, dict[object, object]]] = {}
     result: list[Outgoing] = []
     for group, message in outbox:
         if not isinstance(message, _Part):
             result.append((group, message))
             continue
-        whole = joined.get((group, message["type"]))
-        if whole is None:
-            whole = joined[(group, message["type"])] = {"type": message["type"]}
-            result.append((group, whole))
+        lists = joined.get((group, message["type"]))
+        if lists is None:
+            lists = joined[(group, message["type"])] = {}
+            result.append((group, _Joined(message["type"], lists)))
         for name, items in message.items():
             if name != "type":
-                into = whole.setdefault(name, [])
+                into = lists.setdefault(name, {})
                 for item in items:
-                    if item in into:
-                        into.remove(item)
-                    into.append(item)
-    return result
+                    key = _key(item)
+                    into.pop(key, None)
+                    into[key] = item
+    return [
+        (group, message.whole() if isinstance(message, _Joined) else message)
+        for group, message in result
+    ]
+
+
+class _Joined:
+    """A message being joined from parts (`_joined`)."""
+
+    def __init__(self, message_type: str, lists: dict[str, dict[object, object]]) -> None:
+        self.type, self.lists = message_type, lists
+
+    def whole(self) -> dict:
+        return {
+            "type": self.type,
+            **{name: list(items.values()) for name, items in self.lists.items()},
+        }
+
+
+def _key(item: object) -> object:
+    """An item as a dictionary's key: itself, or its text (a dict is not hashable)."""
+    return repr(item) if isinstance(item, dict | list) else item
 
 
 async def _send(layer, outbox: list[Outgoing]) -> None:
