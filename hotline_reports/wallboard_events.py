@@ -10,7 +10,7 @@ The domain events the connector publishes become parts of one
   pops' fast path beside it (decision 0038);
 - a call changed: the call and whether it waits in the queue now (no query:
   the call is in memory), in `calls`; then today's figures may have changed
-  too, and each open wallboard reads them at most once a second;
+  too, and each open wallboard reads them at most every five seconds;
 - a rung device started or stopped: nothing (the consultant's state follows).
 The full snapshot is built only when a wallboard connects; while none is open,
 the connector sends nothing at all.

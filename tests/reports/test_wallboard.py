@@ -187,7 +187,7 @@ async def test_a_burst_of_changes_reads_todays_figures_once(carol_headers, alice
     await board_where(
         communicator, board, lambda b: b["waiting"]["count"] == 10 and b["today"]["received"] == 10
     )
-    # One call update per change; today's figures at most once a second.
+    # One call update per change; today's figures at most every TODAY_EVERY_SECONDS.
     seconds = time.monotonic() - started
     assert board.call_changes == 20
     assert board.messages.count("wallboard.today") <= seconds / TODAY_EVERY_SECONDS + 1
