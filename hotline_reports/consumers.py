@@ -80,7 +80,7 @@ class WallboardConsumer(LiveConsumer):
                 await self.send_json({"type": "wallboard.consultants", "consultants": rows})
 
     def _today_changed(self) -> None:
-        # However many calls change in a second, today's figures are read once;
+        # However many calls change meanwhile, today's figures are read once;
         # a change while they are being read marks them stale for the next round.
         self.stale = True
         if self.refresh is None or self.refresh.done():
