@@ -169,7 +169,7 @@ def open_outbound_call(
     if call.consultant_id is None and consultant_id is not None:
         call.consultant_id = consultant_id
         fields.append("consultant")
-    if call.client_id is None and call.callee_number and not linkedid.startswith(_ORIGINATED):
+    if call.client_id is None and call.callee_number and not _originated(linkedid):
         # Click-to-call looked the card up as it wrote the row. Only a card the
         # journal finds here is written: one the web process linked meanwhile is
         # not written over.
@@ -740,7 +740,12 @@ def _dialled_on_the_phone(linkedid: str, uniqueid: str) -> bool:
     first channel dials (a consultant's dial pad; not an inbound call passed on to
     an outside number, not one click-to-call wrote first) and the batch has not
     seen it (`_unread`)."""
-    return uniqueid == linkedid and not linkedid.startswith(_ORIGINATED) and _unread(linkedid)
+    return uniqueid == linkedid and not _originated(linkedid) and _unread(linkedid)
+
+
+def _originated(linkedid: str) -> bool:
+    """Whether click-to-call wrote the call's row before Asterisk dialled it."""
+    return linkedid.startswith(_ORIGINATED)
 
 
 def _unread(linkedid: str) -> bool:

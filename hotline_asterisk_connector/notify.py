@@ -155,13 +155,15 @@ async def deliver(outbox: list[Outgoing]) -> None:
     if layer is None or not outbox:
         return
     state = _state_of_this_loop()
+    # Parts to a group nobody listens to (the wallboard, most of the time) are
+    # dropped before they are joined.
+    unheard = {group for group, _m in outbox if not await state.listened(layer, group)}
     due = [
         (group, message)
-        for group, message in _joined(outbox)
+        for group, message in _joined([sent for sent in outbox if sent[0] not in unheard])
         if not isinstance(message, _Summary) or state.summaries.offer(group, message)
     ]
-    unheard = {group for group, _message in due if not await state.listened(layer, group)}
-    await _send(layer, [(group, message) for group, message in due if group not in unheard])
+    await _send(layer, due)
 
 
 def _joined(outbox: list[Outgoing]) -> list[Outgoing]:
