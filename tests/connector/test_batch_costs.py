@@ -3,6 +3,7 @@ the desks' waiting count is counted once as the batch ends, and the wallboard's
 consultant rows are never read by the connector."""
 
 from collections import deque
+from contextlib import asynccontextmanager
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -46,6 +47,20 @@ def connector() -> Connector:
     return Connector(AmiConfig("127.0.0.1", 1, "hotline", "unused"))
 
 
+@asynccontextmanager
+async def open_wallboard(applying: Connector):
+    """A wallboard's inbox while `applying` runs; the connector closed afterwards."""
+    layer = get_channel_layer()
+    board = await layer.new_channel()
+    await layer.group_add(WALLBOARD_GROUP, board)
+    try:
+        async with inbox(layer, board) as box:
+            yield box
+    finally:
+        await layer.group_discard(WALLBOARD_GROUP, board)
+        await applying.aclose()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_desks_waiting_count_is_counted_once_a_batch():
     applying = connector()
@@ -68,23 +83,16 @@ async def test_a_consultants_change_costs_the_connector_no_read_for_an_open_wall
     """The wallboard is open: the connector tells it whose row changed and reads
     nothing for it (the wallboard's consumer reads the row, tests/reports)."""
     applying = connector()
-    layer = get_channel_layer()
-    board = await layer.new_channel()
-    await layer.group_add(WALLBOARD_GROUP, board)
-    try:
-        async with inbox(layer, board) as box:
 
-            def apply_paused() -> tuple[list, list[dict]]:
-                with CaptureQueriesContext(connection) as queries:
-                    outbox, _outage = applying._apply_sync(deque(iter_messages(PAUSED)))
-                return outbox, list(queries)
+    def apply_paused() -> tuple[list, list[dict]]:
+        with CaptureQueriesContext(connection) as queries:
+            outbox, _outage = applying._apply_sync(deque(iter_messages(PAUSED)))
+        return outbox, list(queries)
 
-            outbox, queries = await applying.on_db(apply_paused)
-            await notify.deliver(outbox)
-            message = await box.next(5)
-    finally:
-        await layer.group_discard(WALLBOARD_GROUP, board)
-        await applying.aclose()
+    async with open_wallboard(applying) as box:
+        outbox, queries = await applying.on_db(apply_paused)
+        await notify.deliver(outbox)
+        message = await box.next(5)
     assert message == {"type": CHANGES, "consultants": [alice_line.pk]}
     users = [q for q in queries if 'FROM "auth_user"' in q["sql"]]
     assert users == []  # no consultant's row read
@@ -171,18 +179,11 @@ async def test_a_batchs_call_changes_reach_an_open_wallboard_as_one_message(chan
     """Each group_send is a round trip on Redis, one after another: a batch of three
     callers who rang and joined the queue is one message to the wallboard."""
     applying = connector()
-    layer = get_channel_layer()
-    board = await layer.new_channel()
-    await layer.group_add(WALLBOARD_GROUP, board)
-    try:
-        async with inbox(layer, board) as box:
-            batch = deque(iter_messages(queued("8.1") + queued("8.2") + queued("8.3")))
-            outbox, _outage = await applying.on_db(applying._apply_sync, batch)
-            await notify.deliver(outbox)
-            [message] = await box.within(1)
-    finally:
-        await layer.group_discard(WALLBOARD_GROUP, board)
-        await applying.aclose()
+    async with open_wallboard(applying) as box:
+        batch = deque(iter_messages(queued("8.1") + queued("8.2") + queued("8.3")))
+        outbox, _outage = await applying.on_db(applying._apply_sync, batch)
+        await notify.deliver(outbox)
+        [message] = await box.within(1)
     assert message["type"] == CHANGES
     # Each call twice: opened (not yet waiting), then in the queue.
     ids = {c.linkedid: c.pk for c in await sync_to_async(list)(Call.objects.all())}

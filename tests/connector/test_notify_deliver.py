@@ -10,12 +10,18 @@ from hotline_asterisk_connector import notify
 from tests.support.inbox import inbox
 
 
-async def test_each_groups_messages_arrive_in_order(channel_layer):
+async def a_desk_and_a_wallboard():
+    """The layer, and a channel in the group of consultant 1 and one in the wallboard's."""
     layer = get_channel_layer()
     desk = await layer.new_channel()
     board = await layer.new_channel()
     await layer.group_add("consultant.1", desk)
     await layer.group_add("wallboard", board)
+    return layer, desk, board
+
+
+async def test_each_groups_messages_arrive_in_order(channel_layer):
+    layer, desk, board = await a_desk_and_a_wallboard()
     outbox = [
         ("consultant.1", {"type": "call.ringing", "n": 1}),
         ("wallboard", {"type": "wallboard.changes", "n": 2}),
@@ -28,11 +34,7 @@ async def test_each_groups_messages_arrive_in_order(channel_layer):
 
 
 async def test_an_outboxs_parts_to_a_group_go_as_one_message_of_lists(channel_layer):
-    layer = get_channel_layer()
-    desk = await layer.new_channel()
-    board = await layer.new_channel()
-    await layer.group_add("consultant.1", desk)
-    await layer.group_add("wallboard", board)
+    layer, desk, board = await a_desk_and_a_wallboard()
     with notify.collecting() as outbox:
         notify.emit_part("wallboard", "wallboard.changes", consultants=7)
         notify.emit("consultant.1", {"type": "call.ringing", "n": 1})
