@@ -124,43 +124,54 @@ class Desk:
 
 
 class Desks:
-    """The consultants' websockets, read on a thread of their own."""
+    """The consultants' websockets, read on a thread of their own. A supervisor's
+    wallboard can be closed and opened again while the benchmark runs
+    (wallboard_cost.py)."""
 
     def __init__(self, port: int, cookies: dict[str, str], desks: list[Desk]) -> None:
         self.port = port
         self.cookies = cookies
         self.desks = desks
+        self.sockets: dict[str, object] = {}  # by username, while open
+        self.readers: set[asyncio.Task] = set()
         self.loop = asyncio.new_event_loop()
-        self.ready = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def start(self) -> None:
         self.thread.start()
-        if not self.ready.wait(120):
-            raise RuntimeError("the desks' websockets did not open")
+        for desk in self.desks:
+            self.open(desk)
+
+    def open(self, desk: Desk) -> None:
+        asyncio.run_coroutine_threadsafe(self._open(desk), self.loop).result(60)
+
+    def close(self, desk: Desk) -> None:
+        asyncio.run_coroutine_threadsafe(self._close(desk), self.loop).result(60)
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
-        self.loop.run_until_complete(self._main())
+        self.loop.run_forever()
 
-    async def _main(self) -> None:
+    async def _open(self, desk: Desk) -> None:
         from benchmarks.webapp import WebSocket
 
-        sockets = [
-            await WebSocket.open_when_up(self.port, desk.path, self.cookies[desk.username])
-            for desk in self.desks
-        ]
-        self.ready.set()
-        readers = (self._read(desk, s) for desk, s in zip(self.desks, sockets, strict=True))
-        await asyncio.gather(*readers)
+        socket = await WebSocket.open_when_up(self.port, desk.path, self.cookies[desk.username])
+        self.sockets[desk.username] = socket
+        reader = asyncio.get_running_loop().create_task(self._read(desk, socket))
+        self.readers.add(reader)
+        reader.add_done_callback(self.readers.discard)
+
+    async def _close(self, desk: Desk) -> None:
+        await self.sockets.pop(desk.username).close()
 
     async def _read(self, desk: Desk, socket) -> None:
         try:
             while True:
                 message = await socket.receive()
                 desk.messages.append((time.time(), message))
-        except (asyncio.IncompleteReadError, ConnectionError) as error:
-            desk.closed = f"{time.strftime('%H:%M:%S')}: {error or type(error).__name__}"
+        except (asyncio.IncompleteReadError, OSError) as error:
+            if self.sockets.get(desk.username) is socket:  # not closed on purpose
+                desk.closed = f"{time.strftime('%H:%M:%S')}: {error or type(error).__name__}"
 
 
 class Pipeline:
@@ -423,6 +434,7 @@ class Level:
     load_start: str = ""
     load_end: str = ""
     differences: list[str] = field(default_factory=list)
+    queue_members: str = ""
     message_types: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -520,6 +532,7 @@ def run_level(pipeline: Pipeline, calls: int, talk: float, ramp: float, offset: 
     )
 
     measure_pops(pipeline, level, mark, seen)
+    level.queue_members = queue_members(pipeline)
     level.differences += [
         f"socket of {d.username} closed {d.closed}"
         for d in pipeline.desks + pipeline.wallboards
@@ -527,6 +540,36 @@ def run_level(pipeline: Pipeline, calls: int, talk: float, ramp: float, offset: 
     ]
     level.load_end = uptime()
     return level
+
+
+# QueueMember's Status: Asterisk's device states (AST_DEVICE_*).
+MEMBER_STATUS = {
+    "0": "unknown",
+    "1": "not in use",
+    "2": "in use",
+    "3": "busy",
+    "4": "invalid",
+    "5": "unavailable",
+    "6": "ringing",
+    "7": "ringing and in use",
+    "8": "on hold",
+}
+
+
+def queue_members(pipeline: Pipeline) -> str:
+    """How Asterisk's queue holds the consultants once a level has settled: every one
+    not in use and unpaused, or which not. Some ladders' 400-call level rang the
+    consultants about 20 times instead of 200: this says whether the queue held
+    them paused or busy then."""
+    states: dict[str, int] = defaultdict(int)
+    for item in pipeline.asterisk.ami.action_list("QueueStatus", Queue="hotline"):
+        if item.event != "QueueMember":
+            continue
+        status = MEMBER_STATUS.get(item.get("Status", ""), item.get("Status", "?"))
+        if item.get("Paused") == "1":
+            status += f", paused ({item.get('PausedReason', '') or 'no reason'})"
+        states[status] += 1
+    return ", ".join(f"{n} {status}" for status, n in sorted(states.items()))
 
 
 def sipp_counts(stats: Path) -> tuple[int, int]:
@@ -626,6 +669,7 @@ def save(
         )
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(level.message_types.items()))
         result.notes.append(f"{group}: messages on all desk sockets: {kinds}")
+        result.notes.append(f"{group}: consultants in the queue after it: {level.queue_members}")
         result.notes += [f"{group}: {text}" for text in level.differences]
     result.notes += connector_notes
     path = result.save()

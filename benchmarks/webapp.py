@@ -116,6 +116,16 @@ class WebSocket:
                 return json.loads(payload)
 
     def _pong(self, payload: bytes) -> None:
+        self._send(0xA, payload)
+
+    async def close(self) -> None:
+        """Close the socket as a browser closing the tab does."""
+        self._send(0x8, (1001).to_bytes(2, "big"))  # 1001: going away
+        self.writer.close()
+        await self.writer.wait_closed()
+
+    def _send(self, opcode: int, payload: bytes) -> None:
+        # A client masks every frame it sends (RFC 6455, 5.3).
         mask = os.urandom(4)
         masked = bytes(byte ^ mask[n % 4] for n, byte in enumerate(payload))
-        self.writer.write(bytes([0x8A, 0x80 | len(payload)]) + mask + masked)
+        self.writer.write(bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + masked)
