@@ -45,26 +45,39 @@ def test_the_doc_marks_only_the_figure_that_got_worse(saved):
     assert "1 with a p95 of 1 s or more" in doc
 
 
-def _ladder(started_at: str, commit: str, wallboards: int, pops_at_100: list[float]):
-    result = results.Result("load_pipeline", {"levels": [100], "wallboards": wallboards})
-    result.started_at, result.commit = started_at, commit
-    result.figures.append(results.Figure("pop latency", "ms", pops_at_100, group="100 calls"))
+def _wallboard_cost(open_pops: list[float], closed_pops: list[float]) -> results.Result:
+    result = results.Result("wallboard_cost", {"rounds": 3, "consultants": 20})
+    result.parameters |= {"talk_seconds": 25, "ramp_seconds": 10}
+    for side, pops, p95s, cpu in (
+        ("open", open_pops, [18.0, 21.0, 20.0], [3.0, 2.0, 4.0]),
+        ("closed", closed_pops, [19.0, 15.0, 17.0], [2.0, 2.5, 1.0]),
+    ):
+        result.add(f"pop latency, wallboard {side}", "ms", pops, group="100 calls")
+        result.add(f"pop p95 of each run, wallboard {side}", "ms", p95s, group="100 calls")
+        result.add(f"CPU: daphne, wallboard {side}", "% of a core", cpu, group="100 calls")
+    result.add("messages per wallboard socket", "messages", [60, 64, 61], group="100 calls")
     return result
 
 
-def test_the_wallboards_cost_is_the_median_of_the_newest_commits_ladders(tmp_path, monkeypatch):
+def test_the_wallboards_cost_compares_the_pooled_pops_of_the_newest_run(tmp_path, monkeypatch):
     monkeypatch.setattr(results, "RESULTS", tmp_path)
-    twenty = [float(n) for n in range(1, 21)]  # p50 10.5, p95 19.05 (percentile's interpolation)
-    runs = [
-        _ladder("2026-12-01T09:00:00+00:00", "old", 1, [n * 9 for n in twenty]),  # not this commit
-        _ladder("2026-12-03T10:00:00+00:00", "new", 1, [n * 2 for n in twenty]),
-        _ladder("2026-12-03T10:05:00+00:00", "new", 0, twenty),
-        _ladder("2026-12-03T10:10:00+00:00", "new", 1, [n * 1.1 for n in twenty]),
-        _ladder("2026-12-03T10:15:00+00:00", "new", 0, [n * 3 for n in twenty]),
-        _ladder("2026-12-03T10:20:00+00:00", "new", 1, [n * 1.2 for n in twenty]),
-        _ladder("2026-12-03T10:25:00+00:00", "new", 0, [n * 1.15 for n in twenty]),
-    ]
-    [row] = [line for line in render_docs.wallboard_section(runs) if line.startswith("| 100 |")]
-    # With: p95s 38.1, 20.955, 22.86 → median 22.86 (p50 12.6); without: 19.05, 57.15,
-    # 21.9075 → median 21.9075 (p50 12.075); 22.86 / 21.9075 = +4 %.
-    assert row == "| 100 | 13 / 23 | 21–38 | 12 / 22 | 19–57 | +4 % | 0 |"
+    closed = [float(n) for n in range(1, 21)]  # p50 10.5; p95 the 19th of 20: 19
+    _wallboard_cost([n * 3 for n in closed], closed).save()  # an older run
+    newest = _wallboard_cost([n + 1 for n in closed], closed)  # p50 11.5, p95 20
+    newest.started_at = "2099-01-01T00:00:00+00:00"
+    newest.save()
+    section = render_docs.wallboard_section()
+    [row] = [line for line in section if line.startswith("| 100 |")]
+    # p50 11.5 / 10.5 = +9.5 %; p95 20 / 19 = +5.3 %; Daphne's medians 3.0 and 2.0.
+    assert row == (
+        "| 100 | 20 / 20 | 12 / 20 | 10 / 19 | +10 % | +5 % | 18–21 | 15–19 | 3.0 / 2.0 | 61 |"
+    )
+    assert section[-1] == "The largest p95 change: +5 % at 100 calls, within the limit."
+
+
+def test_a_wallboard_over_the_limit_is_said_to_be(tmp_path, monkeypatch):
+    monkeypatch.setattr(results, "RESULTS", tmp_path)
+    closed = [float(n) for n in range(1, 21)]
+    _wallboard_cost([n * 1.2 for n in closed], closed).save()  # p95 22.8 against 19: +20 %
+    section = render_docs.wallboard_section()
+    assert section[-1] == "The largest p95 change: +20 % at 100 calls, **over** the limit."
