@@ -21,7 +21,7 @@ to one of the consultants; the queue rings a consultant only while free):
   websocket receiving `call.ringing`, at a raw websocket client per desk;
 - messages per desk socket, and of them the pops; with --wallboards N, that many
   supervisors' wallboards are open and the messages each receives are counted
-  (run with and without to see what an open wallboard costs the pops);
+  (what an open wallboard costs the pops: wallboard_cost.py);
 - CPU of each process (its whole process tree, from /proc), in % of one core;
 - the load average at the start and end of each level.
 
