@@ -8,10 +8,10 @@ and Redis, Daphne, sipp, a raw websocket per desk), started once. Each level is
 run `--rounds` times with a supervisor's wallboard open and as many times with
 it closed (after one run of the first level, not counted), in the order open,
 closed, closed, open, open, closed…, so that a drift of the machine over the
-run falls on both sides alike. Ladders run one
-after another differ by more than the wallboard costs (the same commit gave a
-pop p95 of 190 and 478 ms at 200 calls): here the two sides share the processes,
-the database and the minute they run in.
+run falls on both sides alike. Ladders run one after another differ by more
+than the wallboard costs (the same commit gave a pop p95 of 190 and 478 ms at
+200 calls): here the two sides share the processes, the database and the
+minutes they run in.
 
 Per level and side: the pops of every run pooled (their p50 and p95), each run's
 p95, the pops not received, Daphne's CPU, and the messages the open wallboard
