@@ -156,8 +156,9 @@ async def deliver(outbox: list[Outgoing]) -> None:
         return
     state = _state_of_this_loop()
     # Parts to a group nobody listens to (the wallboard, most of the time) are
-    # dropped before they are joined.
-    unheard = {group for group, _m in outbox if not await state.listened(layer, group)}
+    # dropped before they are joined; each group is asked once (a round trip on Redis).
+    groups = dict.fromkeys(group for group, _message in outbox)
+    unheard = {group for group in groups if not await state.listened(layer, group)}
     due = [
         (group, message)
         for group, message in _joined([sent for sent in outbox if sent[0] not in unheard])

@@ -109,3 +109,29 @@ async def test_a_group_sent_to_only_when_listened_reaches_a_page_that_just_joine
         assert (await box.next(5))["n"] == 2
     await layer.group_discard(BOARD, board)
     assert not await notify._has_members(layer, BOARD)
+
+
+async def test_a_group_nobody_listens_to_is_asked_about_once_a_batch(channel_layer, monkeypatch):
+    """Most batches: no wallboard open and several parts for it. Whether anyone
+    listens is a round trip on Redis: asked once, not once a part."""
+    from hotline_reports.wallboard_events import CHANGES, WALLBOARD_GROUP
+
+    asked = []
+    has_members = notify._has_members
+
+    async def counted(layer, group: str) -> bool:
+        asked.append(group)
+        return await has_members(layer, group)
+
+    monkeypatch.setattr(notify, "_has_members", counted)
+    layer = get_channel_layer()
+    desk = await layer.new_channel()
+    await layer.group_add("consultant.1", desk)
+    with notify.collecting() as outbox:
+        for consultant in (7, 8, 9):
+            notify.emit_part(WALLBOARD_GROUP, CHANGES, consultants=consultant)
+        notify.emit("consultant.1", {"type": "call.ringing", "n": 1})
+    async with inbox(layer, desk) as box:
+        await notify.deliver(outbox)
+        assert await box.next(5) == {"type": "call.ringing", "n": 1}
+    assert asked == [WALLBOARD_GROUP]
